@@ -1,0 +1,36 @@
+# Alur: the two quick-start commands are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+INSTALLED := $(VENV)/.installed
+
+.PHONY: install run stop test bench lint schemas
+
+install: $(INSTALLED) ## virtualenv with Alur and its pinned dependencies, Kafka jars
+$(INSTALLED): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e ".[dev]"
+	infra/kafka.sh install
+	touch $@
+
+run: install ## start PostgreSQL, Kafka and every Alur worker in the background
+	infra/servers.sh start
+	infra/services.sh start
+
+stop: ## stop exactly what `make run` started
+	infra/services.sh stop
+	infra/servers.sh stop
+
+test: install ## the whole test suite, against real PostgreSQL and Kafka
+	infra/with-servers.sh $(VENV)/bin/pytest
+
+bench: install ## benchmarks: measured value, raw limit and ratio
+	infra/with-servers.sh $(VENV)/bin/python -m bench
+
+lint:
+	$(VENV)/bin/ruff check .
+
+schemas: install ## regenerate the JSON Schemas of the event contract
+	$(VENV)/bin/alur events schemas --out events/schemas

@@ -1,0 +1,105 @@
+"""The HTTP front of Alur: intake (write side) and registers (read side) on one port.
+
+This is a composition root, not a service: it mounts each service's public router and
+gives them their connections. `python -m alur.web` or `alur serve web`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from zoneinfo import ZoneInfo
+
+import asyncpg
+import structlog
+import uvicorn
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from alur.logs import configure_logging
+from alur.settings import AlurSettings
+from cases import CaseStore
+from services.intake.api import router as intake_router
+from services.intake.intake import ComplaintIntake
+from services.intake.tracking import TrackingNumbers
+from services.projections.read_api import router as register_router
+
+log = structlog.get_logger(__name__)
+
+
+def build_app(settings: AlurSettings) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = await asyncio.to_thread(CaseStore, settings.database_url)
+        pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=10)
+        tracking = TrackingNumbers(pool)
+        await tracking.create()
+        app.state.store = store
+        app.state.pool = pool
+        app.state.tracking = tracking
+        app.state.intake = ComplaintIntake(store, tracking, ZoneInfo(settings.time_zone))
+        log.info("web_started", host=settings.http_host, port=settings.http_port)
+        try:
+            yield
+        finally:
+            await pool.close()
+            await asyncio.to_thread(store.close)
+            log.info("web_stopped")
+
+    app = FastAPI(title="Alur", lifespan=lifespan)
+    app.include_router(intake_router)
+    app.include_router(register_router)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:
+        first = error.errors()[0]
+        field = ".".join(str(p) for p in first["loc"] if p not in ("body", "query", "path"))
+        return JSONResponse(
+            {"error": "invalid_input", "message": first["msg"], "field": field or None},
+            status_code=422,
+        )
+
+    @app.get("/health")
+    async def health(request: Request) -> JSONResponse:
+        problems = {}
+        try:
+            await request.app.state.pool.fetchval("SELECT 1")
+        except (OSError, asyncpg.PostgresError) as error:
+            problems["postgresql"] = repr(error)
+        if not await _kafka_reachable(settings.kafka_bootstrap_servers):
+            problems["kafka"] = f"no answer from {settings.kafka_bootstrap_servers}"
+        if problems:
+            return JSONResponse({"status": "unavailable", "problems": problems}, status_code=503)
+        return JSONResponse({"status": "ok"})
+
+    return app
+
+
+async def _kafka_reachable(bootstrap_servers: str) -> bool:
+    for server in bootstrap_servers.split(","):
+        host, _, port = server.strip().rpartition(":")
+        try:
+            _, writer = await asyncio.wait_for(asyncio.open_connection(host, int(port)), 2)
+        except (OSError, TimeoutError, ValueError):
+            continue
+        writer.close()
+        return True
+    return False
+
+
+def main() -> None:
+    settings = AlurSettings()
+    configure_logging("web", fmt=settings.log_format, level=settings.log_level)
+    uvicorn.run(
+        build_app(settings),
+        host=settings.http_host,
+        port=settings.http_port,
+        log_config=None,
+        timeout_graceful_shutdown=10,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+"""A case (a complaint, a visit, a service) as an event-sourced aggregate.
+
+Each stored event wraps one `events.Fact`, so the store holds exactly what the contract
+describes. Keep these classes at this module path: the stored topic is the class path.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from events import CATALOG, Fact
+
+
+class Case(Aggregate):
+    class Opened(Aggregate.Created):
+        fact: dict[str, Any]
+
+    class Recorded(Aggregate.Event):
+        fact: dict[str, Any]
+
+        def apply(self, aggregate: Aggregate) -> None:
+            assert isinstance(aggregate, Case)
+            aggregate._evolve(Fact.model_validate(self.fact))
+
+    def __init__(self, fact: dict[str, Any]) -> None:
+        self.history: list[Fact] = []
+        self._evolve(Fact.model_validate(fact))
+
+    @classmethod
+    def open(cls, case_id: UUID, fact: Fact) -> Case:
+        return cls._create(cls.Opened, id=case_id, fact=fact.model_dump(mode="json"))
+
+    def record(self, fact: Fact) -> None:
+        self.trigger_event(self.Recorded, fact=fact.model_dump(mode="json"))
+
+    def _evolve(self, fact: Fact) -> None:
+        self.history.append(fact)
+
+    @property
+    def case_type(self) -> str:
+        return self.history[0].case_type
+
+    @property
+    def status(self) -> str:
+        """The Bahasa Indonesia label of the latest event."""
+        return CATALOG.label(self.history[-1].type)

@@ -1,0 +1,28 @@
+# Shared helpers for infra/*.sh. Sourced, not executed.
+# shellcheck shell=bash
+
+INFRA_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(dirname "$INFRA_DIR")"
+ALUR_RUN_DIR="${ALUR_RUN_DIR:-$REPO_ROOT/.run}"
+LOG_DIR="$ALUR_RUN_DIR/logs"
+PID_DIR="$ALUR_RUN_DIR/pids"
+
+log() { echo "[$(basename "$0" .sh)] $*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+ensure_run_dir() {
+  mkdir -p "$ALUR_RUN_DIR" "$LOG_DIR" "$PID_DIR"
+  # Keep the run dir out of git even if the repo has no .gitignore entry for it.
+  [[ -e "$ALUR_RUN_DIR/.gitignore" ]] || echo '*' >"$ALUR_RUN_DIR/.gitignore"
+}
+
+# pid_alive PID -> true if a process with that pid exists and is not a zombie.
+pid_alive() {
+  [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null && [[ "$(ps -o stat= -p "$1" 2>/dev/null)" != Z* ]]
+}
+
+# read_pid FILE -> prints the pid stored in FILE (empty if missing).
+read_pid() { [[ -f "$1" ]] && tr -dc '0-9' <"$1" || true; }
+
+# port_open PORT -> true if something accepts TCP connections on 127.0.0.1:PORT.
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }

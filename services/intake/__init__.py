@@ -1,0 +1,1 @@
+"""Intake: the public complaint form and API; validates, numbers and records complaints."""

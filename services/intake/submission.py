@@ -1,0 +1,98 @@
+"""What a reporter submits, and the checks it must pass before anything is recorded."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PHONE = re.compile(r"^\+?[0-9][0-9 \-]{6,18}[0-9]$")
+
+
+class ReporterInput(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str | None = Field(None, max_length=200)
+    email: str | None = Field(None, max_length=254)
+    phone: str | None = Field(None, max_length=30)
+
+    @field_validator("name", "email", "phone", mode="before")
+    @classmethod
+    def blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("email")
+    @classmethod
+    def email_shape(cls, value: str | None) -> str | None:
+        if value is not None and not EMAIL.match(value):
+            raise ValueError("alamat surel tidak valid")
+        return value
+
+    @field_validator("phone")
+    @classmethod
+    def phone_shape(cls, value: str | None) -> str | None:
+        if value is not None and not PHONE.match(value):
+            raise ValueError("nomor telepon tidak valid (8–20 angka, boleh diawali +)")
+        return value
+
+
+class ComplaintSubmission(BaseModel):
+    """The body of `POST /api/complaints` (CONTRACT.md)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    channel: Literal["web", "email", "post", "box", "lapor"]
+    reporter: ReporterInput = Field(default_factory=ReporterInput)
+    subject: str = Field(min_length=3, max_length=200)
+    description: str = Field(min_length=10, max_length=10_000)
+    category: str | None = Field(None, max_length=100)
+    anonymous: bool = False
+    confidential: bool = False
+
+
+class SubmissionRefused(ValueError):
+    """A submission that fails a check: which field, and why (in Bahasa Indonesia)."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+
+def parse_submission(data: Any) -> ComplaintSubmission:
+    """Validate a submission, or raise SubmissionRefused naming the first bad field."""
+    try:
+        submission = ComplaintSubmission.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "body"
+        raise SubmissionRefused(field, _reason(first)) from None
+    if not submission.anonymous and submission.reporter.name is None:
+        raise SubmissionRefused(
+            "reporter.name", "nama pelapor wajib diisi, kecuali untuk pengaduan anonim"
+        )
+    return submission
+
+
+def _reason(error: Any) -> str:
+    ctx = error.get("ctx") or {}
+    kind = error["type"]
+    if kind == "missing":
+        return "wajib diisi"
+    if kind == "string_too_short":
+        return f"terlalu pendek (minimal {ctx.get('min_length')} karakter)"
+    if kind == "string_too_long":
+        return f"terlalu panjang (maksimal {ctx.get('max_length')} karakter)"
+    if kind == "literal_error":
+        return f"harus salah satu dari: {ctx.get('expected')}"
+    if kind == "extra_forbidden":
+        return "kolom ini tidak dikenal"
+    if kind in ("bool_type", "bool_parsing"):
+        return "harus bernilai true atau false"
+    if kind in ("string_type", "model_type", "model_attributes_type", "dict_type"):
+        return "jenis isian tidak sesuai"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    return error["msg"]

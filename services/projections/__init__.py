@@ -1,0 +1,1 @@
+"""Projections: read models (registers, …) built from the event stream with asyncpg."""

@@ -1,0 +1,89 @@
+"""Entry point of the projections worker: `python -m services.projections.main`.
+
+One FastStream subscriber per projection, each in its own consumer group, reading from the
+earliest offset so a new projection starts from the beginning of the stream.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import asyncpg
+import structlog
+from faststream import AckPolicy, FastStream
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+
+from alur.consumption import DeliveryPolicy
+from alur.kafka import ensure_topics
+from alur.logs import configure_logging
+from events import Topics
+from services.projections.projector import Projector
+from services.projections.register import RegisterProjection
+from services.projections.settings import ProjectionSettings
+
+log = structlog.get_logger(__name__)
+
+
+def build_app(settings: ProjectionSettings) -> FastStream:
+    topics = Topics(settings.namespace)
+    broker = KafkaBroker(settings.kafka_bootstrap_servers, graceful_timeout=15.0, logger=None)
+    app = FastStream(broker, logger=None)
+    register = RegisterProjection()
+    state: dict[str, Projector] = {}
+
+    async def publish(body: bytes, topic: str, headers: dict[str, str]) -> None:
+        await broker.publish(body, topic, headers=headers)
+
+    policy = DeliveryPolicy(
+        consumer=settings.group("projections.register"),
+        dead_letter_topic=topics.dead_letter,
+        publish=publish,
+        attempts=settings.apply_attempts,
+    )
+
+    @broker.subscriber(
+        topics.cases("complaint"),
+        group_id=settings.group("projections.register"),
+        auto_offset_reset="earliest",
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+    )
+    async def on_complaint_event(message: KafkaMessage) -> None:
+        await policy.deliver(message.raw_message, state["register"].apply)
+
+    @app.on_startup
+    async def start() -> None:
+        pool = await _connect(settings.database_url)
+        state["pool"] = pool  # type: ignore[assignment]
+        state["register"] = Projector(pool, register)
+        await state["register"].create_tables()
+        await ensure_topics(settings.kafka_bootstrap_servers, topics)
+        log.info("projections_started")
+
+    @app.after_shutdown
+    async def stop() -> None:
+        pool = state.get("pool")
+        if pool is not None:
+            await pool.close()  # type: ignore[attr-defined]
+        log.info("projections_stopped")
+
+    return app
+
+
+async def _connect(database_url: str) -> asyncpg.Pool:
+    while True:
+        try:
+            return await asyncpg.create_pool(database_url, min_size=1, max_size=4)
+        except (OSError, asyncpg.PostgresError) as error:
+            log.warning("postgres_not_ready", error=repr(error))
+            await asyncio.sleep(1)
+
+
+def main() -> None:
+    settings = ProjectionSettings()
+    configure_logging("projections", fmt=settings.log_format, level=settings.log_level)
+    asyncio.run(build_app(settings).run())
+
+
+if __name__ == "__main__":
+    main()

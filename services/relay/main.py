@@ -1,0 +1,72 @@
+"""Entry point of the outbox relay worker: `python -m services.relay.main`."""
+
+from __future__ import annotations
+
+import asyncio
+
+import asyncpg
+import structlog
+
+from alur.kafka import ensure_topics, reliable_producer
+from alur.lifecycle import run_until_stopped
+from alur.logs import configure_logging
+from cases import CaseStore
+from events import Topics
+from services.relay.checkpoint import RelayCheckpoint
+from services.relay.relay import OutboxRelay
+from services.relay.settings import RelaySettings
+
+log = structlog.get_logger(__name__)
+
+
+async def relay(settings: RelaySettings) -> None:
+    store = await asyncio.to_thread(CaseStore, settings.database_url)
+    pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=2)
+    listener = await asyncpg.connect(settings.database_url)
+    topics = Topics(settings.namespace)
+    wake = asyncio.Event()
+    try:
+        checkpoint = RelayCheckpoint(pool)
+        await checkpoint.create()
+        # The store NOTIFYs on this channel inside every append transaction.
+        await listener.add_listener("casestore_events", lambda *_: wake.set())
+        await _until_topics_exist(settings, topics)
+        outbox = OutboxRelay(
+            store,
+            checkpoint,
+            lambda: reliable_producer(settings.kafka_bootstrap_servers),
+            topics,
+            batch_size=settings.batch_size,
+            retry_seconds=settings.retry_seconds,
+        )
+        await outbox.start()
+        log.info("relay_started")
+        try:
+            await outbox.run(wake, settings.poll_seconds)
+        finally:
+            await outbox.stop()
+    finally:
+        log.info("relay_stopping")
+        await listener.close()
+        await pool.close()
+        await asyncio.to_thread(store.close)
+
+
+async def _until_topics_exist(settings: RelaySettings, topics: Topics) -> None:
+    while True:
+        try:
+            await ensure_topics(settings.kafka_bootstrap_servers, topics)
+            return
+        except Exception as error:
+            log.warning("kafka_not_ready", error=repr(error))
+            await asyncio.sleep(settings.retry_seconds)
+
+
+def main() -> None:
+    settings = RelaySettings()
+    configure_logging("relay", fmt=settings.log_format, level=settings.log_level)
+    asyncio.run(run_until_stopped(relay(settings)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+"""A complaint travels from the web form or API, through the store and Kafka, to the register."""
+
+from __future__ import annotations
+
+import re
+
+from tests.conftest import Alur, eventually
+
+COMPLAINT = {
+    "channel": "web",
+    "reporter": {"name": "Siti Aminah", "email": "siti@example.id", "phone": "+62 812 3456 7890"},
+    "subject": "Antrean obat di Puskesmas terlalu lama",
+    "description": "Saya menunggu lebih dari tiga jam untuk mengambil obat di loket farmasi.",
+    "category": "pelayanan puskesmas",
+}
+
+
+async def _row(alur: Alur, tracking_number: str) -> dict | None:
+    return next((r for r in await alur.register() if r["tracking_number"] == tracking_number), None)
+
+
+async def test_a_complaint_posted_over_http_appears_in_the_register(alur: Alur) -> None:
+    async with alur.http() as client:
+        response = await client.post("/api/complaints", json=COMPLAINT)
+    assert response.status_code == 201, response.text
+    receipt = response.json()
+    assert re.fullmatch(r"ADU-\d{4}-\d{6}", receipt["tracking_number"])
+    assert re.fullmatch(r"\d{6}", receipt["pin"])
+
+    async def registered() -> dict | None:
+        return await _row(alur, receipt["tracking_number"])
+
+    row = await eventually(registered)
+    assert row["case_id"] == receipt["case_id"]
+    assert row["reporter"] == "Siti Aminah"
+    assert row["subject"] == COMPLAINT["subject"]
+    assert row["channel"] == "web"
+    assert row["status"] == "Pengaduan diterima"
+
+
+async def test_the_register_hides_an_anonymous_reporter(alur: Alur) -> None:
+    anonymous = {**COMPLAINT, "anonymous": True, "reporter": {"name": "Budi", "email": "b@x.id"}}
+    async with alur.http() as client:
+        receipt = (await client.post("/api/complaints", json=anonymous)).json()
+
+    async def registered() -> dict | None:
+        return await _row(alur, receipt["tracking_number"])
+
+    row = await eventually(registered)
+    assert row["reporter"] is None
+    async with alur.http() as client:
+        page = (await client.get("/register")).text
+    assert receipt["tracking_number"] in page
+    assert "Budi" not in page
+    stored = await alur.sql(
+        "SELECT state FROM casestore_events WHERE originator_id = $1::uuid", receipt["case_id"]
+    )
+    assert b"Budi" not in stored[0]["state"], "an anonymous reporter's name is never recorded"
+
+
+async def test_the_public_form_gives_a_tracking_number_and_pin_that_track_the_case(
+    alur: Alur,
+) -> None:
+    form = {
+        "reporter_name": "Rahmat",
+        "reporter_phone": "081234567890",
+        "subject": "Petugas tidak ramah",
+        "description": "Petugas loket pendaftaran membentak pasien lansia.",
+    }
+    async with alur.http() as client:
+        page = await client.post("/lapor", data=form)
+        assert page.status_code == 201
+        assert "Pengaduan Anda telah diterima" in page.text
+        number = re.search(r'id="tracking-number">([^<]+)<', page.text).group(1)
+        pin = re.search(r'id="pin">(\d{6})<', page.text).group(1)
+
+        tracked = await client.get(f"/api/track/{number}", params={"pin": pin})
+        assert tracked.status_code == 200
+        assert tracked.json()["status"] == "Pengaduan diterima"
+        wrong_pin = "000000" if pin != "000000" else "111111"
+        refused = await client.get(f"/api/track/{number}", params={"pin": wrong_pin})
+        assert refused.status_code == 404

@@ -1,0 +1,35 @@
+"""compose.yaml is a deployment path that matches what the project runs locally."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import yaml
+
+from alur.cli import WORKERS
+from alur.settings import AlurSettings
+
+REPO = Path(__file__).resolve().parent.parent
+COMPOSE = yaml.safe_load((REPO / "compose.yaml").read_text())
+
+
+def test_compose_runs_official_kafka_and_postgresql_images() -> None:
+    services = COMPOSE["services"]
+    assert services["kafka"]["image"].startswith("apache/kafka:")
+    assert services["postgres"]["image"].startswith("postgres:")
+    assert services["kafka"]["environment"]["KAFKA_PROCESS_ROLES"] == "broker,controller"
+
+
+def test_every_alur_worker_in_compose_has_an_entry_point_that_exists() -> None:
+    workers = {n: s for n, s in COMPOSE["services"].items() if "command" in s}
+    assert set(workers) == {"web", "relay", "projections"}
+    for name, service in workers.items():
+        assert service["command"] == ["serve", name]
+        assert callable(importlib.import_module(WORKERS[name]).main)
+
+
+def test_compose_settings_are_the_ones_the_services_read() -> None:
+    known = {field.validation_alias for field in AlurSettings.model_fields.values()}
+    settings = COMPOSE["x-alur-settings"]
+    assert set(settings) <= known, set(settings) - known
