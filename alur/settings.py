@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 from pydantic import Field
@@ -28,8 +29,22 @@ class AlurSettings(BaseSettings):
     http_port: int = Field(8080, validation_alias="ALUR_HTTP_PORT")
     # The office's time zone (WIB by default) until the office configuration lands.
     time_zone: str = Field("Asia/Jakarta", validation_alias="ALUR_TIMEZONE")
+    # Keys the reporters' PIN hashes. Unset on a developer machine: a key is made once
+    # under .run/ (see `secret_key_bytes`). A real site sets it.
+    secret_key: str | None = Field(None, validation_alias="ALUR_SECRET_KEY")
+    run_dir: Path = Field(REPO_ROOT / ".run", validation_alias="ALUR_RUN_DIR")
     log_format: str = Field("json", validation_alias="ALUR_LOG_FORMAT")
     log_level: str = Field("info", validation_alias="ALUR_LOG_LEVEL")
+
+    def secret_key_bytes(self) -> bytes:
+        if self.secret_key:
+            return self.secret_key.encode()
+        path = self.run_dir / "secret.key"
+        if not path.exists():
+            self.run_dir.mkdir(parents=True, exist_ok=True)
+            path.touch(mode=0o600)
+            path.write_text(secrets.token_hex(32))
+        return path.read_text().strip().encode()
 
     def group(self, name: str) -> str:
         """The Kafka consumer group id of one consumer, inside this installation."""

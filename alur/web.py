@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse
 from alur.logs import configure_logging
 from alur.settings import AlurSettings
 from cases import CaseStore
+from cases.group_commit import GroupCommit
 from services.intake.api import router as intake_router
 from services.intake.intake import ComplaintIntake
 from services.intake.tracking import TrackingNumbers
@@ -34,16 +35,18 @@ def build_app(settings: AlurSettings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = await asyncio.to_thread(CaseStore, settings.database_url)
         pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=10)
-        tracking = TrackingNumbers(pool)
+        tracking = TrackingNumbers(pool, settings.secret_key_bytes())
         await tracking.create()
         app.state.store = store
         app.state.pool = pool
         app.state.tracking = tracking
-        app.state.intake = ComplaintIntake(store, tracking, ZoneInfo(settings.time_zone))
+        writer = GroupCommit(store)
+        app.state.intake = ComplaintIntake(writer, tracking, ZoneInfo(settings.time_zone))
         log.info("web_started", host=settings.http_host, port=settings.http_port)
         try:
             yield
         finally:
+            await writer.close()
             await pool.close()
             await asyncio.to_thread(store.close)
             log.info("web_stopped")

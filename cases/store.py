@@ -15,6 +15,9 @@ from eventsourcing.persistence import IntegrityError, Notification
 from cases.case import Case
 from events import Envelope, Fact
 
+# One case's new events, decided but not yet stored.
+Change = Sequence[Case.Opened | Case.Recorded]
+
 
 class CaseConflict(Exception):
     """Someone else recorded an event on the case first (optimistic concurrency)."""
@@ -52,18 +55,33 @@ class CaseStore(Application):
     def __init__(self, database_url: str) -> None:
         super().__init__(env=postgres_env(database_url))
 
-    def open(self, case_id: UUID, fact: Fact) -> Envelope:
-        case = Case.open(case_id, fact)
-        return self._save(case)[0]
+    def opening(self, case_id: UUID, fact: Fact) -> Change:
+        """The events that open a new case (nothing is stored yet)."""
+        return Case.open(case_id, fact).collect_events()
 
-    def append(self, case_id: UUID, expected_version: int, facts: Sequence[Fact]) -> list[Envelope]:
-        """Record facts on a case as it stood at `expected_version`, or raise CaseConflict."""
+    def appending(self, case_id: UUID, expected_version: int, facts: Sequence[Fact]) -> Change:
+        """The events that record facts on a case as it stood at `expected_version`."""
         case = self.case(case_id)
         if case.version != expected_version:
             raise CaseConflict(f"case {case_id} is at version {case.version}")
         for fact in facts:
             case.record(fact)
-        return self._save(case)
+        return case.collect_events()
+
+    def commit(self, *changes: Change) -> list[list[Envelope]]:
+        """Store the changes of several cases in one transaction: all of them, or none."""
+        try:
+            recordings = self.save(*(event for change in changes for event in change))
+        except IntegrityError as error:
+            raise CaseConflict(str(error)) from error
+        envelopes = iter(envelope_of(r.domain_event, r.notification.id) for r in recordings)
+        return [[next(envelopes) for _ in change] for change in changes]
+
+    def open(self, case_id: UUID, fact: Fact) -> Envelope:
+        return self.commit(self.opening(case_id, fact))[0][0]
+
+    def append(self, case_id: UUID, expected_version: int, facts: Sequence[Fact]) -> list[Envelope]:
+        return self.commit(self.appending(case_id, expected_version, facts))[0]
 
     def case(self, case_id: UUID) -> Case:
         try:
@@ -80,13 +98,6 @@ class CaseStore(Application):
 
     def last_position(self) -> int:
         return self.recorder.max_notification_id() or 0
-
-    def _save(self, case: Case) -> list[Envelope]:
-        try:
-            recordings = self.save(case)
-        except IntegrityError as error:
-            raise CaseConflict(str(error)) from error
-        return [envelope_of(r.domain_event, r.notification.id) for r in recordings]
 
     def _envelope(self, notification: Notification) -> Envelope:
         return envelope_of(self.mapper.to_domain_event(notification), notification.id)

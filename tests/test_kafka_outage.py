@@ -8,7 +8,8 @@ import subprocess
 
 import pytest
 
-from tests.conftest import REPO, Alur, eventually
+from alur.settings import REPO_ROOT as REPO
+from tests.conftest import Alur, eventually
 from tests.test_complaint_to_register import COMPLAINT
 
 pytestmark = pytest.mark.skipif(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import structlog
 
-from cases import CaseStore
+from cases.group_commit import GroupCommit
 from events import Actor, ComplaintReceived, Fact, Reporter
 from services.intake.submission import ComplaintSubmission
 from services.intake.tracking import TrackingNumbers, case_id_for, new_pin
@@ -29,7 +28,7 @@ class Receipt:
 
 
 class ComplaintIntake:
-    def __init__(self, store: CaseStore, tracking: TrackingNumbers, tz: ZoneInfo) -> None:
+    def __init__(self, store: GroupCommit, tracking: TrackingNumbers, tz: ZoneInfo) -> None:
         self._store = store
         self._tracking = tracking
         self._tz = tz
@@ -64,7 +63,7 @@ class ComplaintIntake:
             payload=complaint.model_dump(mode="json"),
         )
         case_id = case_id_for(tracking_number)
-        envelope = await asyncio.to_thread(self._store.open, case_id, fact)
+        envelope = await self._store.open(case_id, fact)
         log.info(
             "complaint_received",
             case_id=str(case_id),

@@ -19,7 +19,8 @@ CREATE TABLE IF NOT EXISTS complaint_register (
     category text,
     status text NOT NULL,
     case_version integer NOT NULL,
-    last_position bigint NOT NULL
+    last_position bigint NOT NULL,
+    projected_at timestamptz NOT NULL DEFAULT clock_timestamp()  -- when this row last changed
 )
 """
 
@@ -61,7 +62,8 @@ class RegisterProjection:
 
     async def _moved(self, conn: asyncpg.Connection, envelope: Envelope) -> None:
         await conn.execute(
-            "UPDATE complaint_register SET status = $2, case_version = $3, last_position = $4"
+            "UPDATE complaint_register SET status = $2, case_version = $3, last_position = $4,"
+            " projected_at = clock_timestamp()"
             " WHERE case_id = $1 AND case_version < $3",
             envelope.case_id,
             CATALOG.label(envelope.type),

@@ -1,0 +1,62 @@
+"""`make bench`: run every benchmark and print the table (value, raw limit, ratio)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+
+from alur import sandbox
+from bench.complaint_path import http_to_register
+from bench.raw_postgres import single_row_commits
+from bench.table import Row, render
+
+COMPLAINTS = int(os.environ.get("BENCH_COMPLAINTS", "2000"))
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "16"))
+
+
+def percentile(values: list[float], q: int) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+async def measure(alur: sandbox.Sandbox) -> list[Row]:
+    await http_to_register(alur, complaints=50, concurrency=CONCURRENCY)  # warm up
+    rate, latencies = await http_to_register(alur, COMPLAINTS, CONCURRENCY)
+    raw_rate, raw_latencies = await single_row_commits(
+        alur.database_url, rows=COMPLAINTS * 2, concurrency=CONCURRENCY
+    )
+    raw = f"single-row commits, {CONCURRENCY} connections"
+    return [
+        Row("complaints HTTP → register", "per s", rate, raw, raw_rate),
+        Row(
+            "latency HTTP → register p50",
+            "ms",
+            percentile(latencies, 50) * 1000,
+            raw,
+            percentile(raw_latencies, 50) * 1000,
+        ),
+        Row(
+            "latency HTTP → register p99",
+            "ms",
+            percentile(latencies, 99) * 1000,
+            raw,
+            percentile(raw_latencies, 99) * 1000,
+        ),
+    ]
+
+
+def main() -> None:
+    alur = sandbox.start("bench")
+    try:
+        rows = asyncio.run(measure(alur))
+    finally:
+        sandbox.stop(alur)
+    print(
+        f"\n{COMPLAINTS} complaints, {CONCURRENCY} concurrent HTTP clients, "
+        f"{os.cpu_count()} cores shared by client, workers, PostgreSQL and Kafka\n"
+    )
+    print(render(rows))
+
+
+if __name__ == "__main__":
+    main()
