@@ -1,5 +1,7 @@
 """How every Alur consumer takes a Kafka message: at least once, retried, dead-lettered.
 
+- Messages come in polled batches, applied together in one transaction; if the batch fails,
+  each message is applied on its own so that one bad message cannot hold back the others.
 - The envelope is parsed first; a message that is not an envelope is poison and goes
   straight to the dead-letter topic.
 - An outage of PostgreSQL is not the message's fault: the handler waits and raises, the
@@ -11,8 +13,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import NoReturn
 
 import asyncpg
 import structlog
@@ -46,14 +49,36 @@ class DeliveryPolicy:
     outage_wait_seconds: float = 1.0
 
     async def deliver(
-        self, record: ConsumerRecord, apply: Callable[[Envelope], Awaitable[None]]
+        self,
+        records: Sequence[ConsumerRecord],
+        apply_many: Callable[[list[Envelope]], Awaitable[None]],
+        apply_one: Callable[[Envelope], Awaitable[None]],
     ) -> None:
-        source = f"{record.topic}:{record.partition}:{record.offset}"
-        try:
-            envelope = Envelope.model_validate_json(record.value)
-        except ValidationError as error:
-            await self._dead_letter(record, source, f"not an event envelope: {error}")
+        """Apply a polled batch together; if that fails, each message on its own."""
+        parsed: list[tuple[ConsumerRecord, Envelope]] = []
+        for record in records:
+            try:
+                parsed.append((record, Envelope.model_validate_json(record.value)))
+            except ValidationError as error:
+                await self._dead_letter(record, f"not an event envelope: {error}")
+        if not parsed:
             return
+        try:
+            await apply_many([envelope for _, envelope in parsed])
+            return
+        except TRANSIENT as error:
+            await self._outage(error)
+        except Exception as error:  # noqa: BLE001 - find the culprit one message at a time
+            log.warning("batch_failed", size=len(parsed), error=repr(error))
+        for record, envelope in parsed:
+            await self._deliver_one(record, envelope, apply_one)
+
+    async def _deliver_one(
+        self,
+        record: ConsumerRecord,
+        envelope: Envelope,
+        apply: Callable[[Envelope], Awaitable[None]],
+    ) -> None:
         with structlog.contextvars.bound_contextvars(
             case_id=str(envelope.case_id),
             event_id=str(envelope.event_id),
@@ -65,17 +90,22 @@ class DeliveryPolicy:
                     await apply(envelope)
                     return
                 except TRANSIENT as error:
-                    log.warning("store_unavailable", error=repr(error), source=source)
-                    await asyncio.sleep(self.outage_wait_seconds)
-                    raise
-                except Exception as error:
+                    await self._outage(error)
+                except Exception as error:  # noqa: BLE001 - everything else may be poison
                     log.warning("apply_failed", attempt=attempt, error=repr(error))
                     if attempt == self.attempts:
-                        await self._dead_letter(record, source, f"{type(error).__name__}: {error}")
+                        await self._dead_letter(record, f"{type(error).__name__}: {error}")
                         return
                     await asyncio.sleep(self.backoff_seconds * 2 ** (attempt - 1))
 
-    async def _dead_letter(self, record: ConsumerRecord, source: str, reason: str) -> None:
+    async def _outage(self, error: Exception) -> NoReturn:
+        """Not the message's fault: wait, then let the subscriber seek back and redeliver."""
+        log.warning("store_unavailable", error=repr(error))
+        await asyncio.sleep(self.outage_wait_seconds)
+        raise error
+
+    async def _dead_letter(self, record: ConsumerRecord, reason: str) -> None:
+        source = f"{record.topic}:{record.partition}:{record.offset}"
         headers = {
             "x-alur-reason": reason[:1000],
             "x-alur-consumer": self.consumer,

@@ -59,7 +59,7 @@ class GroupCommit:
             for single in batch:
                 await self._write([single])
             return
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - every waiter must hear of the failure
             for _, done in batch:
                 _settle(done, error=error)
             return

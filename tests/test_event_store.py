@@ -10,19 +10,26 @@ import pytest
 
 from cases import CaseConflict, CaseStore
 from cases.group_commit import GroupCommit
-from events import Actor, Fact
+from events import Actor, ComplaintReceived, Fact, Reporter
 from tests.conftest import Alur
 
 
 def _fact(subject: str) -> Fact:
+    complaint = ComplaintReceived(
+        tracking_number=f"UJI-{uuid.uuid4().hex[:10]}",
+        channel="box",
+        reporter=Reporter(name="Pengisi Kotak Pengaduan"),
+        subject=subject,
+        description="Pengaduan dari kotak pengaduan.",
+    )
     return Fact(
         event_id=uuid.uuid4(),
-        type="ComplaintReceived",
-        schema_version=1,
+        type=complaint.type,
+        schema_version=complaint.schema_version,
         case_type="complaint",
         occurred_at=datetime.now(UTC),
         actor=Actor(id="test", role="petugas_pengaduan"),
-        payload={"subject": subject},
+        payload=complaint.model_dump(mode="json"),
     )
 
 

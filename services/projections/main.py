@@ -47,9 +47,13 @@ def build_app(settings: ProjectionSettings) -> FastStream:
         group_id=settings.group("projections.register"),
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
+        batch=True,
+        max_records=settings.batch_size,
+        batch_timeout_ms=50,
     )
-    async def on_complaint_event(message: KafkaMessage) -> None:
-        await policy.deliver(message.raw_message, state["register"].apply)
+    async def on_complaint_events(message: KafkaMessage) -> None:
+        projector = state["register"]
+        await policy.deliver(message.raw_message, projector.apply_many, projector.apply)
 
     @app.on_startup
     async def start() -> None:

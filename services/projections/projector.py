@@ -32,10 +32,22 @@ class Projector:
             await self._projection.create(conn)
 
     async def apply(self, envelope: Envelope) -> None:
+        await self.apply_many([envelope])
+
+    async def apply_many(self, envelopes: list[Envelope]) -> None:
+        """Apply envelopes in one transaction, skipping those already applied."""
         name = self._projection.name
+        applied = 0
         async with self._pool.acquire() as conn, conn.transaction():
-            if not await ledger.claim(conn, name, envelope.position):
-                log.info("event_already_applied", projection=name)
-                return
-            await self._projection.apply(conn, envelope)
-        log.info("event_applied", projection=name, type=envelope.type)
+            for envelope in envelopes:
+                if await ledger.claim(conn, name, envelope.position):
+                    await self._projection.apply(conn, envelope)
+                    applied += 1
+                else:
+                    log.info(
+                        "event_already_applied",
+                        projection=name,
+                        case_id=str(envelope.case_id),
+                        event_id=str(envelope.event_id),
+                    )
+        log.info("events_applied", projection=name, applied=applied, received=len(envelopes))

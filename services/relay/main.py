@@ -6,6 +6,7 @@ import asyncio
 
 import asyncpg
 import structlog
+from aiokafka.errors import KafkaError
 
 from alur.kafka import ensure_topics, reliable_producer
 from alur.lifecycle import run_until_stopped
@@ -57,7 +58,7 @@ async def _until_topics_exist(settings: RelaySettings, topics: Topics) -> None:
         try:
             await ensure_topics(settings.kafka_bootstrap_servers, topics)
             return
-        except Exception as error:
+        except (KafkaError, OSError) as error:
             log.warning("kafka_not_ready", error=repr(error))
             await asyncio.sleep(settings.retry_seconds)
 
