@@ -6,8 +6,9 @@
   straight to the dead-letter topic.
 - An outage of PostgreSQL is not the message's fault: the handler waits and raises, the
   subscriber (AckPolicy.NACK_ON_ERROR) seeks back, and the message comes again.
-- Any other failure is retried a bounded number of times, then dead-lettered with the
-  reason, and the message is acknowledged so the partition moves on.
+- A message that cannot be read (wrong payload, unknown type or version) is dead-lettered at
+  once; any other failure is retried a bounded number of times, then dead-lettered with the
+  reason. Either way the message is acknowledged so the partition moves on.
 """
 
 from __future__ import annotations
@@ -22,11 +23,14 @@ import structlog
 from aiokafka import ConsumerRecord
 from pydantic import ValidationError
 
-from events import Envelope
+from events import Envelope, UnknownEvent
 
 log = structlog.get_logger(__name__)
 
 Publish = Callable[[bytes, str, dict[str, str]], Awaitable[None]]
+
+# Failures that will fail the same way every time: dead-letter at once, no retry.
+POISON = (ValidationError, UnknownEvent)
 
 TRANSIENT = (
     OSError,
@@ -91,7 +95,10 @@ class DeliveryPolicy:
                     return
                 except TRANSIENT as error:
                     await self._outage(error)
-                except Exception as error:  # noqa: BLE001 - everything else may be poison
+                except POISON as error:
+                    await self._dead_letter(record, f"{type(error).__name__}: {error}")
+                    return
+                except Exception as error:  # noqa: BLE001 - anything else may pass on a retry
                     log.warning("apply_failed", attempt=attempt, error=repr(error))
                     if attempt == self.attempts:
                         await self._dead_letter(record, f"{type(error).__name__}: {error}")

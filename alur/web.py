@@ -40,8 +40,9 @@ def build_app(settings: AlurSettings) -> FastAPI:
         app.state.store = store
         app.state.pool = pool
         app.state.tracking = tracking
+        app.state.time_zone = ZoneInfo(settings.time_zone)
         writer = GroupCommit(store)
-        app.state.intake = ComplaintIntake(writer, tracking, ZoneInfo(settings.time_zone))
+        app.state.intake = ComplaintIntake(writer, tracking, app.state.time_zone)
         log.info("web_started", host=settings.http_host, port=settings.http_port)
         try:
             yield

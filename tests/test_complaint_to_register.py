@@ -80,3 +80,19 @@ async def test_the_public_form_gives_a_tracking_number_and_pin_that_track_the_ca
         wrong_pin = "000000" if pin != "000000" else "111111"
         refused = await client.get(f"/api/track/{number}", params={"pin": wrong_pin})
         assert refused.status_code == 404
+
+
+async def test_the_register_hides_the_content_of_a_confidential_complaint(alur: Alur) -> None:
+    secret = {**COMPLAINT, "confidential": True, "subject": "Pungutan liar oleh petugas loket"}
+    async with alur.http() as client:
+        receipt = (await client.post("/api/complaints", json=secret)).json()
+
+    async def registered() -> dict | None:
+        return await _row(alur, receipt["tracking_number"])
+
+    row = await eventually(registered)
+    assert row["subject"] == "Dirahasiakan"
+    async with alur.http() as client:
+        page = (await client.get("/register")).text
+    assert "Pungutan liar" not in page
+    assert re.search(r"\d{2}-\d{2}-\d{4} \d{2}:\d{2} WIB", page), "times are shown in WIB"

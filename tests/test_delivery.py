@@ -79,17 +79,21 @@ async def test_a_poison_message_goes_to_the_dead_letter_topic_and_the_stream_mov
     )
     await consumer.start()
     try:
+        unreadable = _envelope(position=10_000_003).model_copy(update={"payload": {"x": 1}})
         after = _envelope(position=10_000_002)
         await _send(
             alur,
             (b"poison", b"this is not an event envelope"),
+            (unreadable.key, unreadable.model_dump_json().encode()),
             (after.key, after.model_dump_json().encode()),
         )
-        dead = await asyncio.wait_for(consumer.getone(), timeout=30)
-        assert dead.value == b"this is not an event envelope"
-        headers = dict(dead.headers)
-        assert b"not an event envelope" in headers["x-alur-reason"]
-        assert headers["x-alur-consumer"] == f"{alur.namespace}.projections.register".encode()
+        dead = [await asyncio.wait_for(consumer.getone(), timeout=30) for _ in range(2)]
+        assert dead[0].value == b"this is not an event envelope"
+        assert b"not an event envelope" in dict(dead[0].headers)["x-alur-reason"]
+        assert Envelope.model_validate_json(dead[1].value).event_id == unreadable.event_id
+        assert b"ValidationError" in dict(dead[1].headers)["x-alur-reason"]
+        consumer_header = dict(dead[0].headers)["x-alur-consumer"]
+        assert consumer_header == f"{alur.namespace}.projections.register".encode()
 
         async def next_one_applied() -> bool:
             rows = await alur.sql(

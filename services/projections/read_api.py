@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import asyncpg
 from fastapi import APIRouter, Query, Request
@@ -27,7 +29,7 @@ CHANNELS = {
 HIDDEN = "Dirahasiakan"
 
 
-async def _rows(pool: asyncpg.Pool, limit: int, offset: int) -> list[dict[str, Any]]:
+async def _rows(pool: asyncpg.Pool, limit: int, offset: int, tz: ZoneInfo) -> list[dict[str, Any]]:
     rows = await pool.fetch(
         "SELECT case_id, tracking_number, received_at, channel, anonymous, confidential,"
         " reporter_name, subject, category, status FROM complaint_register"
@@ -39,7 +41,7 @@ async def _rows(pool: asyncpg.Pool, limit: int, offset: int) -> list[dict[str, A
         {
             "case_id": str(r["case_id"]),
             "tracking_number": r["tracking_number"],
-            "received_at": r["received_at"].isoformat(),
+            "received_at": r["received_at"].astimezone(tz).isoformat(),
             "channel": r["channel"],
             "anonymous": r["anonymous"],
             "confidential": r["confidential"],
@@ -58,7 +60,7 @@ async def register_json(
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0),
 ) -> list[dict[str, Any]]:
-    return await _rows(request.app.state.pool, limit, offset)
+    return await _rows(request.app.state.pool, limit, offset, request.app.state.time_zone)
 
 
 @router.get("/register", response_class=HTMLResponse)
@@ -67,9 +69,11 @@ async def register_page(
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0),
 ) -> HTMLResponse:
-    rows = await _rows(request.app.state.pool, limit, offset)
+    tz = request.app.state.time_zone
+    rows = await _rows(request.app.state.pool, limit, offset, tz)
+    for row in rows:
+        received = datetime.fromisoformat(row["received_at"]).astimezone(tz)
+        row["received_local"] = received.strftime("%d-%m-%Y %H:%M %Z")
     return templates.TemplateResponse(
-        request,
-        "register.html",
-        {"rows": rows, "channels": CHANNELS, "hidden": HIDDEN},
+        request, "register.html", {"rows": rows, "channels": CHANNELS}
     )
