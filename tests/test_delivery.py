@@ -4,34 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import UTC, datetime
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from events import Actor, ComplaintReceived, Envelope, Reporter, Topics
+from events import Envelope, Topics
 from tests.conftest import Alur, eventually
+from tests.factories import posted_complaint, stored
 
 
 def _envelope(position: int) -> Envelope:
-    complaint = ComplaintReceived(
-        tracking_number=f"ADU-1999-{position:06d}",
-        channel="post",
-        reporter=Reporter(name="Pengirim Surat"),
-        subject="Surat pengaduan",
-        description="Pengaduan yang datang lewat pos.",
-    )
-    return Envelope(
-        event_id=uuid.uuid4(),
-        type=complaint.type,
-        schema_version=complaint.schema_version,
-        case_type="complaint",
-        occurred_at=datetime(1999, 1, 4, 8, 0, tzinfo=UTC),
-        actor=Actor(id="test", role="petugas_pengaduan"),
-        payload=complaint.model_dump(mode="json"),
-        case_id=uuid.uuid4(),
-        case_version=1,
-        position=position,
-    )
+    return stored(posted_complaint(f"ADU-1999-{position:06d}"), position)
 
 
 async def _send(alur: Alur, *messages: tuple[bytes, bytes]) -> None:

@@ -4,33 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import UTC, datetime
 
 import pytest
 
 from cases import CaseConflict, CaseStore
 from cases.group_commit import GroupCommit
-from events import Actor, ComplaintReceived, Fact, Reporter
+from events import Fact
 from tests.conftest import Alur
+from tests.factories import posted_complaint
 
 
 def _fact(subject: str) -> Fact:
-    complaint = ComplaintReceived(
-        tracking_number=f"UJI-{uuid.uuid4().hex[:10]}",
-        channel="box",
-        reporter=Reporter(name="Pengisi Kotak Pengaduan"),
-        subject=subject,
-        description="Pengaduan dari kotak pengaduan.",
-    )
-    return Fact(
-        event_id=uuid.uuid4(),
-        type=complaint.type,
-        schema_version=complaint.schema_version,
-        case_type="complaint",
-        occurred_at=datetime.now(UTC),
-        actor=Actor(id="test", role="petugas_pengaduan"),
-        payload=complaint.model_dump(mode="json"),
-    )
+    return posted_complaint(f"UJI-{uuid.uuid4().hex[:10]}", subject)
 
 
 @pytest.fixture

@@ -37,17 +37,19 @@ class Projector:
     async def apply_many(self, envelopes: list[Envelope]) -> None:
         """Apply envelopes in one transaction, skipping those already applied."""
         name = self._projection.name
-        applied = 0
         async with self._pool.acquire() as conn, conn.transaction():
+            outcomes = []
             for envelope in envelopes:
-                if await ledger.claim(conn, name, envelope.position):
+                fresh = await ledger.claim(conn, name, envelope.position)
+                if fresh:
                     await self._projection.apply(conn, envelope)
-                    applied += 1
-                else:
-                    log.info(
-                        "event_already_applied",
-                        projection=name,
-                        case_id=str(envelope.case_id),
-                        event_id=str(envelope.event_id),
-                    )
-        log.info("events_applied", projection=name, applied=applied, received=len(envelopes))
+                outcomes.append((envelope, fresh))
+        # Logged after the commit, so a line means the effect is durable.
+        for envelope, fresh in outcomes:
+            log.info(
+                "event_applied" if fresh else "event_already_applied",
+                projection=name,
+                case_id=str(envelope.case_id),
+                event_id=str(envelope.event_id),
+                position=envelope.position,
+            )

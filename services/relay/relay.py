@@ -97,10 +97,10 @@ class OutboxRelay:
         ]
         await asyncio.gather(*sent)
         for envelope in batch:
-            log.debug(
+            log.info(
                 "event_published",
                 case_id=str(envelope.case_id),
                 event_id=str(envelope.event_id),
                 position=envelope.position,
             )
-        log.info("relay_batch_published", count=len(batch), position=batch[-1].position)
+        log.debug("relay_batch_published", count=len(batch), position=batch[-1].position)
