@@ -59,15 +59,6 @@ class CaseStore(Application):
         """The events that open a new case (nothing is stored yet)."""
         return Case.open(case_id, fact).collect_events()
 
-    def appending(self, case_id: UUID, expected_version: int, facts: Sequence[Fact]) -> Change:
-        """The events that record facts on a case as it stood at `expected_version`."""
-        case = self.case(case_id)
-        if case.version != expected_version:
-            raise CaseConflict(f"case {case_id} is at version {case.version}")
-        for fact in facts:
-            case.record(fact)
-        return case.collect_events()
-
     def commit(self, *changes: Change) -> list[list[Envelope]]:
         """Store the changes of several cases in one transaction: all of them, or none."""
         try:
@@ -79,9 +70,6 @@ class CaseStore(Application):
 
     def open(self, case_id: UUID, fact: Fact) -> Envelope:
         return self.commit(self.opening(case_id, fact))[0][0]
-
-    def append(self, case_id: UUID, expected_version: int, facts: Sequence[Fact]) -> list[Envelope]:
-        return self.commit(self.appending(case_id, expected_version, facts))[0]
 
     def case(self, case_id: UUID) -> Case:
         try:
