@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 
 import structlog
@@ -32,8 +33,32 @@ async def ensure_topics(bootstrap_servers: str, topics: Topics) -> None:
                     [NewTopic(n, num_partitions=PARTITIONS, replication_factor=1) for n in missing]
                 )
             log.info("topics_created", topics=missing)
+        await _until_led(admin, names)
     finally:
         await admin.close()
+
+
+async def _until_led(admin: AIOKafkaAdminClient, names: list[str], seconds: float = 30) -> None:
+    """Wait until every partition of the topics has a leader.
+
+    A consumer that joins its group before a new topic's metadata has spread is assigned no
+    partitions, and would only notice them at its next metadata refresh.
+    """
+    deadline = asyncio.get_running_loop().time() + seconds
+    while True:
+        described = await admin.describe_topics(names)
+        led = [
+            t["topic"]
+            for t in described
+            if t["error_code"] == 0
+            and t["partitions"]
+            and all(p["leader"] >= 0 for p in t["partitions"])
+        ]
+        if len(led) == len(names):
+            return
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError(f"topics without leaders: {sorted(set(names) - set(led))}")
+        await asyncio.sleep(0.2)
 
 
 def reliable_producer(bootstrap_servers: str) -> AIOKafkaProducer:

@@ -27,7 +27,13 @@ log = structlog.get_logger(__name__)
 
 def build_app(settings: ProjectionSettings) -> FastStream:
     topics = Topics(settings.namespace)
-    broker = KafkaBroker(settings.kafka_bootstrap_servers, graceful_timeout=15.0, logger=None)
+    # A short metadata age lets the consumer notice new partitions within seconds.
+    broker = KafkaBroker(
+        settings.kafka_bootstrap_servers,
+        graceful_timeout=15.0,
+        metadata_max_age_ms=10_000,
+        logger=None,
+    )
     app = FastStream(broker, logger=None)
     register = RegisterProjection()
     state: dict[str, Projector] = {}
