@@ -25,15 +25,12 @@ async def http_to_register(
 ) -> tuple[float, list[float]]:
     """Complaints per second through the whole path, and each one's latency in seconds."""
     started_at: dict[str, float] = {}
-    queue: asyncio.Queue[int] = asyncio.Queue()
-    for i in range(complaints):
-        queue.put_nowait(i)
+    remaining = iter(range(complaints))  # shared by the clients: each takes the next one
 
     async with alur.http() as client:
 
         async def worker() -> None:
-            while not queue.empty():
-                queue.get_nowait()
+            for _ in remaining:
                 started = time.time()
                 response = await client.post("/api/complaints", json=COMPLAINT)
                 response.raise_for_status()

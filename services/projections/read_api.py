@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -41,7 +40,7 @@ async def _rows(pool: asyncpg.Pool, limit: int, offset: int, tz: ZoneInfo) -> li
         {
             "case_id": str(r["case_id"]),
             "tracking_number": r["tracking_number"],
-            "received_at": r["received_at"].astimezone(tz).isoformat(),
+            "received_at": r["received_at"].astimezone(tz),
             "channel": r["channel"],
             "anonymous": r["anonymous"],
             "confidential": r["confidential"],
@@ -69,11 +68,7 @@ async def register_page(
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0),
 ) -> HTMLResponse:
-    tz = request.app.state.time_zone
-    rows = await _rows(request.app.state.pool, limit, offset, tz)
-    for row in rows:
-        received = datetime.fromisoformat(row["received_at"]).astimezone(tz)
-        row["received_local"] = received.strftime("%d-%m-%Y %H:%M %Z")
+    rows = await _rows(request.app.state.pool, limit, offset, request.app.state.time_zone)
     return templates.TemplateResponse(
         request, "register.html", {"rows": rows, "channels": CHANNELS}
     )
