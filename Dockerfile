@@ -5,6 +5,9 @@ COPY pyproject.toml README.md ./
 COPY alur ./alur
 COPY cases ./cases
 COPY events ./events
+COPY office ./office
+COPY officers ./officers
+COPY sop ./sop
 COPY services ./services
 RUN pip install --no-cache-dir .
 ENV ALUR_HTTP_HOST=0.0.0.0 ALUR_LOG_FORMAT=json

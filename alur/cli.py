@@ -6,6 +6,7 @@ import argparse
 import importlib
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from events import CATALOG
@@ -36,6 +37,15 @@ def _schemas(args: argparse.Namespace) -> int:
     return 0
 
 
+def _lazy(module: str, function: str) -> Callable[[argparse.Namespace], int]:
+    """A command handler imported only when its command runs (keeps `alur` quick to start)."""
+
+    def handler(args: argparse.Namespace) -> int:
+        return getattr(importlib.import_module(module), function)(args)
+
+    return handler
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="alur", description="Run Indonesian public-service SOPs.")
     commands = root.add_subparsers(dest="command", required=True)
@@ -43,6 +53,29 @@ def parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run one worker in the foreground")
     serve.add_argument("service", choices=sorted(WORKERS))
     serve.set_defaults(handler=_serve)
+
+    sop = commands.add_parser("sop", help="SOP definitions")
+    sop_commands = sop.add_subparsers(dest="sop_command", required=True)
+    sop_import = sop_commands.add_parser(
+        "import", help="read an SOP document, print its definition and store it as a version"
+    )
+    sop_import.add_argument("path", help="the SOP document (seed text format)")
+    sop_import.add_argument("--json", action="store_true", help="print a JSON summary")
+    sop_import.set_defaults(handler=_lazy("alur.sop_commands", "import_sop"))
+    sop_list = sop_commands.add_parser("list", help="the SOPs loaded, every version")
+    sop_list.add_argument("--json", action="store_true")
+    sop_list.set_defaults(handler=_lazy("alur.sop_commands", "list_sops"))
+
+    users = commands.add_parser("users", help="officers and their API tokens")
+    user_commands = users.add_subparsers(dest="users_command", required=True)
+    add = user_commands.add_parser("add", help="create an officer; prints an API token")
+    add.add_argument("name")
+    add.add_argument(
+        "--role", action="append", required=True, help="an SOP role; repeat for several"
+    )
+    add.add_argument("--unit", help="the officer's unit (bidang / seksi)")
+    add.add_argument("--superior", help="the name of the officer's direct superior")
+    add.set_defaults(handler=_lazy("alur.user_commands", "add_user"))
 
     events = commands.add_parser("events", help="the event contract")
     event_commands = events.add_subparsers(dest="events_command", required=True)

@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from office import OfficeConfig, load_office
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -27,8 +29,8 @@ class AlurSettings(BaseSettings):
     namespace: str = Field("alur", validation_alias="ALUR_NAMESPACE")
     http_host: str = Field("127.0.0.1", validation_alias="ALUR_HTTP_HOST")
     http_port: int = Field(8080, validation_alias="ALUR_HTTP_PORT")
-    # The office's time zone (WIB by default) until the office configuration lands.
-    time_zone: str = Field("Asia/Jakarta", validation_alias="ALUR_TIMEZONE")
+    # Path of the office configuration (office/config.py); the shipped example by default.
+    office_path: Path | None = Field(None, validation_alias="ALUR_OFFICE")
     # Keys the reporters' PIN hashes. Unset on a developer machine: a key is made once
     # under .run/ (see `secret_key_bytes`). A real site sets it.
     secret_key: str | None = Field(None, validation_alias="ALUR_SECRET_KEY")
@@ -45,6 +47,9 @@ class AlurSettings(BaseSettings):
             path.touch(mode=0o600)
             path.write_text(secrets.token_hex(32))
         return path.read_text().strip().encode()
+
+    def office(self) -> OfficeConfig:
+        return load_office(self.office_path)
 
     def group(self, name: str) -> str:
         """The Kafka consumer group id of one consumer, inside this installation."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import asyncpg
@@ -22,10 +23,15 @@ from alur.logs import configure_logging
 from alur.settings import AlurSettings
 from cases import CaseStore
 from cases.group_commit import GroupCommit
+from officers import OfficerDirectory
 from services.intake.api import router as intake_router
+from services.intake.cases_api import router as cases_router
+from services.intake.casework import CaseWork
 from services.intake.intake import ComplaintIntake
 from services.intake.tracking import TrackingNumbers
 from services.projections.read_api import router as register_router
+from sop.engine import SopEngine
+from sop.registry import SopRegistry, UnknownSop
 
 log = structlog.get_logger(__name__)
 
@@ -33,16 +39,33 @@ log = structlog.get_logger(__name__)
 def build_app(settings: AlurSettings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        office = settings.office()
+        time_zone = ZoneInfo(office.time_zone)
         store = await asyncio.to_thread(CaseStore, settings.database_url)
         pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=10)
         tracking = TrackingNumbers(pool, settings.secret_key_bytes())
         await tracking.create()
+        registry = SopRegistry(pool)
+        await registry.create()
+        for saved in await registry.load_shipped():
+            if saved.created:
+                log.info("sop_loaded", sop=saved.definition.id, version=saved.definition.version)
+        await _check_complaint_sop(registry, office.complaint_sop)
+        directory = OfficerDirectory(pool)
+        await directory.create()
+        writer = GroupCommit(store)
+
+        def clock() -> datetime:
+            return datetime.now(time_zone)
+
         app.state.store = store
         app.state.pool = pool
         app.state.tracking = tracking
-        app.state.time_zone = ZoneInfo(settings.time_zone)
-        writer = GroupCommit(store)
-        app.state.intake = ComplaintIntake(writer, tracking, app.state.time_zone)
+        app.state.time_zone = time_zone
+        app.state.registry = registry
+        app.state.directory = directory
+        app.state.intake = ComplaintIntake(writer, tracking, registry, office.complaint_sop, clock)
+        app.state.casework = CaseWork(store, writer, registry, directory, clock)
         log.info("web_started", host=settings.http_host, port=settings.http_port)
         try:
             yield
@@ -54,6 +77,7 @@ def build_app(settings: AlurSettings) -> FastAPI:
 
     app = FastAPI(title="Alur", lifespan=lifespan)
     app.include_router(intake_router)
+    app.include_router(cases_router)
     app.include_router(register_router)
 
     @app.exception_handler(RequestValidationError)
@@ -79,6 +103,16 @@ def build_app(settings: AlurSettings) -> FastAPI:
         return JSONResponse({"status": "ok"})
 
     return app
+
+
+async def _check_complaint_sop(registry: SopRegistry, sop_id: str) -> None:
+    """The office's complaint SOP must exist and start with the public's own step."""
+    try:
+        sop = await registry.latest(sop_id)
+    except UnknownSop:
+        raise SystemExit(f"the office's complaint_sop {sop_id!r} is not a loaded SOP") from None
+    if SopEngine(datetime.now).may_open(sop, None) is not None:
+        raise SystemExit(f"the first step of complaint_sop {sop_id!r} is not the reporter's")
 
 
 async def _kafka_reachable(bootstrap_servers: str) -> bool:

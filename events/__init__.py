@@ -7,10 +7,12 @@ versioned; an old version is never edited, it gets an upcaster to the next one.
 from events.catalog import CATALOG, EventCatalog, UnknownEvent
 from events.complaint import ComplaintReceived, Reporter
 from events.envelope import Actor, Envelope, Fact, SopRef
+from events.steps import STEP_EVENTS, StepRecorded
 from events.topics import Topics
 
 __all__ = [
     "CATALOG",
+    "STEP_EVENTS",
     "Actor",
     "ComplaintReceived",
     "Envelope",
@@ -18,6 +20,7 @@ __all__ = [
     "Fact",
     "Reporter",
     "SopRef",
+    "StepRecorded",
     "Topics",
     "UnknownEvent",
 ]

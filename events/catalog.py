@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from events.complaint import ComplaintReceived
 from events.envelope import Envelope
+from events.steps import STEP_EVENTS, StepRecorded
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -18,8 +19,23 @@ class UnknownEvent(ValueError):
 
 
 class EventCatalog:
-    def __init__(self, *models: type[BaseModel]) -> None:
+    """Each event type's payload model and its name in Bahasa Indonesia.
+
+    A model with a `type` ClassVar is one event type; a shared model (`StepRecorded`) is the
+    payload of many event types, given with their labels.
+    """
+
+    def __init__(
+        self,
+        *models: type[BaseModel],
+        shared: dict[type[BaseModel], dict[str, str]] | None = None,
+    ) -> None:
         self._models: dict[str, type[BaseModel]] = {m.type: m for m in models}
+        self._labels: dict[str, str] = {m.type: getattr(m, "label", m.type) for m in models}
+        for model, labels in (shared or {}).items():
+            for event_type, label in labels.items():
+                self._models[event_type] = model
+                self._labels[event_type] = label
         # (type, from_version) -> function returning the payload at from_version + 1
         self._upcasters: dict[tuple[str, int], Upcaster] = {}
 
@@ -38,8 +54,10 @@ class EventCatalog:
 
     def label(self, event_type: str) -> str:
         """The Bahasa Indonesia name of an event, for registers and tracking pages."""
-        model = self._models.get(event_type)
-        return getattr(model, "label", event_type)
+        return self._labels.get(event_type, event_type)
+
+    def knows(self, event_type: str) -> bool:
+        return event_type in self._models
 
     def payload(self, envelope: Envelope) -> BaseModel:
         """The envelope's payload as the current version of its model."""
@@ -57,10 +75,15 @@ class EventCatalog:
         return model.model_validate(data)
 
     def json_schemas(self) -> dict[str, dict[str, Any]]:
-        return {
-            f"{name}.v{model.schema_version}": model.model_json_schema()
-            for name, model in sorted(self._models.items())
-        }
+        """One schema per payload model and version (a shared model's types are in its file)."""
+        schemas: dict[str, dict[str, Any]] = {}
+        for model in {m: None for m in self._models.values()}:
+            schema = model.model_json_schema()
+            types = sorted(t for t, m in self._models.items() if m is model)
+            if types != [model.__name__]:
+                schema["x-alur-event-types"] = types
+            schemas[f"{model.__name__}.v{model.schema_version}"] = schema
+        return dict(sorted(schemas.items()))
 
 
-CATALOG = EventCatalog(ComplaintReceived)
+CATALOG = EventCatalog(ComplaintReceived, shared={StepRecorded: STEP_EVENTS})

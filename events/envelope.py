@@ -24,7 +24,9 @@ class SopRef(BaseModel):
 
     id: str
     version: int
-    step: str | None = None
+    step: str | None = None  # the step done: "1", "2", … or "closing"
+    # Where the case waits after this event ("6"), or None once the case is closed.
+    next_step: str | None = None
 
 
 class Fact(BaseModel):

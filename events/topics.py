@@ -18,4 +18,4 @@ class Topics:
 
 
 # The case types whose topics exist from the start; one topic per case type.
-CASE_TYPES: tuple[str, ...] = ("complaint",)
+CASE_TYPES: tuple[str, ...] = ("complaint", "visit", "service")

@@ -15,7 +15,7 @@ from fastapi.templating import Jinja2Templates
 from alur.settings import REPO_ROOT
 from cases.store import CaseNotFound
 from events import CATALOG
-from services.intake.intake import ComplaintIntake
+from services.intake.intake import ComplaintIntake, Receipt
 from services.intake.submission import SubmissionRefused, parse_submission
 from services.intake.tracking import TrackingNumbers
 
@@ -54,6 +54,7 @@ async def submit_complaint(request: Request) -> JSONResponse:
     except SubmissionRefused as error:
         return _refusal(error)
     receipt = await _intake(request).receive(submission, request_id=_request_id(request))
+    assert isinstance(receipt, Receipt), receipt  # the web checks the complaint SOP at start
     return JSONResponse(
         {
             "case_id": str(receipt.case_id),
@@ -107,6 +108,7 @@ async def submit_complaint_form(request: Request) -> HTMLResponse:
             status_code=422,
         )
     receipt = await _intake(request).receive(submission, request_id=_request_id(request))
+    assert isinstance(receipt, Receipt), receipt
     return templates.TemplateResponse(
         request, "receipt.html", {"receipt": receipt}, status_code=201
     )

@@ -1,22 +1,28 @@
-"""Receiving a complaint: number it, record `ComplaintReceived`, hand the reporter a receipt."""
+"""Receiving a complaint: number it, record `ComplaintReceived`, hand the reporter a receipt.
+
+A complaint opens its case at the first step of a complaint SOP: the office's configured one
+when it comes from the public, or the one an officer names when a letter or the complaint box
+brings it in.
+"""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import structlog
 
 from cases.group_commit import GroupCommit
-from events import Actor, ComplaintReceived, Fact, Reporter
+from events import ComplaintReceived, Reporter
 from services.intake.submission import ComplaintSubmission
 from services.intake.tracking import TrackingNumbers, case_id_for, new_pin
+from sop.definition import SopDefinition
+from sop.engine import Officer, Refusal, SopEngine
+from sop.registry import SopRegistry
 
 log = structlog.get_logger(__name__)
-
-PUBLIC = Actor(id="public", role="pelapor")
 
 
 @dataclass(frozen=True)
@@ -28,13 +34,35 @@ class Receipt:
 
 
 class ComplaintIntake:
-    def __init__(self, store: GroupCommit, tracking: TrackingNumbers, tz: ZoneInfo) -> None:
+    def __init__(
+        self,
+        store: GroupCommit,
+        tracking: TrackingNumbers,
+        registry: SopRegistry,
+        complaint_sop: str,
+        clock: Callable[[], datetime],
+    ) -> None:
         self._store = store
         self._tracking = tracking
-        self._tz = tz
+        self._registry = registry
+        self._complaint_sop = complaint_sop
+        self._clock = clock
+        self._engine = SopEngine(clock)
 
-    async def receive(self, submission: ComplaintSubmission, *, request_id: str) -> Receipt:
-        now = datetime.now(self._tz)
+    async def receive(
+        self,
+        submission: ComplaintSubmission,
+        *,
+        request_id: str,
+        officer: Officer | None = None,
+        sop: SopDefinition | None = None,
+    ) -> Receipt | Refusal:
+        """Record the complaint; `officer` None means the reporter sent it themselves."""
+        sop = sop or await self._registry.latest(self._complaint_sop)
+        refusal = self._engine.may_open(sop, officer)
+        if refusal is not None:
+            return refusal
+        now = self._clock()
         pin = new_pin()
         tracking_number = await self._tracking.issue(now.year, pin)
         complaint = ComplaintReceived(
@@ -52,16 +80,15 @@ class ComplaintIntake:
             description=submission.description,
             category=submission.category,
         )
-        fact = Fact(
-            event_id=uuid.uuid4(),
-            type=complaint.type,
+        fact = self._engine.open(
+            sop,
+            officer,
+            complaint.model_dump(mode="json"),
+            event_type=complaint.type,
             schema_version=complaint.schema_version,
-            case_type="complaint",
-            occurred_at=now,
-            actor=PUBLIC,
             causation_id=request_id,
-            payload=complaint.model_dump(mode="json"),
         )
+        assert not isinstance(fact, Refusal), fact  # may_open said yes
         case_id = case_id_for(tracking_number)
         envelope = await self._store.open(case_id, fact)
         log.info(
@@ -70,5 +97,7 @@ class ComplaintIntake:
             event_id=str(fact.event_id),
             position=envelope.position,
             channel=submission.channel,
+            sop=sop.id,
+            sop_version=sop.version,
         )
         return Receipt(case_id, tracking_number, pin, envelope.position)

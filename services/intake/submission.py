@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+M = TypeVar("M", bound=BaseModel)
 PHONE = re.compile(r"^\+?[0-9][0-9 \-]{6,18}[0-9]$")
 
 
@@ -52,6 +53,29 @@ class ComplaintSubmission(BaseModel):
     confidential: bool = False
 
 
+class CaseSubmission(BaseModel):
+    """The body of `POST /api/cases`: open a case under an SOP (officers only)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    sop: str = Field(min_length=1, max_length=100)
+    data: dict[str, Any] = Field(default_factory=dict)
+    documents: list[str] = Field(default_factory=list, max_length=50)
+
+
+class ActionSubmission(BaseModel):
+    """The body of `POST /api/cases/{id}/actions`."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    action: str = Field(min_length=1, max_length=100)
+    documents: list[str] = Field(default_factory=list, max_length=50)
+    note: str | None = Field(None, max_length=5_000)
+    decision: str | None = Field(None, max_length=50)
+    assignee: str | None = Field(None, max_length=200)
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
 class SubmissionRefused(ValueError):
     """A submission that fails a check: which field, and why (in Bahasa Indonesia)."""
 
@@ -63,17 +87,24 @@ class SubmissionRefused(ValueError):
 
 def parse_submission(data: Any) -> ComplaintSubmission:
     """Validate a submission, or raise SubmissionRefused naming the first bad field."""
-    try:
-        submission = ComplaintSubmission.model_validate(data)
-    except ValidationError as error:
-        first = error.errors()[0]
-        field = ".".join(str(part) for part in first["loc"]) or "body"
-        raise SubmissionRefused(field, _reason(first)) from None
+    submission = parse(ComplaintSubmission, data)
     if not submission.anonymous and submission.reporter.name is None:
         raise SubmissionRefused(
             "reporter.name", "nama pelapor wajib diisi, kecuali untuk pengaduan anonim"
         )
     return submission
+
+
+def parse(model: type[M], data: Any) -> M:
+    """`data` as `model`, or SubmissionRefused naming the first bad field."""
+    if not isinstance(data, dict):
+        raise SubmissionRefused("body", "isi permintaan harus berupa objek JSON")
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "body"
+        raise SubmissionRefused(field, _reason(first)) from None
 
 
 def _reason(error: Any) -> str:
@@ -91,7 +122,9 @@ def _reason(error: Any) -> str:
         return "kolom ini tidak dikenal"
     if kind in ("bool_type", "bool_parsing"):
         return "harus bernilai true atau false"
-    if kind in ("string_type", "model_type", "model_attributes_type", "dict_type"):
+    if kind == "too_long":
+        return f"terlalu banyak (maksimal {ctx.get('max_length')})"
+    if kind in ("string_type", "model_type", "model_attributes_type", "dict_type", "list_type"):
         return "jenis isian tidak sesuai"
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))

@@ -21,6 +21,8 @@ from events import Topics
 from services.projections.projector import Projector
 from services.projections.register import RegisterProjection
 from services.projections.settings import ProjectionSettings
+from sop.definition import SopDefinition
+from sop.registry import SopRegistry
 
 log = structlog.get_logger(__name__)
 
@@ -35,7 +37,12 @@ def build_app(settings: ProjectionSettings) -> FastStream:
         logger=None,
     )
     app = FastStream(broker, logger=None)
-    register = RegisterProjection()
+    registry: dict[str, SopRegistry] = {}
+
+    async def sop_version(sop_id: str, version: int) -> SopDefinition:
+        return await registry["sops"].version(sop_id, version)
+
+    register = RegisterProjection(sop_version)
     state: dict[str, Projector] = {}
 
     async def publish(body: bytes, topic: str, headers: dict[str, str]) -> None:
@@ -65,6 +72,7 @@ def build_app(settings: ProjectionSettings) -> FastStream:
     async def start() -> None:
         pool = await _connect(settings.database_url)
         state["pool"] = pool  # type: ignore[assignment]
+        registry["sops"] = SopRegistry(pool)
         state["register"] = Projector(pool, register)
         await state["register"].create_tables()
         await ensure_topics(settings.kafka_bootstrap_servers, topics)

@@ -31,7 +31,8 @@ HIDDEN = "Dirahasiakan"
 async def _rows(pool: asyncpg.Pool, limit: int, offset: int, tz: ZoneInfo) -> list[dict[str, Any]]:
     rows = await pool.fetch(
         "SELECT case_id, tracking_number, received_at, channel, anonymous, confidential,"
-        " reporter_name, subject, category, status FROM complaint_register"
+        " reporter_name, subject, category, status, sop_id, sop_version, current_step,"
+        " current_activity, closed FROM complaint_register"
         " ORDER BY received_at DESC, tracking_number DESC LIMIT $1 OFFSET $2",
         limit,
         offset,
@@ -48,6 +49,11 @@ async def _rows(pool: asyncpg.Pool, limit: int, offset: int, tz: ZoneInfo) -> li
             "subject": HIDDEN if r["confidential"] else r["subject"],
             "category": r["category"],
             "status": r["status"],
+            "sop": r["sop_id"],
+            "sop_version": r["sop_version"],
+            "current_step": r["current_step"],
+            "current_activity": r["current_activity"],
+            "closed": r["closed"],
         }
         for r in rows
     ]

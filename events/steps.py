@@ -1,0 +1,71 @@
+"""Payload of the events officers record while they work a case through its SOP's steps.
+
+Every such event has its own name, in the past tense, for what happened (DispositionGiven,
+DraftReturnedForCorrection, …) and the same payload shape: `StepRecorded`. Which SOP, version
+and step it belongs to travels in the envelope (`Fact.sop`), who acted in `Fact.actor`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+
+class StepRecorded(BaseModel):
+    """An officer did an SOP step, or answered a decision step (v1)."""
+
+    schema_version: ClassVar[int] = 1
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    activity: str  # the step's *uraian kegiatan*, as the SOP version words it
+    documents: list[str] = []  # the *kelengkapan* the officer confirmed
+    decision: str | None = None  # the answer of a decision step ("setuju", "tidak", …)
+    assignee: str | None = None  # the officer the next step is given to (a disposition)
+    on_behalf_of: str | None = None  # the public role whose step an officer recorded
+    note: str | None = None
+    data: dict[str, Any] = {}  # what the step collected (e.g. a guest-book entry)
+
+
+# Event types with the StepRecorded payload, and their names in Bahasa Indonesia.
+STEP_EVENTS: dict[str, str] = {
+    # Penanganan pengaduan masyarakat
+    "ComplaintRegistered": "Pengaduan dicatat di buku register",
+    "ComplaintReviewed": "Pengaduan ditelaah",
+    "ComplaintForwardedToTeam": "Pengaduan diteruskan ke Tim Pengelola Pengaduan",
+    "DispositionGiven": "Disposisi diberikan",
+    "FieldOfficerAssigned": "Petugas lapangan ditugaskan",
+    "FieldInspectionReported": "Hasil pemeriksaan lapangan dilaporkan",
+    "DraftSubmitted": "Draf tanggapan diajukan",
+    "DraftReturnedForCorrection": "Draf dikembalikan untuk diperbaiki",
+    "DraftApproved": "Draf disetujui",
+    "ApprovedDraftForwarded": "Berkas yang disetujui diteruskan",
+    "ResponseForwardedToOfficer": "Tanggapan diteruskan ke petugas pengaduan",
+    "ResponseSigned": "Surat tanggapan ditandatangani",
+    "ResponseDelivered": "Tanggapan disampaikan kepada pelapor",
+    "CaseArchived": "Berkas diarsipkan",
+    # Pelayanan publik satu pintu
+    "VisitorArrived": "Tamu diantar ke resepsionis",
+    "VisitorGreeted": "Tamu disambut dan ditanya keperluannya",
+    "VisitorRegistered": "Tamu mengisi buku tamu",
+    "VisitorAskedToWait": "Tamu dipersilakan menunggu",
+    "SectionContacted": "Seksi yang dituju dihubungi",
+    "DocumentsVerified": "Berkas diverifikasi",
+    "SurveySubmitted": "Survei kepuasan dan kotak saran diisi",
+    "VisitorEscortedOut": "Tamu diantar keluar",
+    # Pelayanan prima
+    "ServiceDutiesDelegated": "Tugas pelayanan prima didelegasikan",
+    "ServiceStaffInstructed": "Petugas layanan diinstruksikan",
+    "ServicePrepared": "Layanan disiapkan",
+    "ServiceDelivered": "Layanan diberikan",
+    "ServiceInformationGiven": "Informasi layanan disampaikan",
+    "ServiceAccepted": "Pelanggan menerima layanan sesuai standar",
+    "ServiceComplaintFiled": "Keluhan pelanggan diajukan",
+    "ServiceComplaintFollowedUp": "Keluhan ditindaklanjuti atasan langsung",
+    "ServiceComplaintReported": "Keluhan dilaporkan kepada Kepala Kantor",
+    # Any SOP imported without a review of its events
+    "StepCompleted": "Langkah SOP dilaksanakan",
+    "StepApproved": "Langkah SOP disetujui",
+    "StepSentBack": "Dikembalikan ke langkah sebelumnya",
+}

@@ -1,0 +1,241 @@
+"""Officers' casework: open a case under an SOP, act on it, and show where it stands.
+
+Each request asks the SOP engine, then appends what it decided in one transaction. A refused
+request records nothing; two officers acting on the same step at once cannot both win (the
+store's optimistic concurrency turns the second into a conflict).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import structlog
+
+from cases import CaseStore
+from cases.case import Case
+from cases.group_commit import GroupCommit
+from cases.store import CaseConflict
+from events import CATALOG, Envelope, Fact, StepRecorded
+from officers import OfficerDirectory
+from officers.directory import officer_id
+from sop.definition import SopDefinition
+from sop.engine import CLOSING, ActionRequest, Officer, Refusal, SopEngine, progress
+from sop.registry import SopRegistry, UnknownSop
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class Opened:
+    case_id: uuid.UUID
+    position: int
+
+
+class CaseWork:
+    def __init__(
+        self,
+        store: CaseStore,
+        writer: GroupCommit,
+        registry: SopRegistry,
+        directory: OfficerDirectory,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._store = store
+        self._writer = writer
+        self._registry = registry
+        self._directory = directory
+        self._engine = SopEngine(clock)
+
+    async def sop(self, sop_id: str) -> SopDefinition | Refusal:
+        try:
+            return await self._registry.latest(sop_id)
+        except UnknownSop:
+            return Refusal("invalid_field", f"SOP {sop_id!r} tidak dikenal", "sop")
+
+    async def open(
+        self,
+        sop: SopDefinition,
+        officer: Officer,
+        data: dict[str, Any],
+        documents: Sequence[str],
+        *,
+        request_id: str,
+    ) -> Opened | Refusal:
+        """Open a case whose first step is not a complaint (a visit, a service)."""
+        first = sop.step(1)
+        payload = StepRecorded(activity=first.activity, documents=list(documents), data=data)
+        fact = self._engine.open(
+            sop, officer, payload.model_dump(mode="json"), causation_id=request_id
+        )
+        if isinstance(fact, Refusal):
+            return fact
+        case_id = uuid.uuid4()
+        envelope = await self._writer.open(case_id, fact)
+        _log_recorded([envelope])
+        return Opened(case_id, envelope.position)
+
+    async def act(
+        self,
+        officer: Officer,
+        case_id: uuid.UUID,
+        request: ActionRequest,
+        *,
+        request_id: str | None,
+    ) -> list[Fact] | Refusal:
+        """Do an action on a case: the facts recorded, or why nothing was."""
+        case = await asyncio.to_thread(self._store.case, case_id)
+        sop = await self._sop_of(case)
+        if sop is None:
+            return Refusal("not_allowed_now", "kasus ini tidak berjalan di bawah SOP")
+        if request_id is not None:
+            # A retried request (same idempotency key) gets what the first one recorded.
+            earlier = [f for f in case.history if f.causation_id == request_id]
+            if earlier:
+                return earlier
+        if request.assignee is not None:
+            request = _with_assignee_id(request)
+        wanted = {*(f.actor.id for f in case.history), request.assignee or ""}
+        directory = await self._directory.by_ids(wanted)
+        decided = self._engine.decide(
+            sop, case.history, officer, request, directory=directory, causation_id=request_id
+        )
+        if isinstance(decided, Refusal):
+            return decided
+        for fact in decided:
+            case.record(fact)
+        try:
+            envelopes = await self._writer.commit(case.collect_events())
+        except CaseConflict:
+            return Refusal(
+                "not_allowed_now",
+                "kasus baru saja diubah oleh petugas lain; muat ulang dan coba lagi",
+            )
+        _log_recorded(envelopes)
+        return decided
+
+    async def view(self, case_id: uuid.UUID, officer: Officer | None) -> dict[str, Any]:
+        """The case as `GET /api/cases/{id}` shows it; payloads only for officers."""
+        case = await asyncio.to_thread(self._store.case, case_id)
+        sop = await self._sop_of(case)
+        history = [_history_item(fact, with_payload=officer is not None) for fact in case.history]
+        if sop is None:
+            return {
+                "case_id": str(case_id),
+                "sop": None,
+                "sop_version": None,
+                "status": "open",
+                "current_steps": [],
+                "allowed_actions": [],
+                "history": history,
+            }
+        state = progress(sop, case.history)
+        return {
+            "case_id": str(case_id),
+            "case_type": sop.case_type,
+            "sop": sop.id,
+            "sop_name": sop.header.name,
+            "sop_version": sop.version,
+            "status": "closed" if state.closed else "open",
+            "current_steps": _current_steps(sop, state.waiting_at, state.assignee),
+            "allowed_actions": [
+                {
+                    "action": a.action,
+                    "step": a.step,
+                    "role": a.role,
+                    "activity": a.activity,
+                    "documents_required": a.documents_required,
+                    **({"decision_options": a.decision_options} if a.decision_options else {}),
+                    **({"on_behalf_of": a.on_behalf_of} if a.on_behalf_of else {}),
+                    **({"assignee": a.assignee} if a.assignee else {}),
+                }
+                for a in self._engine.allowed_actions(sop, case.history)
+            ],
+            "history": history,
+        }
+
+    async def _sop_of(self, case: Case) -> SopDefinition | None:
+        ref = case.history[0].sop
+        if ref is None:  # recorded before cases ran under SOPs
+            return None
+        return await self._registry.version(ref.id, ref.version)
+
+
+def fact_view(fact: Fact) -> dict[str, Any]:
+    return _history_item(fact, with_payload=True)
+
+
+def _history_item(fact: Fact, *, with_payload: bool) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "event_id": str(fact.event_id),
+        "type": fact.type,
+        "label": CATALOG.label(fact.type),
+        "occurred_at": fact.occurred_at.isoformat(),
+        "actor": fact.actor.model_dump(),
+        "step": fact.sop.step if fact.sop else None,
+        "next_step": fact.sop.next_step if fact.sop else None,
+    }
+    if with_payload:
+        item["payload"] = fact.payload
+    return item
+
+
+def _current_steps(
+    sop: SopDefinition, waiting_at: int | str | None, assignee: str | None
+) -> list[dict[str, Any]]:
+    if waiting_at is None:
+        return []
+    if waiting_at == CLOSING:
+        assert sop.closing is not None
+        return [
+            {
+                "number": CLOSING,
+                "activity": sop.closing.activity,
+                "roles": sop.closing.roles,
+                "kind": "process",
+                "documents": [],
+                "duration": None,
+                "assignee": None,
+            }
+        ]
+    step = sop.step(int(waiting_at))
+    return [
+        {
+            "number": step.number,
+            "activity": step.activity,
+            "roles": step.roles,
+            "kind": step.kind,
+            "documents": step.documents,
+            "duration": step.duration.model_dump() if step.duration else None,
+            "assignee": assignee,
+        }
+    ]
+
+
+def _with_assignee_id(request: ActionRequest) -> ActionRequest:
+    """Officers may name the assignee by id or by name."""
+    assert request.assignee is not None
+    return ActionRequest(
+        action=request.action,
+        documents=request.documents,
+        note=request.note,
+        decision=request.decision,
+        assignee=officer_id(request.assignee),
+        data=request.data,
+    )
+
+
+def _log_recorded(envelopes: Sequence[Envelope]) -> None:
+    for envelope in envelopes:
+        log.info(
+            "case_event_recorded",
+            case_id=str(envelope.case_id),
+            event_id=str(envelope.event_id),
+            event_type=envelope.type,
+            step=envelope.sop.step if envelope.sop else None,
+            position=envelope.position,
+        )

@@ -1,0 +1,499 @@
+"""The SOP engine: given a case, its SOP version, an officer and an action, decide.
+
+It is pure: no I/O, the clock and event ids are injected. It answers with the facts to
+record, or with a refusal naming the reason (wrong role, not allowed now, missing documents,
+loop limit reached, case closed). A case's place in its SOP is folded from its history, so
+the history is the only state there is.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from events import Actor, Fact, SopRef, StepRecorded
+from sop.definition import END, Branch, SopDefinition, Step
+
+CLOSING = "closing"
+
+
+@dataclass(frozen=True)
+class Officer:
+    """An officer of the office, with the SOP roles they hold."""
+
+    id: str
+    name: str
+    roles: frozenset[str]
+    unit: str | None = None
+    superior: str | None = None  # the officer id of the direct superior (atasan langsung)
+
+
+@dataclass(frozen=True)
+class ActionRequest:
+    action: str
+    documents: Sequence[str] = ()
+    note: str | None = None
+    decision: str | None = None
+    assignee: str | None = None  # an officer id
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+RefusalCode = Literal[
+    "wrong_role",
+    "not_assigned",
+    "not_allowed_now",
+    "case_closed",
+    "loop_limit",
+    "unknown_action",
+    "missing_documents",
+    "missing_field",
+    "invalid_field",
+]
+
+
+@dataclass(frozen=True)
+class Refusal:
+    code: RefusalCode
+    message: str  # Bahasa Indonesia: officers read it
+    field: str | None = None
+
+    @property
+    def http_status(self) -> int:
+        if self.code in ("wrong_role", "not_assigned"):
+            return 403
+        if self.code in ("not_allowed_now", "case_closed", "loop_limit"):
+            return 409
+        return 422
+
+
+@dataclass(frozen=True)
+class AllowedAction:
+    action: str
+    step: int | str
+    role: str  # the role that may do it (the recording officer's role for a public step)
+    activity: str
+    documents_required: list[str]
+    decision_options: list[str] | None = None
+    on_behalf_of: str | None = None
+    assignee: str | None = None
+
+
+@dataclass
+class Progress:
+    """Where a case stands in its SOP, folded from its history."""
+
+    waiting_at: int | str | None  # a step number, CLOSING, or None when the case is closed
+    performers: dict[int, str] = field(default_factory=dict)  # step -> officer id, last time
+    loops: dict[tuple[int, str], int] = field(default_factory=dict)  # (step, answer) -> times
+    assignee: str | None = None  # the officer the waiting step was given to
+
+    @property
+    def closed(self) -> bool:
+        return self.waiting_at is None
+
+
+def progress(sop: SopDefinition, history: Sequence[Fact]) -> Progress:
+    state = Progress(waiting_at=1)
+    for fact in history:
+        if fact.sop is None or fact.sop.step is None:
+            continue
+        payload = fact.payload
+        if fact.sop.step != CLOSING:
+            number = int(fact.sop.step)
+            state.performers[number] = fact.actor.id
+            decision = payload.get("decision")
+            if decision is not None:
+                key = (number, decision)
+                state.loops[key] = state.loops.get(key, 0) + 1
+        state.waiting_at = _parse_step(fact.sop.next_step)
+        state.assignee = payload.get("assignee")
+    return state
+
+
+class SopEngine:
+    def __init__(
+        self,
+        clock: Callable[[], datetime],
+        new_event_id: Callable[[], uuid.UUID] = uuid.uuid4,
+    ) -> None:
+        self._clock = clock
+        self._new_event_id = new_event_id
+
+    # -- opening a case (its first step) ---------------------------------------------------
+
+    def open(
+        self,
+        sop: SopDefinition,
+        actor: Officer | None,
+        payload: Mapping[str, Any],
+        *,
+        event_type: str | None = None,
+        schema_version: int = StepRecorded.schema_version,
+        causation_id: str | None = None,
+    ) -> Fact | Refusal:
+        """The fact of the first step. `actor` None is the public, acting for itself."""
+        refusal = self.may_open(sop, actor)
+        if refusal is not None:
+            return refusal
+        first = sop.step(1)
+        if actor is None:
+            acting = Actor(id="public", role=next(r for r in first.roles if _is_public(sop, r)))
+        else:
+            role = _acting_role(sop, first, actor)
+            assert role is not None
+            acting = Actor(id=actor.id, role=_officer_role(sop, role, actor))
+        return Fact(
+            event_id=self._new_event_id(),
+            type=event_type or first.event,
+            schema_version=schema_version,
+            case_type=sop.case_type,
+            occurred_at=self._clock(),
+            actor=acting,
+            sop=SopRef(
+                id=sop.id, version=sop.version, step="1", next_step=_step_ref(_after(sop, 1))
+            ),
+            causation_id=causation_id,
+            payload=dict(payload),
+        )
+
+    def may_open(self, sop: SopDefinition, actor: Officer | None) -> Refusal | None:
+        """Why `actor` (None: the public) may not open a case under `sop`, if they may not."""
+        first = sop.step(1)
+        if actor is None:
+            if not any(_is_public(sop, r) for r in first.roles):
+                return Refusal("wrong_role", "langkah pertama SOP ini dilakukan oleh petugas")
+            return None
+        if _acting_role(sop, first, actor) is None:
+            return _wrong_role(sop, first.roles)
+        return None
+
+    # -- what may happen next ----------------------------------------------------------------
+
+    def allowed_actions(self, sop: SopDefinition, history: Sequence[Fact]) -> list[AllowedAction]:
+        state = progress(sop, history)
+        if state.waiting_at is None:
+            return []
+        if state.waiting_at == CLOSING:
+            assert sop.closing is not None
+            return [
+                AllowedAction(
+                    action=sop.closing.action,
+                    step=CLOSING,
+                    role=role,
+                    activity=sop.closing.activity,
+                    documents_required=[],
+                )
+                for role in sop.closing.roles
+            ]
+        step = sop.step(int(state.waiting_at))
+        options = None
+        if step.kind == "decision":
+            options = [b.answer for b in step.branches if not _loop_spent(step, b, state)]
+        return [
+            AllowedAction(
+                action=step.action,
+                step=step.number,
+                role=recording_role,
+                activity=step.activity,
+                documents_required=list(step.documents),
+                decision_options=options,
+                on_behalf_of=public_role,
+                assignee=state.assignee,
+            )
+            for recording_role, public_role in _recording_roles(sop, step)
+        ]
+
+    # -- deciding an action ------------------------------------------------------------------
+
+    def decide(
+        self,
+        sop: SopDefinition,
+        history: Sequence[Fact],
+        officer: Officer,
+        request: ActionRequest,
+        *,
+        directory: Mapping[str, Officer] | None = None,
+        causation_id: str | None = None,
+    ) -> list[Fact] | Refusal:
+        """The facts to record for `request`, or why it is refused.
+
+        `directory` holds the officers the decision may need to know: the assignee named in
+        the request and whoever did the step a superior-only step refers to.
+        """
+        directory = directory or {}
+        state = progress(sop, history)
+        known = {s.action for s in sop.steps} | ({sop.closing.action} if sop.closing else set())
+        if request.action not in known:
+            return Refusal(
+                "unknown_action", f"SOP ini tidak mengenal tindakan {request.action!r}", "action"
+            )
+        if state.closed:
+            return Refusal("case_closed", "kasus sudah ditutup")
+        if state.waiting_at == CLOSING:
+            return self._close(sop, state, officer, request, causation_id)
+        step = sop.step(int(state.waiting_at))
+        if request.action != step.action:
+            return Refusal(
+                "not_allowed_now",
+                f"tindakan {request.action!r} belum atau tidak lagi dapat dilakukan; kasus sedang"
+                f" di langkah {step.number}: {step.activity}",
+            )
+        return self._do_step(sop, step, state, officer, request, directory, causation_id)
+
+    def _do_step(
+        self,
+        sop: SopDefinition,
+        step: Step,
+        state: Progress,
+        officer: Officer,
+        request: ActionRequest,
+        directory: Mapping[str, Officer],
+        causation_id: str | None,
+    ) -> list[Fact] | Refusal:
+        role = _acting_role(sop, step, officer)
+        if role is None:
+            return _wrong_role(sop, step.roles)
+        if state.assignee is not None and state.assignee != officer.id:
+            name = directory[state.assignee].name if state.assignee in directory else state.assignee
+            return Refusal("not_assigned", f"langkah ini didisposisikan kepada {name}")
+        if step.superior_of_step is not None:
+            served_by = directory.get(state.performers.get(step.superior_of_step, ""))
+            if served_by is None or served_by.superior != officer.id:
+                return Refusal(
+                    "wrong_role",
+                    "langkah ini hanya dapat dilakukan oleh atasan langsung petugas yang"
+                    f" melaksanakan langkah {step.superior_of_step}",
+                )
+        missing = _missing_documents(step.documents, request.documents)
+        if missing:
+            return Refusal(
+                "missing_documents", "kelengkapan belum ada: " + ", ".join(missing), "documents"
+            )
+        branch = None
+        if step.kind == "decision":
+            branch_or_refusal = _branch(step, state, request.decision)
+            if isinstance(branch_or_refusal, Refusal):
+                return branch_or_refusal
+            branch = branch_or_refusal
+        elif request.decision is not None:
+            return Refusal("invalid_field", "langkah ini bukan langkah keputusan", "decision")
+        next_step = _after(sop, step.number, branch)
+        if request.assignee is not None:
+            refusal = _check_assignee(sop, next_step, request.assignee, directory)
+            if refusal is not None:
+                return refusal
+        public_role = None if role in officer.roles else role
+        return [
+            self._fact(
+                sop,
+                event_type=branch.event if branch else step.event,  # type: ignore[arg-type]
+                actor=Actor(id=officer.id, role=_officer_role(sop, role, officer)),
+                step=str(step.number),
+                next_step=next_step,
+                payload=StepRecorded(
+                    activity=step.activity,
+                    documents=list(request.documents),
+                    decision=branch.answer if branch else None,
+                    assignee=request.assignee,
+                    on_behalf_of=public_role,
+                    note=request.note,
+                    data=dict(request.data),
+                ),
+                causation_id=causation_id,
+            )
+        ]
+
+    def _close(
+        self,
+        sop: SopDefinition,
+        state: Progress,
+        officer: Officer,
+        request: ActionRequest,
+        causation_id: str | None,
+    ) -> list[Fact] | Refusal:
+        closing = sop.closing
+        assert closing is not None
+        if request.action != closing.action:
+            return Refusal(
+                "not_allowed_now", f"semua langkah sudah selesai; tinggal: {closing.activity}"
+            )
+        role = next((r for r in closing.roles if r in officer.roles), None)
+        if role is None:
+            return _wrong_role(sop, closing.roles)
+        return [
+            self._fact(
+                sop,
+                event_type=closing.event,
+                actor=Actor(id=officer.id, role=role),
+                step=CLOSING,
+                next_step=None,
+                payload=StepRecorded(
+                    activity=closing.activity,
+                    documents=list(request.documents),
+                    note=request.note,
+                    data=dict(request.data),
+                ),
+                causation_id=causation_id,
+            )
+        ]
+
+    def _fact(
+        self,
+        sop: SopDefinition,
+        *,
+        event_type: str,
+        actor: Actor,
+        step: str,
+        next_step: int | str | None,
+        payload: StepRecorded,
+        causation_id: str | None,
+    ) -> Fact:
+        return Fact(
+            event_id=self._new_event_id(),
+            type=event_type,
+            schema_version=StepRecorded.schema_version,
+            case_type=sop.case_type,
+            occurred_at=self._clock(),
+            actor=actor,
+            sop=SopRef(id=sop.id, version=sop.version, step=step, next_step=_step_ref(next_step)),
+            causation_id=causation_id,
+            payload=payload.model_dump(mode="json"),
+        )
+
+
+# -- rules ------------------------------------------------------------------------------------
+
+
+def _after(sop: SopDefinition, number: int, branch: Branch | None = None) -> int | str | None:
+    """Where the case goes after step `number` (answered with `branch`, for a decision)."""
+    if branch is not None and branch.goto is not None:
+        if branch.goto == END:
+            return CLOSING if sop.closing else None
+        return branch.goto
+    if number < len(sop.steps):
+        return number + 1
+    return CLOSING if sop.closing else None
+
+
+def _branch(step: Step, state: Progress, decision: str | None) -> Branch | Refusal:
+    answers = [b.answer for b in step.branches]
+    if not decision:
+        return Refusal(
+            "missing_field", "langkah ini meminta keputusan: " + " / ".join(answers), "decision"
+        )
+    branch = next((b for b in step.branches if b.answer == decision.strip().lower()), None)
+    if branch is None:
+        return Refusal(
+            "invalid_field",
+            f"keputusan {decision!r} tidak dikenal; pilih " + " / ".join(answers),
+            "decision",
+        )
+    if _loop_spent(step, branch, state):
+        return Refusal(
+            "loop_limit",
+            f"keputusan {branch.answer!r} sudah diambil {branch.max_loops} kali pada langkah"
+            f" {step.number}; batas pengulangan tercapai",
+        )
+    return branch
+
+
+def _loop_spent(step: Step, branch: Branch, state: Progress) -> bool:
+    if branch.max_loops is None:
+        return False
+    return state.loops.get((step.number, branch.answer), 0) >= branch.max_loops
+
+
+def _is_public(sop: SopDefinition, role_id: str) -> bool:
+    role = sop.role(role_id)
+    return bool(role and role.public)
+
+
+def _recording_roles(sop: SopDefinition, step: Step) -> list[tuple[str, str | None]]:
+    """(the officer role that records the step, the public role it is done for, if any)."""
+    pairs: list[tuple[str, str | None]] = []
+    for role_id in step.roles:
+        role = sop.role(role_id)
+        if role is not None and role.public:
+            pairs.extend((r, role_id) for r in role.recorded_by)
+        else:
+            pairs.append((role_id, None))
+    return list(dict.fromkeys(pairs))
+
+
+def _acting_role(sop: SopDefinition, step: Step, officer: Officer) -> str | None:
+    """The step role `officer` acts in: one they hold, or a public role they record for."""
+    for recording_role, public_role in _recording_roles(sop, step):
+        if recording_role in officer.roles:
+            return public_role or recording_role
+    return None
+
+
+def _officer_role(sop: SopDefinition, acting_role: str, officer: Officer) -> str:
+    """The officer's own role when they record a public role's step."""
+    if acting_role in officer.roles:
+        return acting_role
+    role = sop.role(acting_role)
+    assert role is not None
+    return next(r for r in role.recorded_by if r in officer.roles)
+
+
+def _wrong_role(sop: SopDefinition, roles: Sequence[str]) -> Refusal:
+    names = []
+    for role_id in roles:
+        role = sop.role(role_id)
+        if role is not None and role.public:
+            names.extend(_role_name(sop, r) for r in role.recorded_by)
+        else:
+            names.append(_role_name(sop, role_id))
+    return Refusal(
+        "wrong_role", "langkah ini dilakukan oleh " + " atau ".join(dict.fromkeys(names))
+    )
+
+
+def _role_name(sop: SopDefinition, role_id: str) -> str:
+    role = sop.role(role_id)
+    return role.name if role else role_id
+
+
+def _check_assignee(
+    sop: SopDefinition,
+    next_step: int | str | None,
+    assignee: str,
+    directory: Mapping[str, Officer],
+) -> Refusal | None:
+    officer = directory.get(assignee)
+    if officer is None:
+        return Refusal("invalid_field", f"petugas {assignee!r} tidak dikenal", "assignee")
+    if not isinstance(next_step, int):
+        return Refusal("invalid_field", "tidak ada langkah berikutnya untuk ditugaskan", "assignee")
+    step = sop.step(next_step)
+    if _acting_role(sop, step, officer) is None:
+        return Refusal(
+            "invalid_field",
+            f"{officer.name} tidak memegang peran untuk langkah {step.number}: "
+            + " atau ".join(_role_name(sop, r) for r in step.roles),
+            "assignee",
+        )
+    return None
+
+
+def _missing_documents(required: Sequence[str], given: Sequence[str]) -> list[str]:
+    have = {_normal(d) for d in given}
+    return [d for d in required if _normal(d) not in have]
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _step_ref(step: int | str | None) -> str | None:
+    return None if step is None else str(step)
+
+
+def _parse_step(ref: str | None) -> int | str | None:
+    if ref is None or ref == CLOSING:
+        return ref
+    return int(ref)

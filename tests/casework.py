@@ -1,0 +1,114 @@
+"""Officers and their actions, through Alur's public surface: the `alur` CLI and HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from aiokafka import AIOKafkaConsumer
+
+from alur.settings import REPO_ROOT
+from events import Topics
+from tests.conftest import Alur
+
+ALUR = str(REPO_ROOT / ".venv" / "bin" / "alur")
+
+
+def alur_cli(alur: Alur, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the `alur` command against the sandbox's database."""
+    return subprocess.run(
+        [ALUR, *args],
+        env={**os.environ, "DATABASE_URL": alur.database_url},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@dataclass(frozen=True)
+class Officer:
+    name: str
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+async def add_officer(
+    alur: Alur, name: str, *roles: str, superior: str | None = None, unit: str | None = None
+) -> Officer:
+    args = ["users", "add", name]
+    for role in roles:
+        args += ["--role", role]
+    if superior:
+        args += ["--superior", superior]
+    if unit:
+        args += ["--unit", unit]
+    done = await asyncio.to_thread(alur_cli, alur, *args)
+    assert done.returncode == 0, done.stderr
+    return Officer(name, done.stdout.strip().splitlines()[-1])
+
+
+async def sop_id(client: httpx.AsyncClient, name: str, unit_word: str) -> str:
+    sops = (await client.get("/api/sops")).json()
+    (found,) = [
+        s for s in sops if s["name"].lower() == name.lower() and unit_word in (s["unit"] or "")
+    ]
+    return found["id"]
+
+
+async def case(client: httpx.AsyncClient, case_id: str, officer: Officer) -> dict[str, Any]:
+    response = await client.get(f"/api/cases/{case_id}", headers=officer.headers)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def do(
+    client: httpx.AsyncClient,
+    case_id: str,
+    officer: Officer,
+    action: str,
+    **fields: Any,
+) -> dict[str, Any]:
+    """Do `action` with the documents the case says it requires; fail loudly if refused."""
+    view = await case(client, case_id, officer)
+    allowed = [a for a in view["allowed_actions"] if a["action"] == action]
+    assert allowed, f"{action} not allowed now; allowed: {view['allowed_actions']}"
+    body = {"action": action, "documents": allowed[0]["documents_required"], **fields}
+    response = await client.post(
+        f"/api/cases/{case_id}/actions", json=body, headers=officer.headers
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def published_types(alur: Alur, case_type: str, case_id: str, count: int) -> list[str]:
+    """The types of the case's events on its Kafka topic, once `count` of them are there."""
+    consumer = AIOKafkaConsumer(
+        Topics(alur.namespace).cases(case_type),
+        bootstrap_servers=alur.kafka,
+        group_id=f"{alur.namespace}.test-{uuid.uuid4().hex[:8]}",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
+    await consumer.start()
+    found: list[dict[str, Any]] = []
+    try:
+        async with asyncio.timeout(60):
+            while len(found) < count:
+                batch = await consumer.getmany(timeout_ms=500)
+                for records in batch.values():
+                    for record in records:
+                        if record.key == case_id.encode():
+                            found.append(json.loads(record.value))
+    finally:
+        await consumer.stop()
+    return [e["type"] for e in sorted(found, key=lambda e: e["case_version"])]

@@ -1,0 +1,239 @@
+"""The four seed SOPs run end to end over HTTP, on the real PostgreSQL and Kafka.
+
+Officers are created with `alur users add`; every action goes through
+`POST /api/cases/{id}/actions` with the documents the case says it requires. Each step's event
+must reach the case's Kafka topic, and complaints must show their current step in the register.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from tests.casework import add_officer, case, do, published_types, sop_id
+from tests.conftest import Alur, eventually
+from tests.test_complaint_to_register import COMPLAINT
+
+
+def _name(role: str) -> str:
+    return f"{role.replace('_', ' ').title()} {uuid.uuid4().hex[:6]}"
+
+
+async def _register_row(alur: Alur, case_id: str) -> dict | None:
+    return next((r for r in await alur.register() if r["case_id"] == case_id), None)
+
+
+async def test_a_complaint_to_dinkes_muba_runs_from_receipt_to_archive(alur: Alur) -> None:
+    petugas = await add_officer(alur, _name("petugas"), "petugas_pengaduan")
+    tim = await add_officer(alur, _name("tim"), "tim_pengelola_pengaduan")
+    kadis = await add_officer(alur, _name("kadis"), "kepala_dinas")
+    async with alur.http() as client:
+        response = await client.post("/api/complaints", json=COMPLAINT)
+        assert response.status_code == 201, response.text
+        case_id = response.json()["case_id"]
+
+        view = await case(client, case_id, petugas)
+        assert view["sop"] == "pengaduan-masyarakat-dinkes-muba"
+        assert view["status"] == "open"
+        assert [s["number"] for s in view["current_steps"]] == [2]
+
+        await do(client, case_id, petugas, "register_complaint")
+        await do(client, case_id, petugas, "review_complaint")
+        await do(client, case_id, petugas, "forward_to_team")
+
+        async def register_shows_step_5() -> bool:
+            row = await _register_row(alur, case_id)
+            return bool(row) and row["current_step"] == "5"
+
+        await eventually(register_shows_step_5)
+        row = await _register_row(alur, case_id)
+        assert row["current_activity"].startswith("Tim melakukan analisa dan survei")
+        step_5 = (await case(client, case_id, tim))["current_steps"][0]
+        assert step_5["duration"] == {"value": 3, "unit": "working_days"}
+
+        await do(client, case_id, tim, "submit_draft")
+        await do(client, case_id, kadis, "review_draft", decision="setuju")
+        await do(client, case_id, kadis, "forward_approved_draft")
+        await do(client, case_id, tim, "forward_response")
+        await do(client, case_id, petugas, "deliver_response")
+        done = await do(client, case_id, petugas, "archive")
+        assert done["status"] == "closed"
+        assert [e["type"] for e in done["events"]] == ["CaseArchived"]
+
+    assert await published_types(alur, "complaint", case_id, 10) == [
+        "ComplaintReceived",
+        "ComplaintRegistered",
+        "ComplaintReviewed",
+        "ComplaintForwardedToTeam",
+        "DraftSubmitted",
+        "DraftApproved",
+        "ApprovedDraftForwarded",
+        "ResponseForwardedToOfficer",
+        "ResponseDelivered",
+        "CaseArchived",
+    ]
+
+    async def register_shows_closed() -> bool:
+        row = await _register_row(alur, case_id)
+        return bool(row) and row["closed"]
+
+    await eventually(register_shows_closed)
+    assert (await _register_row(alur, case_id))["status"] == "Berkas diarsipkan"
+
+
+async def test_a_complaint_letter_to_dinkes_jambi_runs_the_disposition_chain(alur: Alur) -> None:
+    tu = await add_officer(alur, _name("tata usaha"), "bagian_tata_usaha")
+    opd = await add_officer(alur, _name("kepala opd"), "kepala_opd")
+    kabid = await add_officer(alur, _name("kabid"), "kepala_bidang", superior=opd.name)
+    kasi = await add_officer(alur, _name("kasi"), "kepala_seksi", superior=kabid.name)
+    teknis = await add_officer(alur, _name("teknis"), "petugas_teknis", superior=kasi.name)
+    async with alur.http() as client:
+        jambi = await sop_id(client, "Penanganan Pengaduan Masyarakat", "Jambi")
+        letter = {**COMPLAINT, "channel": "post"}
+        response = await client.post(
+            "/api/cases", json={"sop": jambi, "data": letter}, headers=tu.headers
+        )
+        assert response.status_code == 201, response.text
+        opened = response.json()
+        assert opened["tracking_number"].startswith("ADU-")
+        case_id = opened["case_id"]
+
+        await do(client, case_id, tu, "register_complaint")
+        await do(
+            client,
+            case_id,
+            opd,
+            "dispose_to_head_of_division",
+            assignee=kabid.name,
+            note="Mohon ditindaklanjuti bidang pelayanan kesehatan",
+        )
+        await do(client, case_id, kabid, "dispose_to_head_of_section", assignee=kasi.name)
+        await do(client, case_id, kasi, "assign_field_officer", assignee=teknis.name)
+        await do(client, case_id, teknis, "report_field_inspection")
+        await do(client, case_id, teknis, "submit_draft")
+        await do(client, case_id, kasi, "review_draft_as_head_of_section", decision="setuju")
+        returned = await do(
+            client,
+            case_id,
+            kabid,
+            "review_draft_as_head_of_division",
+            decision="tidak",
+            note="Lampirkan foto lokasi",
+        )
+        assert [e["type"] for e in returned["events"]] == ["DraftReturnedForCorrection"]
+        assert returned["current_steps"][0]["number"] == 8  # back to the section head
+        await do(client, case_id, kasi, "review_draft_as_head_of_section", decision="setuju")
+        await do(client, case_id, kabid, "review_draft_as_head_of_division", decision="setuju")
+        signed = await do(client, case_id, opd, "sign_response", decision="setuju")
+        assert [e["type"] for e in signed["events"]] == ["ResponseSigned"]
+        await do(client, case_id, tu, "deliver_response")
+        closed = await do(client, case_id, tu, "archive")
+        assert closed["status"] == "closed"
+
+    assert await published_types(alur, "complaint", case_id, 14) == [
+        "ComplaintReceived",
+        "ComplaintRegistered",
+        "DispositionGiven",
+        "DispositionGiven",
+        "FieldOfficerAssigned",
+        "FieldInspectionReported",
+        "DraftSubmitted",
+        "DraftApproved",
+        "DraftReturnedForCorrection",
+        "DraftApproved",
+        "DraftApproved",
+        "ResponseSigned",
+        "ResponseDelivered",
+        "CaseArchived",
+    ]
+
+
+async def test_a_visit_runs_from_arrival_to_the_survey_and_escort_out(alur: Alur) -> None:
+    satpam = await add_officer(alur, _name("satpam"), "satpam")
+    resepsionis = await add_officer(alur, _name("resepsionis"), "resepsionis")
+    layanan = await add_officer(alur, _name("petugas layanan"), "petugas_layanan")
+    async with alur.http() as client:
+        visit_sop = await sop_id(client, "Pelayanan Publik Satu Pintu", "Musi Banyuasin")
+        response = await client.post(
+            "/api/cases",
+            json={"sop": visit_sop, "data": {"tujuan": "Seksi Farmasi"}},
+            headers=satpam.headers,
+        )
+        assert response.status_code == 201, response.text
+        case_id = response.json()["case_id"]
+        await do(client, case_id, resepsionis, "greet_visitor")
+        await do(
+            client,
+            case_id,
+            resepsionis,
+            "register_guest_book",
+            data={"nama": "Budi", "instansi": "Apotek Sehat", "keperluan": "Izin apotek"},
+        )
+        await do(client, case_id, resepsionis, "ask_to_wait")
+        await do(client, case_id, resepsionis, "contact_section")
+        await do(client, case_id, layanan, "verify_documents")
+        survey = await do(client, case_id, layanan, "submit_survey", data={"saran": "Bagus"})
+        assert [e["type"] for e in survey["events"]] == ["SurveySubmitted"]
+        done = await do(client, case_id, satpam, "escort_out")
+        assert done["status"] == "closed"
+
+    assert await published_types(alur, "visit", case_id, 8) == [
+        "VisitorArrived",
+        "VisitorGreeted",
+        "VisitorRegistered",
+        "VisitorAskedToWait",
+        "SectionContacted",
+        "DocumentsVerified",
+        "SurveySubmitted",
+        "VisitorEscortedOut",
+    ]
+
+
+async def test_a_complaint_about_a_service_is_followed_up_by_the_direct_superior(
+    alur: Alur,
+) -> None:
+    kepala = await add_officer(alur, _name("kepala kantor"), "kepala_kantor")
+    ketua = await add_officer(alur, _name("ketua tim"), "ka_tim_kerja", superior=kepala.name)
+    other_ketua = await add_officer(alur, _name("ketua tim lain"), "ka_tim_kerja")
+    layanan = await add_officer(alur, _name("petugas"), "petugas_layanan", superior=ketua.name)
+    async with alur.http() as client:
+        prima = await sop_id(client, "Pelayanan Prima", "Palembang")
+        response = await client.post(
+            "/api/cases", json={"sop": prima, "data": {}}, headers=kepala.headers
+        )
+        assert response.status_code == 201, response.text
+        case_id = response.json()["case_id"]
+        await do(client, case_id, ketua, "instruct_service_staff")
+        await do(client, case_id, layanan, "prepare_service")
+        await do(client, case_id, layanan, "deliver_service")
+        await do(client, case_id, layanan, "give_service_information")
+        complained = await do(
+            client,
+            case_id,
+            layanan,
+            "record_customer_response",
+            decision="keluhan",
+            note="Pelanggan menunggu terlalu lama",
+        )
+        step_7 = complained["current_steps"][0]
+        assert step_7["duration"] == {"value": 72, "unit": "clock_hours"}
+
+        view = await case(client, case_id, other_ketua)
+        documents = view["allowed_actions"][0]["documents_required"]
+        refused = await client.post(
+            f"/api/cases/{case_id}/actions",
+            json={"action": "follow_up_complaint", "documents": documents},
+            headers=other_ketua.headers,
+        )
+        assert refused.status_code == 403, refused.text
+        assert "atasan langsung" in refused.json()["message"]
+
+        await do(client, case_id, ketua, "follow_up_complaint")
+        done = await do(client, case_id, ketua, "report_complaint_to_head")
+        assert done["status"] == "closed"
+
+    types = await published_types(alur, "service", case_id, 8)
+    assert types[-3:] == [
+        "ServiceComplaintFiled",
+        "ServiceComplaintFollowedUp",
+        "ServiceComplaintReported",
+    ]
