@@ -37,9 +37,9 @@ def import_sop(args: argparse.Namespace) -> int:
     except InvalidDefinition as error:
         print(f"error: {path}: {error}", file=sys.stderr)
         return 1
+    report = summary(document)
+    report["warnings"] = list(dict.fromkeys([*report["warnings"], *warnings]))
     if args.json:
-        report = summary(document)
-        report["warnings"] = list(dict.fromkeys([*report["warnings"], *warnings]))
         report["id"] = definition.id
         report["version"] = definition.version if stored else None
         print(json.dumps(report, ensure_ascii=False, indent=2))
@@ -47,7 +47,7 @@ def import_sop(args: argparse.Namespace) -> int:
         print(
             yaml.safe_dump(definition.model_dump(mode="json"), allow_unicode=True, sort_keys=False)
         )
-        for warning in warnings:
+        for warning in report["warnings"]:
             print(f"warning: {warning}", file=sys.stderr)
     print(stored or "not stored: no database", file=sys.stderr)
     return 0

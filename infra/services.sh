@@ -34,6 +34,7 @@ cmd_start() {
     sleep 0.5
   done
   log "Alur is ready: complaint form http://$HOST:$PORT/lapor, register http://$HOST:$PORT/register"
+  log "SOPs: http://$HOST:$PORT/api/sops; add an officer: .venv/bin/alur users add NAME --role ROLE"
 }
 
 cmd_stop() {

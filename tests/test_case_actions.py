@@ -182,3 +182,44 @@ async def test_an_officer_may_hold_several_roles(alur: Alur) -> None:
             headers={"Authorization": f"Bearer {token}"},
         )
         assert greeted.status_code == 200, greeted.text
+
+
+async def test_opening_a_case_is_refused_clearly_and_records_nothing(alur: Alur) -> None:
+    petugas = await _petugas(alur)
+    satpam = await add_officer(alur, f"Satpam {uuid.uuid4().hex[:6]}", "satpam")
+    before = (await alur.sql("SELECT count(*) AS n FROM casestore_events"))[0]["n"]
+    async with alur.http() as client:
+        sops = {s["case_type"]: s["id"] for s in (await client.get("/api/sops")).json()}
+        no_token = await client.post("/api/cases", json={"sop": sops["visit"], "data": {}})
+        unknown = await client.post(
+            "/api/cases", json={"sop": "sop-yang-tidak-ada", "data": {}}, headers=satpam.headers
+        )
+        wrong_role = await client.post(
+            "/api/cases", json={"sop": sops["visit"], "data": {}}, headers=petugas.headers
+        )
+        bad_letter = await client.post(
+            "/api/cases",
+            json={"sop": sops["complaint"], "data": {**COMPLAINT, "subject": ""}},
+            headers=petugas.headers,
+        )
+    assert no_token.status_code == 401
+    assert (unknown.status_code, unknown.json()["field"]) == (422, "sop")
+    assert wrong_role.status_code == 403, wrong_role.text
+    assert "Satpam" in wrong_role.json()["message"]
+    assert (bad_letter.status_code, bad_letter.json()["field"]) == (422, "data.subject")
+    after = (await alur.sql("SELECT count(*) AS n FROM casestore_events"))[0]["n"]
+    assert after == before
+
+
+async def test_the_loaded_sops_list_their_steps_roles_and_time_standards(alur: Alur) -> None:
+    async with alur.http() as client:
+        sops = (await client.get("/api/sops")).json()
+    by_name = {(s["name"], s["unit"]): s for s in sops}
+    assert len(by_name) == 4
+    muba = next(s for s in sops if s["id"] == "pengaduan-masyarakat-dinkes-muba")
+    step_5 = muba["steps"][4]
+    assert step_5["roles"] == ["tim_pengelola_pengaduan"]
+    assert step_5["duration"] == {"value": 3, "unit": "working_days"}
+    assert step_5["documents"] == ["Surat Tugas", "Berkas Pengaduan", "Laporan Hasil Analisa"]
+    assert muba["steps"][5]["kind"] == "decision"
+    assert {"number", "activity", "roles", "kind", "documents", "duration", "output"} <= set(step_5)
