@@ -75,6 +75,8 @@ def parser() -> argparse.ArgumentParser:
     )
     add.add_argument("--unit", help="the officer's unit (bidang / seksi)")
     add.add_argument("--superior", help="the name of the officer's direct superior")
+    add.add_argument("--email", help="where notifications reach the officer")
+    add.add_argument("--phone", help="the officer's phone (WhatsApp/SMS gateway)")
     add.set_defaults(handler=_lazy("alur.user_commands", "add_user"))
 
     events = commands.add_parser("events", help="the event contract")

@@ -16,7 +16,9 @@ from sop.registry import SopRegistry
 def add_user(args: argparse.Namespace) -> int:
     roles = [r.strip() for value in args.role for r in value.split(",") if r.strip()]
     try:
-        officer, token = asyncio.run(_add(args.name, roles, args.unit, args.superior))
+        officer, token = asyncio.run(
+            _add(args.name, roles, args.unit, args.superior, args.email, args.phone)
+        )
     except (DatabaseUnreachable, OfficerRefused) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -26,13 +28,21 @@ def add_user(args: argparse.Namespace) -> int:
         print(f"unit: {officer.unit}")
     if officer.superior:
         print(f"superior: {officer.superior}")
+    for label, contact in (("email", officer.email), ("phone", officer.phone)):
+        if contact:
+            print(f"{label}: {contact}")
     print("API token (shown once; send it as `Authorization: Bearer TOKEN`):")
     print(token)
     return 0
 
 
 async def _add(
-    name: str, roles: list[str], unit: str | None, superior: str | None
+    name: str,
+    roles: list[str],
+    unit: str | None,
+    superior: str | None,
+    email: str | None,
+    phone: str | None,
 ) -> tuple[Officer, str]:
     pool = await connect_pool(AlurSettings().database_url)
     try:
@@ -42,7 +52,13 @@ async def _add(
         directory = OfficerDirectory(pool)
         await directory.create()
         return await directory.add(
-            name, roles, known_roles=await registry.roles(), unit=unit, superior=superior
+            name,
+            roles,
+            known_roles=await registry.roles(),
+            unit=unit,
+            superior=superior,
+            email=email,
+            phone=phone,
         )
     finally:
         await pool.close()

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from events.complaint import ComplaintReceived
 from events.envelope import Envelope
+from events.sla import EscalationRaised, SlaBreached, SlaWarningRaised
 from events.steps import STEP_EVENTS, StepRecorded
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
@@ -86,4 +87,10 @@ class EventCatalog:
         return dict(sorted(schemas.items()))
 
 
-CATALOG = EventCatalog(ComplaintReceived, shared={StepRecorded: STEP_EVENTS})
+CATALOG = EventCatalog(
+    ComplaintReceived,
+    SlaWarningRaised,
+    SlaBreached,
+    EscalationRaised,
+    shared={StepRecorded: STEP_EVENTS},
+)

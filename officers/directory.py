@@ -21,7 +21,10 @@ CREATE TABLE IF NOT EXISTS officers (
     superior text REFERENCES officers (id),
     token_sha256 bytea NOT NULL UNIQUE,
     created_at timestamptz NOT NULL DEFAULT now()
-)
+);
+ALTER TABLE officers
+    ADD COLUMN IF NOT EXISTS email text,  -- where the notifier reaches the officer
+    ADD COLUMN IF NOT EXISTS phone text;
 """
 
 # Tokens are 256 random bits, so a plain SHA-256 is enough to keep them out of the table.
@@ -58,12 +61,16 @@ class OfficerDirectory:
         known_roles: Iterable[str],
         unit: str | None = None,
         superior: str | None = None,
+        email: str | None = None,
+        phone: str | None = None,
     ) -> tuple[Officer, str]:
         """Create an officer; returns it and its API token (shown once, stored hashed)."""
         name = " ".join(name.split())
         identifier = officer_id(name)
         if not identifier:
             raise OfficerRefused("an officer needs a name with letters or digits")
+        if email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+            raise OfficerRefused(f"{email!r} is not an email address")
         known = set(known_roles)
         unknown = [r for r in roles if r not in known]
         if not roles or unknown:
@@ -83,18 +90,20 @@ class OfficerDirectory:
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         try:
             await self._pool.execute(
-                "INSERT INTO officers (id, name, roles, unit, superior, token_sha256)"
-                " VALUES ($1, $2, $3, $4, $5, $6)",
+                "INSERT INTO officers (id, name, roles, unit, superior, token_sha256, email, phone)"
+                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                 identifier,
                 name,
                 list(dict.fromkeys(roles)),
                 unit,
                 superior_id,
                 _token_hash(token),
+                email,
+                phone,
             )
         except asyncpg.UniqueViolationError:
             raise OfficerRefused(f"an officer named {name!r} already exists") from None
-        officer = Officer(identifier, name, frozenset(roles), unit, superior_id)
+        officer = Officer(identifier, name, frozenset(roles), unit, superior_id, email, phone)
         return officer, token
 
     async def by_token(self, token: str) -> Officer | None:
@@ -102,6 +111,11 @@ class OfficerDirectory:
             "SELECT * FROM officers WHERE token_sha256 = $1", _token_hash(token)
         )
         return _officer(row) if row else None
+
+    async def holding(self, role: str) -> list[Officer]:
+        """The officers who hold `role`."""
+        rows = await self._pool.fetch("SELECT * FROM officers WHERE $1 = ANY(roles)", role)
+        return [_officer(r) for r in rows]
 
     async def by_ids(self, ids: Iterable[str]) -> dict[str, Officer]:
         rows = await self._pool.fetch("SELECT * FROM officers WHERE id = ANY($1)", list(ids))
@@ -115,4 +129,6 @@ def _officer(row: asyncpg.Record) -> Officer:
         roles=frozenset(row["roles"]),
         unit=row["unit"],
         superior=row["superior"],
+        email=row["email"],
+        phone=row["phone"],
     )

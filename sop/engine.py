@@ -29,6 +29,8 @@ class Officer:
     roles: frozenset[str]
     unit: str | None = None
     superior: str | None = None  # the officer id of the direct superior (atasan langsung)
+    email: str | None = None
+    phone: str | None = None
 
 
 @dataclass(frozen=True)
