@@ -122,3 +122,45 @@ def test_an_sop_document_it_cannot_read_is_refused_naming_the_line(
     assert f":{bad + 1}:" in done.stderr or f"line {bad + 1}" in done.stderr, done.stderr
     assert done.stdout == ""
     assert _versions(alur) == versions_before
+
+
+async def test_an_sop_imported_from_a_new_document_runs_end_to_end(alur: Alur) -> None:
+    document = SEEDS.parent / "izin_praktik.txt"
+    imported = alur_cli(alur, "sop", "import", str(document), "--json")
+    assert imported.returncode == 0, imported.stderr
+    report = json.loads(imported.stdout)
+    assert report["version"] == 1
+    async with alur.http() as client:
+        (sop,) = [s for s in (await client.get("/api/sops")).json() if s["id"] == report["id"]]
+        officers = {
+            role["id"]: await add_officer(
+                alur, f"{role['name']} {uuid.uuid4().hex[:6]}", role["id"]
+            )
+            for role in sop["roles"]
+            if not role["public"]
+        }
+        opener = officers[sop["steps"][1]["roles"][0]]  # whoever records the public's first step
+        response = await client.post(
+            "/api/cases",
+            json={"sop": sop["id"], "data": {"pemohon": "dr. Rina"}},
+            headers=opener.headers,
+        )
+        assert response.status_code == 201, response.text
+        case_id = response.json()["case_id"]
+        sent_back = False
+        for _ in range(3 * len(sop["steps"])):
+            view = await case(client, case_id, opener)
+            if view["status"] == "closed":
+                break
+            allowed = view["allowed_actions"][0]
+            options = allowed.get("decision_options")
+            decision = None
+            if options:
+                decision = options[-1] if not sent_back and len(options) > 1 else options[0]
+                sent_back = sent_back or decision != options[0]
+            fields = {"decision": decision} if decision else {}
+            await do(client, case_id, officers[allowed["role"]], allowed["action"], **fields)
+        history = (await case(client, case_id, opener))["history"]
+    assert view["status"] == "closed"
+    assert sent_back, "the document's decision step was never exercised"
+    assert {h["type"] for h in history} >= {"StepCompleted", "StepApproved", "StepSentBack"}
