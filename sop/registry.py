@@ -180,14 +180,17 @@ class SopRegistry:
     async def matching(self, header: Header) -> SopDefinition | None:
         """The latest version of the SOP a document with `header` revises, if there is one.
 
-        The same SOP number is the same SOP; without numbers, the same name and unit are.
+        The same SOP number is the same SOP; a revision may also get a new number, so
+        otherwise the same name in the same unit is.
         """
-        for definition in await self.all_latest():
-            theirs = definition.header
-            if header.number and theirs.number:
-                if _key(header.number) == _key(theirs.number):
+        latest = await self.all_latest()
+        if header.number:
+            for definition in latest:
+                if _key(definition.header.number) == _key(header.number):
                     return definition
-            elif _key(header.name) == _key(theirs.name) and _key(header.unit) == _key(theirs.unit):
+        for definition in latest:
+            theirs = definition.header
+            if _key(header.name) == _key(theirs.name) and _key(header.unit) == _key(theirs.unit):
                 return definition
         return None
 

@@ -109,8 +109,14 @@ async def test_a_retried_request_with_the_same_idempotency_key_records_once(alur
         body = {"action": "register_complaint", "documents": ["Berkas"]}
         first = await client.post(f"/api/cases/{case_id}/actions", json=body, headers=headers)
         again = await client.post(f"/api/cases/{case_id}/actions", json=body, headers=headers)
+        reused = await client.post(
+            f"/api/cases/{case_id}/actions",
+            json={"action": "review_complaint", "documents": ["Berkas Pengaduan"]},
+            headers=headers,
+        )
     assert first.status_code == again.status_code == 200, again.text
     assert first.json()["events"] == again.json()["events"]
+    assert (reused.status_code, reused.json()["field"]) == (422, "Idempotency-Key")
     assert await _events(alur, case_id) == 2
 
 

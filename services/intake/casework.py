@@ -96,6 +96,12 @@ class CaseWork:
             # A retried request (same idempotency key) gets what the first one recorded.
             earlier = [f for f in case.history if f.causation_id == request_id]
             if earlier:
+                if _action_of(sop, earlier[0]) != request.action:
+                    return Refusal(
+                        "invalid_field",
+                        "Idempotency-Key ini sudah dipakai untuk tindakan lain",
+                        "Idempotency-Key",
+                    )
                 return earlier
         if request.assignee is not None:
             request = _with_assignee_id(request)
@@ -214,6 +220,15 @@ def _current_steps(
             "assignee": assignee,
         }
     ]
+
+
+def _action_of(sop: SopDefinition, fact: Fact) -> str | None:
+    step = fact.sop.step if fact.sop else None
+    if step is None:
+        return None
+    if step == CLOSING:
+        return sop.closing.action if sop.closing else None
+    return sop.step(int(step)).action
 
 
 def _with_assignee_id(request: ActionRequest) -> ActionRequest:
