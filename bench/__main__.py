@@ -7,12 +7,14 @@ import os
 import statistics
 
 from alur import sandbox
+from bench.case_actions import officer_actions, officer_token
 from bench.complaint_path import http_to_register
 from bench.raw_postgres import single_row_commits
 from bench.table import Row, render
 
 COMPLAINTS = int(os.environ.get("BENCH_COMPLAINTS", "2000"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "16"))
+CASES = int(os.environ.get("BENCH_CASES", "300"))  # each gets three officer actions
 
 
 def percentile(values: list[float], q: int) -> float:
@@ -30,6 +32,14 @@ async def measure(alur: sandbox.Sandbox) -> list[Row]:
     for q in (50, 99):
         measured, limit = percentile(latencies, q), percentile(raw_latencies, q)
         rows.append(Row(f"latency HTTP → register p{q}", "ms", measured * 1000, raw, limit * 1000))
+
+    token = officer_token(alur, "Petugas Bench", "petugas_pengaduan")
+    await officer_actions(alur, cases=20, concurrency=CONCURRENCY, token=token)  # warm up
+    action_rate, action_latencies = await officer_actions(alur, CASES, CONCURRENCY, token)
+    rows.append(Row("officer actions HTTP → stored", "per s", action_rate, raw, raw_rate))
+    for q in (50, 99):
+        measured, limit = percentile(action_latencies, q), percentile(raw_latencies, q)
+        rows.append(Row(f"latency officer action p{q}", "ms", measured * 1000, raw, limit * 1000))
     return rows
 
 

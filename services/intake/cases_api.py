@@ -161,13 +161,13 @@ async def act_on_case(request: Request, case_id: str) -> JSONResponse:
         return _error(404, *NOT_FOUND)
     if isinstance(recorded, Refusal):
         return _refused(recorded)
-    view = await casework.view(parsed, officer)
     return JSONResponse(
         {
             "case_id": str(parsed),
-            "events": [fact_view(f) for f in recorded],
-            "status": view["status"],
-            "current_steps": view["current_steps"],
+            "events": [fact_view(f) for f in recorded.facts],
+            "status": recorded.case["status"],
+            "current_steps": recorded.case["current_steps"],
+            "allowed_actions": recorded.case["allowed_actions"],
         }
     )
 

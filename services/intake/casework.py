@@ -36,6 +36,12 @@ class Opened:
     position: int
 
 
+@dataclass(frozen=True)
+class Acted:
+    facts: list[Fact]  # what this request recorded (or, for a retry, what the first one did)
+    case: dict[str, Any]  # the case after it, as `view` shows it
+
+
 class CaseWork:
     def __init__(
         self,
@@ -86,7 +92,7 @@ class CaseWork:
         request: ActionRequest,
         *,
         request_id: str | None,
-    ) -> list[Fact] | Refusal:
+    ) -> Acted | Refusal:
         """Do an action on a case: the facts recorded, or why nothing was."""
         case = await asyncio.to_thread(self._store.case, case_id)
         sop = await self._sop_of(case)
@@ -102,7 +108,7 @@ class CaseWork:
                         "Idempotency-Key ini sudah dipakai untuk tindakan lain",
                         "Idempotency-Key",
                     )
-                return earlier
+                return Acted(earlier, self._view(case, sop, officer))
         if request.assignee is not None:
             request = _with_assignee_id(request)
         wanted = {*(f.actor.id for f in case.history), request.assignee or ""}
@@ -122,12 +128,17 @@ class CaseWork:
                 "kasus baru saja diubah oleh petugas lain; muat ulang dan coba lagi",
             )
         _log_recorded(envelopes)
-        return decided
+        return Acted(decided, self._view(case, sop, officer))
 
     async def view(self, case_id: uuid.UUID, officer: Officer | None) -> dict[str, Any]:
         """The case as `GET /api/cases/{id}` shows it; payloads only for officers."""
         case = await asyncio.to_thread(self._store.case, case_id)
-        sop = await self._sop_of(case)
+        return self._view(case, await self._sop_of(case), officer)
+
+    def _view(
+        self, case: Case, sop: SopDefinition | None, officer: Officer | None
+    ) -> dict[str, Any]:
+        case_id = case.id
         history = [_history_item(fact, with_payload=officer is not None) for fact in case.history]
         if sop is None:
             return {
