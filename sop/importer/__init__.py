@@ -4,9 +4,10 @@ executable SopDefinition from it (`draft_definition`), carrying over the reviewe
 the previous version.
 
 Modules, one job each: `text` (cleaning cells, splitting lists), `header` (the identity
-block), `table` (the procedure table), `document` (the whole text), `mentions` (actor names
-in activity texts), `actors` (who does each step), `kinds` (terminator/process/decision),
-`summary`, `draft`. Pure Python: no I/O besides the text given.
+block), `lines` (table rows from text lines), `table` (the procedure table), `document` (the
+whole text), `mentions` (actor names in activity texts), `actors` (who does each step),
+`branches` (a decision's written answers), `kinds` (terminator/process/decision), `summary`,
+`draft`. Pure Python: no I/O besides the text given.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from sop.importer.actors import infer_actors
+from sop.importer.branches import read_branches
 from sop.importer.document import parse_document
 from sop.importer.draft import draft_definition
 from sop.importer.errors import UnreadableDocument
@@ -35,15 +37,18 @@ def read_document(text: str, source: str = "<text>") -> ImportedDocument:
     """The document with every step's actors and kind inferred; raises UnreadableDocument
     ("SOURCE:LINE: reason") for anything it cannot read."""
     doc = parse_document(text, source)
-    inference = infer_actors(doc.column_actors, doc.rows)
-    kinds, kind_warnings = infer_kinds(doc.rows)
+    written = tuple(
+        replace(row, branches=read_branches(row.remarks, row.activity)) for row in doc.rows
+    )
+    inference = infer_actors(doc.column_actors, written)
+    kinds, kind_warnings = infer_kinds(written)
     rows = tuple(
         replace(row, actors=actors, kind=kind)
-        for row, actors, kind in zip(doc.rows, inference.step_actors, kinds, strict=True)
+        for row, actors, kind in zip(written, inference.step_actors, kinds, strict=True)
     )
     return replace(
         doc,
         rows=rows,
         actors=doc.column_actors + inference.discovered,
-        warnings=(*inference.warnings, *kind_warnings),
+        warnings=(*doc.warnings, *inference.warnings, *kind_warnings),
     )

@@ -8,7 +8,9 @@ The rules, the same for every document:
 2. Confident text evidence, in this order: the subject of the activity ("Petugas layanan
    memverifikasi …"); the agent of a passive ("… oleh atasan langsung"); the recipient the
    step before handed over to ("… mengajukan ke Kepala OPD" → the next step is the Kepala
-   OPD's; the last recipient named wins).
+   OPD's; the last recipient named wins — unless the step itself names that actor other than
+   as its subject: "Menjelaskan … kepada pasien" then "Mengantar pasien …" is not the
+   patient's step).
 3. Weak text evidence, when there is no confident one: the step continues the previous step's
    actor, except when it starts with "Menerima" (someone received from the previous actor); a
    step that cannot continue (the first one, or a "Menerima" step) takes the actor who does
@@ -70,7 +72,12 @@ def _confident(readings: list[Reading], index: int) -> Evidence | None:
         return Evidence(reading.agent, "named after 'oleh'", True)
     if index:
         previous = readings[index - 1]
-        handed = [actor for actor in previous.recipients if actor not in previous.subject]
+        acted_upon = {m.actor for m in reading.mentions if m.role != "subject"}
+        handed = [
+            actor
+            for actor in previous.recipients
+            if actor not in previous.subject and actor not in acted_upon
+        ]
         if handed:
             return Evidence((handed[-1],), f"recipient named in step {index}", True)
     return None

@@ -2,18 +2,26 @@
 
 - Roles: one per actor, id = slug of the name ("KEPALA DINAS KESEHATAN" →
   "kepala_dinas_kesehatan"), or the previous version's id for a role of the same (normalised)
-  name, with its reviewed `public`/`recorded_by`. A member of the public (a name starting with
-  pelapor, pemohon, pengadu, pengguna layanan, pelanggan, masyarakat, tamu, pengunjung) is
-  public and recorded by the officers doing the steps just before or after theirs.
+  name, with its reviewed `public`/`recorded_by`. A member of the public
+  (`sop.importer.mentions.is_public`: pelapor, pemohon, pasien, …) is public and recorded by
+  the officers doing the steps just before or after theirs.
 - Steps: a step whose activity is similar to a step of the previous version (difflib ratio
   ≥ 0.85 on lower-cased, whitespace-normalised text; each previous step used once, best first)
   keeps that step's reviewed choices: roles, kind, action, event, branches (their `goto`
   renumbered through the old → new step mapping), superior_of_step, and which kelengkapan items
   are equipment. The document's texts (number, activity, documents, duration, output, remarks)
   always come from the new document. Any other step gets defaults: action `step_N`, event
-  "StepCompleted"; a decision gets the branches "ya" (next step, "StepApproved") and "tidak"
-  (back one step, "StepSentBack", at most 3 times), with a warning. Kelengkapan items that the
-  header lists as equipment (PERALATAN / PERLENGKAPAN) are equipment, the others documents.
+  "StepCompleted". A decision whose answers the document writes (`sop.importer.branches`) gets
+  them: an answer going back (to this or an earlier step) records "StepSentBack" (at most 3
+  times), a negative one ("tidak …", "belum …", "ditolak") going forward or to the end
+  "StepCompleted", any other "StepApproved"; a goto outside the steps becomes the next step,
+  and a lone answer gets its opposite ("tidak lengkap" ↔ "lengkap", "ya" ↔ "tidak") going to
+  the next step when the written one goes back or ends the case, else back one step — each
+  with a warning.
+  A decision without written answers gets the branches "ya" (next step, "StepApproved") and
+  "tidak" (back one step, "StepSentBack", at most 3 times), with a warning. Kelengkapan items
+  that the header lists as equipment (PERALATAN / PERLENGKAPAN) are equipment, the others
+  documents.
 - id: the previous id, else slug(name)-slug(unit) (≤ 80 characters); version: previous + 1, or
   1; case_type: the previous one, else "complaint" when the name mentions pengaduan/keluhan,
   "visit" when the document mentions tamu, else "service"; closing: the previous one.
@@ -28,14 +36,13 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from sop.definition import Branch, Role, SopDefinition, Step
+from sop.definition import END, Branch, Role, SopDefinition, Step
+from sop.importer.mentions import is_public
 from sop.importer.model import ImportedDocument, ImportedRow
 
 SIMILAR = 0.85
-_PUBLIC = re.compile(
-    r"^(?:pelapor|pemohon|pengadu|pengguna\s+layanan|pelanggan|masyarakat|tamu|pengunjung)\b",
-    re.IGNORECASE,
-)
+_NEGATIVE = re.compile(r"^(?:tidak|tdk|belum|bukan|ditolak|tolak|gagal)\b\s*")
+_OPPOSITES = {"ya": "tidak", "tidak": "ya", "ditolak": "diterima", "diterima": "ditolak"}
 
 
 def slug(text: str, separator: str = "_") -> str:
@@ -116,7 +123,7 @@ def _public(role: Role, steps: list[Step], old_roles: dict[str, Role], ids: set[
     old = old_roles.get(role.id)
     if old and set(old.recorded_by) <= ids:
         return role.model_copy(update={"public": old.public, "recorded_by": old.recorded_by})
-    if not _PUBLIC.match(role.name):
+    if not is_public(role.name):
         return role
     public_ids = {r.id for r in old_roles.values() if r.public} | {role.id}
     recorders: list[str] = []
@@ -233,16 +240,19 @@ def _default(
     branches: list[Branch] = []
     event: str | None = "StepCompleted"
     if row.kind == "decision":
-        back = row.number - 1 if row.number > 1 else row.number
-        branches = [
-            Branch(answer="ya", goto=None, event="StepApproved"),
-            Branch(answer="tidak", goto=back, event="StepSentBack", max_loops=3),
-        ]
         event = None
-        warnings.append(
-            f"step {row.number}: decision with default answers: 'ya' goes to the next step, "
-            f"'tidak' back to step {back} (at most 3 times) — review"
-        )
+        if row.branches:
+            branches = _written_branches(row, len(doc.rows), warnings)
+        else:
+            back = row.number - 1 if row.number > 1 else row.number
+            branches = [
+                Branch(answer="ya", goto=None, event="StepApproved"),
+                Branch(answer="tidak", goto=back, event="StepSentBack", max_loops=3),
+            ]
+            warnings.append(
+                f"step {row.number}: decision with default answers: 'ya' goes to the next step, "
+                f"'tidak' back to step {back} (at most 3 times) — review"
+            )
     return Step(
         **_texts(row),
         roles=roles,
@@ -253,6 +263,54 @@ def _default(
         event=event,
         branches=branches,
     )
+
+
+def _written_branches(row: ImportedRow, steps: int, warnings: list[str]) -> list[Branch]:
+    """The branches of a decision whose answers the document writes (see the docstring)."""
+    written = [
+        (b.answer, _checked_goto(row.number, b.answer, b.goto, steps, warnings))
+        for b in row.branches
+    ]
+    if len(written) == 1:
+        answer, goto = written[0]
+        back_or_end = goto == END or (isinstance(goto, int) and goto <= row.number)
+        other = (_opposite(answer), None if back_or_end else max(row.number - 1, 1))
+        written.append(other)
+        where = "the next step" if other[1] is None else f"step {other[1]}"
+        warnings.append(
+            f"step {row.number}: only the answer {answer!r} is written; {other[0]!r} assumed to "
+            f"go to {where} — review"
+        )
+    return [_branch(row.number, answer, goto) for answer, goto in written]
+
+
+def _checked_goto(
+    step: int, answer: str, goto: int | str | None, steps: int, warnings: list[str]
+) -> int | str | None:
+    if isinstance(goto, int) and not 1 <= goto <= steps:
+        warnings.append(
+            f"step {step}: answer {answer!r} goes to step {goto}, which the document lacks; it "
+            "now goes to the next step — review"
+        )
+        return None
+    return goto
+
+
+def _branch(step: int, answer: str, goto: int | str | None) -> Branch:
+    if isinstance(goto, int) and goto <= step:
+        return Branch(answer=answer, goto=goto, event="StepSentBack", max_loops=3)
+    event = "StepCompleted" if _NEGATIVE.match(answer) else "StepApproved"
+    return Branch(answer=answer, goto=goto, event=event)  # type: ignore[arg-type]
+
+
+def _opposite(answer: str) -> str:
+    """ "tidak lengkap" → "lengkap", "lengkap" → "tidak lengkap", "ya" ↔ "tidak"."""
+    if answer in _OPPOSITES:
+        return _OPPOSITES[answer]
+    negated = _NEGATIVE.match(answer)
+    if negated and answer[negated.end() :].strip():
+        return answer[negated.end() :].strip()
+    return f"tidak {answer}"
 
 
 def _unique_actions(steps: list[Step]) -> list[Step]:

@@ -5,13 +5,25 @@ The export writes the block as rows of tab-separated cells:
 - key/value rows: a label cell ("NOMOR SOP", "TGL. REVISI / REVISI KE-", "DISAHKAN OLEH",
   "NAMA SOP") followed by its value in the next cell, optionally starting with ":"; the first
   cell of such a row, when it is not a label, names the unit;
+- the same labels written one per line without tabs ("Nomor SOP : 445/12/PKM/2023"), or with
+  the value on the next line ("Nama SOP :" then "PELAYANAN GAWAT DARURAT"); a line with one
+  text and no label right after the name or the approving officer continues it ("DISAHKAN OLEH
+  : Kepala Puskesmas", then "dr. Ani", then "NIP. …"), unless it looks like a label of its own
+  ("Halaman : 1/2") or a caption ("STANDAR OPERASIONAL PROSEDUR");
+- label spellings: "NOMOR SOP"/"No. SOP"/"Nomor"/"No. Dokumen", "TGL. PEMBUATAN"/"Tgl
+  Pembuatan"/"Tanggal Dibuat", "TANGGAL EFEKTIF"/"Tanggal Berlaku", "DISAHKAN OLEH"/
+  "Ditetapkan oleh"/"Mengesahkan", "NAMA SOP"/"Judul SOP"; "TANGGAL PENGESAHAN"/"Tanggal
+  Ditetapkan" is the effective date when the document gives none;
 - list labels ("DASAR HUKUM :", "KUALIFIKASI PELAKSANAAN :", "KETERKAITAN", "PERALATAN /
   PERLENGKAPAN", "PERINGATAN", "PENCATATAN DAN PENDATAAN") in a two-column grid: each column is
   read on its own, and a cell below a label (in the same column) is that label's value, so a
   row may hold the value of one label next to the next label of the other column.
 Without a "NAMA SOP" the title names the SOP: "SOP PENANGANAN PENGADUAN MASYARAKAT DI DINAS
-KESEHATAN PROVINSI JAMBI" gives the name before " DI " and the unit after it. Names and units
-written in capitals are title-cased.
+KESEHATAN PROVINSI JAMBI" gives the name before " DI " and the unit after it. Without a unit
+cell and such a title, the title lines name the unit: captions ("STANDAR OPERASIONAL
+PROSEDUR"), the government line ("PEMERINTAH KABUPATEN …") and address lines are left out,
+and a service unit under an office ("UPTD PUSKESMAS …", "RSUD …", "INSTALASI …") is the unit
+from its line on. Names and units written in capitals are title-cased.
 """
 
 from __future__ import annotations
@@ -23,13 +35,15 @@ from dataclasses import dataclass, field
 from sop.definition import Approval
 from sop.importer.text import clean, split_list, title_case
 
+_DATE = r"(?:TANGGAL|TGL\.?) ?"
 _KEY_LABELS: dict[str, re.Pattern[str]] = {
-    "number": re.compile(r"NO(?:MOR)?\.? SOP"),
-    "created": re.compile(r"(?:TANGGAL|TGL\.?) PEMBUATAN"),
-    "revised": re.compile(r"(?:TANGGAL|TGL\.?) REVISI(?: ?/ ?REVISI KE ?-?)?"),
-    "effective": re.compile(r"(?:TANGGAL|TGL\.?) (?:EFEKTIF|BERLAKU)"),
-    "approved_by": re.compile(r"DISAHKAN(?: OLEH)?"),
-    "name": re.compile(r"NAMA SOP"),
+    "number": re.compile(r"NO(?:MOR)?\.? ?(?:SOP|DOKUMEN|DOK\.?)|NOMOR"),
+    "created": re.compile(rf"{_DATE}(?:PEMBUATAN|DIBUAT|PENYUSUNAN)"),
+    "revised": re.compile(rf"{_DATE}REVISI(?: ?/ ?REVISI KE ?-?)?"),
+    "effective": re.compile(rf"{_DATE}(?:EFEKTIF|(?:MULAI )?BERLAKU)"),
+    "approved_on": re.compile(rf"{_DATE}(?:PENGESAHAN|DISAHKAN|DITETAPKAN|PENETAPAN|TERBIT)"),
+    "approved_by": re.compile(r"DISAHKAN(?: OLEH)?|DITETAPKAN OLEH|MENGESAHKAN"),
+    "name": re.compile(r"(?:NAMA|JUDUL) (?:SOP|PROSEDUR)|JUDUL"),
 }
 _LIST_LABELS: dict[str, re.Pattern[str]] = {
     "legal_basis": re.compile(r"DASAR HUKUM"),
@@ -42,6 +56,16 @@ _LIST_LABELS: dict[str, re.Pattern[str]] = {
 _NIP = re.compile(r"\bNIP\b\.?\s*:?\s*([\d ]{18,24})\s*$|(\d{18})\s*$", re.IGNORECASE)
 _HONORIFIC = re.compile(r"\s(?=(?:dr|drg|Dr|Drs|Dra|Ir|H|Hj|Prof)\.\s)")
 _TITLE_SPLIT = re.compile(r"\s(?:DI|PADA)\s", re.IGNORECASE)
+_CONTINUED = frozenset({"name", "approved_by"})  # values that may go on over several lines
+_OTHER_LABEL = re.compile(r"^(?!NIP\b)[A-Za-z][A-Za-z .()/-]{0,30}:")
+_CAPTION = re.compile(r"^(?:SOP|STANDA?R OPERASIONAL PROSEDUR|S\.?O\.?P\.?)(?:\s*\(SOP\))?$", re.I)
+_NOT_UNIT = re.compile(
+    r"^(?:PEMERINTAH|JL\.?|JALAN|TELP|TELEPON|FAX|E-?MAIL|WEBSITE|KODE POS)\b", re.I
+)
+_SERVICE_UNIT = re.compile(
+    r"^(?:UPTD?|PUSKESMAS|RSUD|RSU|RUMAH SAKIT|INSTALASI|LABORATORIUM|LABKESDA|GUDANG FARMASI)\b",
+    re.IGNORECASE,
+)
 _TITLE_PREFIX = re.compile(r"^(?:SOP|STANDAR OPERASIONAL PROSEDUR)\b\s*", re.IGNORECASE)
 
 
@@ -68,12 +92,16 @@ def read_header(title_lines: Sequence[str], rows: Sequence[list[str]]) -> tuple[
     block = _read_block(rows)
     fields: dict = {name: items for name, items in block.lists.items() if items}
     for name in ("number", "created", "revised", "effective"):
-        if block.values.get(name):
+        if _value(block.values.get(name, "")):
             fields[name] = _value(block.values[name])
-    if block.values.get("approved_by"):
+    if "effective" not in fields and _value(block.values.get("approved_on", "")):
+        fields["effective"] = _value(block.values["approved_on"])
+    if _value(block.values.get("approved_by", "")):
         fields["approved_by"] = parse_approval(block.values["approved_by"])
     name, unit = _value(block.values.get("name", "")), block.unit
     title_name, title_unit = _split_title(title)
+    if title_unit == title:
+        title_unit = _unit_from_title_lines(title_lines)
     fields["unit"] = title_case(unit or title_unit or "") or None
     if name or title_name:
         fields["name"] = title_case(name or title_name)
@@ -83,8 +111,14 @@ def read_header(title_lines: Sequence[str], rows: Sequence[list[str]]) -> tuple[
 def _read_block(rows: Sequence[list[str]]) -> _Block:
     block = _Block()
     column_label: dict[int, str | None] = {}
+    open_key: str | None = None  # a key whose value the next one-text row gives or continues
     for cells in rows:
         labels = {index: label_of(cell) for index, cell in enumerate(cells)}
+        texts = [cell for cell in cells if clean(cell)]
+        if open_key and _continues(block, open_key, texts, labels):
+            _continue_value(block, open_key, texts[0])
+            continue
+        open_key = None
         has_key_label = any(found and found[0] in _KEY_LABELS for found in labels.values())
         consumed: set[int] = set()
         for index, cell in enumerate(cells):
@@ -92,10 +126,42 @@ def _read_block(rows: Sequence[list[str]]) -> _Block:
                 continue
             found = labels[index]
             if found:
-                consumed |= _take_label(block, cells, labels, index, found, column_label)
+                taken = _take_label(block, cells, labels, index, found, column_label)
+                consumed |= taken
+                if found[0] in _KEY_LABELS and _ends_row(cells, {index, *taken}):
+                    open_key = found[0]
             elif clean(cell):
                 _take_value(block, index, cell, column_label, has_key_label)
     return block
+
+
+def _ends_row(cells: list[str], indexes: set[int]) -> bool:
+    """Whether the row's last text is in one of `indexes` (a label or its value)."""
+    last = max((i for i, cell in enumerate(cells) if clean(cell).strip(":")), default=-1)
+    return last in indexes
+
+
+def _continues(
+    block: _Block, key: str, texts: list[str], labels: dict[int, tuple[str, str] | None]
+) -> bool:
+    """Whether a row gives an open key's value (one text, no label) or, for a name or an
+    approving officer, continues it."""
+    if len(texts) != 1 or any(labels.values()):
+        return False
+    text = clean(texts[0])
+    if _OTHER_LABEL.match(text) or _CAPTION.match(text):
+        return False
+    return not _value(block.values.get(key, "")) or key in _CONTINUED
+
+
+def _continue_value(block: _Block, key: str, text: str) -> None:
+    """A key's value on the line after its label, or the next line of that value."""
+    before = block.values.get(key, "")
+    if not _value(before):
+        block.values[key] = text
+    else:
+        separator = "  " if key == "approved_by" else " "  # parse_approval splits on "  "
+        block.values[key] = f"{before.rstrip()}{separator}{clean(text)}"
 
 
 def _take_label(
@@ -141,7 +207,9 @@ def _take_value(
 
 
 def _value(cell: str) -> str:
-    return clean(cell).lstrip(":").strip()
+    """The text of a value cell without a leading ":"; "" for "-" (nothing given)."""
+    value = clean(cell).lstrip(":").strip()
+    return "" if value in {"-", "–", "—"} else value
 
 
 def parse_approval(cell: str) -> Approval:
@@ -159,6 +227,16 @@ def parse_approval(cell: str) -> Approval:
         parts = _HONORIFIC.split(raw, maxsplit=1)
     position, name = (parts[0], parts[1]) if len(parts) == 2 else (raw, None)
     return Approval(position=clean(position) or None, name=clean(name) or None, nip=nip)
+
+
+def _unit_from_title_lines(lines: Sequence[str]) -> str | None:
+    """The unit the title lines name (see the module docstring), or None."""
+    kept = [text for text in (clean(line).strip("* ") for line in lines) if text]
+    kept = [text for text in kept if not _CAPTION.match(text) and not _NOT_UNIT.match(text)]
+    services = [index for index, text in enumerate(kept) if _SERVICE_UNIT.match(text)]
+    if services:
+        kept = kept[services[-1] :]
+    return " ".join(kept) or None
 
 
 def _split_title(title: str) -> tuple[str | None, str | None]:

@@ -1,7 +1,10 @@
 """Inferring the kind of each step (terminator, process, decision).
 
-A row with flowchart symbols takes their kind (a diamond wins). Without symbols: the first and
-the last step are terminators; a step whose text asks for approval or a yes/no answer
+A row with flowchart shapes takes their kind (a diamond wins); a shape other than a diamond
+keeps its kind even when the remarks write answers (a warning says they are not used). Without
+shapes (no marker, or ticks only): the first and the last step are terminators; any other step
+whose remarks write where answers go ("Ya: lanjut ke langkah 5; Tidak: kembali ke langkah 2") is
+a decision; so is a step whose text asks for approval or a yes/no answer
 ("untuk di setujui", "disetujui", "persetujuan", "apakah", "Apabila/Jika … maka") is a decision,
 with a warning that the kind was inferred — but "yang sudah/telah disetujui" describes a thing
 already approved and asks nothing; every other step is a process.
@@ -38,8 +41,18 @@ def infer_kinds(rows: Sequence[ImportedRow]) -> tuple[list[str], list[str]]:
     for index, row in enumerate(rows):
         if row.symbol_kind:
             kinds.append(row.symbol_kind)
+            if row.branches and row.symbol_kind != "decision":
+                warnings.append(_unused_answers(row, f"its symbol is a {row.symbol_kind}"))
         elif index in (0, len(rows) - 1):
             kinds.append("terminator")
+            if row.branches:
+                warnings.append(_unused_answers(row, "it is the first or the last step"))
+        elif row.branches:
+            kinds.append("decision")
+            answers = ", ".join(repr(branch.answer) for branch in row.branches)
+            warnings.append(
+                f"step {row.number}: kind decision inferred from the written answers ({answers})"
+            )
         elif cue := decision_cue(row.activity):
             kinds.append("decision")
             warnings.append(
@@ -48,3 +61,8 @@ def infer_kinds(rows: Sequence[ImportedRow]) -> tuple[list[str], list[str]]:
         else:
             kinds.append("process")
     return kinds, warnings
+
+
+def _unused_answers(row: ImportedRow, why: str) -> str:
+    answers = ", ".join(repr(branch.answer) for branch in row.branches)
+    return f"step {row.number}: answers {answers} are written but {why}; they are not used"

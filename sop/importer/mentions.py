@@ -12,6 +12,9 @@ Matching a mention against the actor header (case-insensitive, word by word):
   prefix of one name ("Petugas", "Kepala Dinas", "Tim") when no other actor shares that
   prefix, and the text does not go on with a capitalised word that contradicts the name
   ("Kepala Bidang" is not "Kepala Seksi");
+- "Sub Bagian"/"Sub. Bag"/"Sub Bidang" are read as "Subbagian"/"Subbidang", and Kasubid →
+  Kepala Subbidang, Kapus → Kepala Puskesmas, Yankes → Pelayanan Kesehatan, Kesmas →
+  Kesehatan Masyarakat, P2P → Pencegahan dan Pengendalian Penyakit;
 - "ke" glued to a name ("kebagian Tata Usaha") is read as "ke bagian Tata Usaha".
 Roles the header lacks are discovered: a capitalised title phrase starting with a role word
 ("Kepala Bidang", "Tim Kerja"), or a role phrase after "oleh" ("oleh atasan langsung").
@@ -23,7 +26,11 @@ The role of a mention in its sentence:
   oleh pelapor" describes a thing, not who acts);
 - source: after "dari"; other: after "dengan", "bagi", "untuk", "bersama", "terhadap";
 - recipient: after "kepada"/"ke"/"pada", or any other mention after the verb, i.e. its object
-  ("menugaskan petugas", "meminta persetujuan Kepala Bidang").
+  ("menugaskan petugas", "meminta persetujuan Kepala Bidang") — but a member of the public as
+  a plain object ("memeriksa pasien", "rekam medis pasien") is acted upon: other.
+A member of the public is an actor whose name starts with pelapor, pemohon, pengadu, pengguna
+layanan/jasa, penerima layanan, pelanggan, masyarakat, tamu, pengunjung, pasien, keluarga
+pasien, orang tua, wali, klien, warga or konsumen (`is_public`).
 A mention joined to the one before by "dan"/"serta"/"atau" or "/" takes that one's role.
 """
 
@@ -34,6 +41,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sop.importer.text import words_title_case
+
+PUBLIC = re.compile(
+    r"^(?:pelapor|pemohon|pengadu|pengguna\s+(?:layanan|jasa)|penerima\s+layanan|pelanggan|"
+    r"masyarakat|tamu|pengunjung|pasien|keluarga\s+pasien|orang\s+tua|wali|klien|warga|"
+    r"konsumen)\b",
+    re.IGNORECASE,
+)
+
+
+def is_public(name: str) -> bool:
+    """Whether an actor name names a member of the public (see the module docstring)."""
+    return bool(PUBLIC.match(name.strip()))
 
 
 def _words(text: str) -> frozenset[str]:
@@ -57,7 +76,21 @@ _ABBREVIATIONS: dict[str, tuple[frozenset[str], ...]] = {
     "tu": (frozenset({"tata"}), frozenset({"usaha"})),
     "sekdin": (frozenset({"sekretaris"}), frozenset({"dinas"})),
     "staff": (frozenset({"staf"}),),
+    "kasubid": (frozenset({"kepala"}), frozenset({"subbidang"})),
+    "kasubbid": (frozenset({"kepala"}), frozenset({"subbidang"})),
+    "kapus": (frozenset({"kepala"}), frozenset({"puskesmas"})),
+    "yankes": (frozenset({"pelayanan"}), frozenset({"kesehatan"})),
+    "kesmas": (frozenset({"kesehatan"}), frozenset({"masyarakat"})),
+    "p2p": (
+        frozenset({"pencegahan"}),
+        frozenset({"dan"}),
+        frozenset({"pengendalian"}),
+        frozenset({"penyakit"}),
+    ),
+    "ptgs": (frozenset({"petugas"}),),
 }
+# "Sub Bagian", "Sub. Bag", "Sub Bidang" are written as one word before matching.
+_SUB_UNIT = re.compile(r"\b[Ss]ub\.?\s*(?:([Bb]ag)(?:ian|\.)?|([Bb]id)(?:ang|\.)?)(?=\s|$|\W)")
 ROLE_WORDS = _words(
     """
     kepala ketua wakil sekretaris petugas staf staff pegawai pejabat pimpinan atasan bagian
@@ -66,6 +99,7 @@ ROLE_WORDS = _words(
     lurah bupati walikota gubernur menteri resepsionis satpam pelapor pemohon pengadu
     pelanggan masyarakat tamu pengunjung loket dokter perawat bidan apoteker analis kurir
     pengemudi teknisi pengawas auditor inspektur sekretariat komite dewan asisten kasubid
+    pasien klien kasir perekam kapus
     """
 )
 # Words naming an organisational unit, not a person: a role only with a qualifier ("Tim Kerja").
@@ -154,6 +188,11 @@ class Reading:
         return tuple(m.actor for m in self.mentions if m.role == "recipient")
 
 
+def _one_word_units(text: str) -> str:
+    """ "Sub Bagian Umum" → "Subbagian Umum", "Sub Bid." → "Subbidang"."""
+    return _SUB_UNIT.sub(lambda m: "Subbagian" if m.group(1) else "Subbidang", text)
+
+
 def _expand(word: str) -> tuple[frozenset[str], ...]:
     lower = word.lower()
     return _ABBREVIATIONS.get(lower, (frozenset({lower}),))
@@ -185,7 +224,7 @@ class ActorMatcher:
     @staticmethod
     def _name_elements(alternative: str, name: str) -> tuple[_Element, ...]:
         elements: list[_Element] = []
-        for word in re.findall(r"\w+", alternative):
+        for word in re.findall(r"\w+", _one_word_units(alternative)):
             if _is_acronym(word, name):
                 elements.append(_Element(frozenset({word.lower()}), 0, acronym=word.lower()))
             else:
@@ -196,7 +235,7 @@ class ActorMatcher:
 
     def _tokens(self, text: str) -> list[_Token]:
         tokens: list[_Token] = []
-        for raw in _WORD.findall(text):
+        for raw in _WORD.findall(_one_word_units(text)):
             lower = raw.lower()
             rest = lower[2:]
             if (
@@ -434,6 +473,8 @@ def _role(
         joined = next((m for m in before if m.end == previous), None)
         if joined:
             return joined.role
+    if word not in _PREPOSITION_ROLES and is_public(mention.actor):
+        return "other"  # "memeriksa pasien": the public is acted upon, not handed the case
     role = _PREPOSITION_ROLES.get(word, "recipient")
     if role == "agent" and any(t.lower == "yang" for t in tokens[max(0, previous - 3) : previous]):
         return "other"

@@ -10,6 +10,14 @@ from sop.duration import Duration
 
 
 @dataclass(frozen=True)
+class WrittenBranch:
+    """An answer of a decision as the document writes it, and where it leads."""
+
+    answer: str  # lower case, as written ("ya", "tidak lengkap")
+    goto: int | str | None  # a step number, "end", or None for the next step
+
+
+@dataclass(frozen=True)
 class ImportedRow:
     """One step row of the procedure table."""
 
@@ -23,6 +31,7 @@ class ImportedRow:
     duration: Duration | None = None
     output: str | None = None
     remarks: str | None = None
+    branches: tuple[WrittenBranch, ...] = ()  # answers the remarks name (a decision's)
     # Filled in by `read_document`: who does the step and what kind of step it is.
     actors: tuple[str, ...] = ()
     kind: str = "process"

@@ -1,20 +1,26 @@
 """Reading the procedure table of an SOP export.
 
-The table starts at a header row whose first cell is "NO"/"No" and which names the activity
-("URAIAN KEGIATAN"/"KEGIATAN") and the actors ("PELAKSANA"/"PELAKSANAAN"), usually also
-"MUTU BAKU". The next non-blank row names the columns under those spans: the actor names under
-PELAKSANA, then KELENGKAPAN, WAKTU ("Waktu (menit)": bare numbers are minutes), OUTPUT, maybe
-KET. Columns are located from these two rows, never by position:
+The table starts at a header row whose first cell is "NO"/"No."/"Nomor" and which names the
+activity ("URAIAN KEGIATAN", "KEGIATAN", "URAIAN PROSEDUR", "AKTIVITAS", "LANGKAH") and the
+actors ("PELAKSANA"/"PELAKSANAAN"/"PELAKU"), usually also "MUTU BAKU". The next non-blank row
+names the columns under those spans: the actor names under PELAKSANA, then KELENGKAPAN
+("PERSYARATAN/KELENGKAPAN", "PERSYARATAN", "INPUT"), WAKTU ("Waktu (menit)", "WAKTU (JAM)",
+"Waktu (hari)": bare numbers are in that unit), OUTPUT ("HASIL", "OUTPUT/HASIL", "KELUARAN"),
+maybe KET/KETERANGAN. Columns are located from these two rows, never by position:
 - a column named in the second row is what it says, even when the first row's spans are off
   by one (seed 002);
 - actor columns are the named cells from the PELAKSANA span's start up to the first column of
   the quality standard (MUTU BAKU's start or the first named KELENGKAPAN/WAKTU/OUTPUT);
 - a quality-standard column without a name takes the first role of KELENGKAPAN, WAKTU, OUTPUT
   not named elsewhere, in that order (seed 004's empty KELENGKAPAN cell).
-Step rows start with a number ("1", "1."), numbered 1, 2, 3, … in order. Blank lines are
-skipped; free text (a line without tabs) after the last step is a note, not a step. Flowchart
-markers in actor cells ("(Red Circle)", "(Red Square)", "(Red Diamond)") give the row's symbol
-actors and kind (a diamond wins over a circle, a circle over a square).
+Rows are put together from the lines by `sop.importer.lines` (wrapped cells, continuation
+lines, a row of column numbers). Step rows start with a number ("1", "1.", "(1)"), numbered
+1, 2, 3, … in order. Blank lines are skipped; free text (a line without tabs) after the last
+step is a note, not a step. Any text in an actor cell marks that actor: a flowchart shape
+("(Red Circle)", "(Blue Square)", "(Diamond)", "belah ketupat") also gives the row's kind (a
+diamond wins over a circle, a circle over a square); a tick or other mark ("√", "v", "X", "●")
+gives none. The waktu text is read by `sop.duration`; a range, an approximation, a week or a
+month is warned about.
 """
 
 from __future__ import annotations
@@ -22,23 +28,28 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from sop.duration import UnreadableDuration, parse_duration
+from sop.duration import UnreadableDuration, approximations, parse_duration
 from sop.importer.errors import UnreadableDocument
+from sop.importer.lines import STEP_NUMBER, Line, assemble
 from sop.importer.model import ImportedRow
-from sop.importer.text import clean, split_items, symbol_shapes, without_symbols
+from sop.importer.text import clean, marker_shapes, split_items, without_symbols
 
-_NUMBER_HEAD = re.compile(r"^no\.?$", re.IGNORECASE)
-_ACTIVITY_HEAD = re.compile(r"\bkegiatan\b", re.IGNORECASE)
-_ACTORS_HEAD = re.compile(r"^pelaksana(?:an)?$", re.IGNORECASE)
+_NUMBER_HEAD = re.compile(r"^(?:no|nomor|no\.?\s*urut)\.?$", re.IGNORECASE)
+_ACTIVITY_HEAD = re.compile(
+    r"\b(?:kegiatan|aktivitas|aktifitas|prosedur|langkah|tahapan|uraian)\b", re.IGNORECASE
+)
+_ACTORS_HEAD = re.compile(r"^(?:pelaksana(?:an)?|pelaku)(?:\s+kegiatan)?\s*:?$", re.IGNORECASE)
 _STANDARD_HEAD = re.compile(r"^mutu\s+baku$", re.IGNORECASE)
 _COLUMN_NAMES: dict[str, re.Pattern[str]] = {
-    "documents": re.compile(r"^(?:kelengkapan|persyaratan|persyaratan/kelengkapan|input)\b", re.I),
-    "waktu": re.compile(r"^waktu\b", re.IGNORECASE),
-    "output": re.compile(r"^(?:output|keluaran)\b", re.IGNORECASE),
-    "remarks": re.compile(r"^(?:ket|keterangan)\.?$", re.IGNORECASE),
+    "documents": re.compile(
+        r"^(?:kelengkapan|persyaratan|syarat|input|bahan|dokumen|berkas)\b", re.IGNORECASE
+    ),
+    "waktu": re.compile(r"^(?:waktu|lama|durasi|standar\s+waktu)\b", re.IGNORECASE),
+    "output": re.compile(r"^(?:output|keluaran|hasil|produk)\b", re.IGNORECASE),
+    "remarks": re.compile(r"^(?:ket|keterangan|catatan)\.?$", re.IGNORECASE),
 }
 _STANDARD_ORDER = ("documents", "waktu", "output")
-_STEP_NUMBER = re.compile(r"^(\d+)[.)]?$")
+_WAKTU_UNIT = re.compile(r"\(\s*(menit|mnt|jam|hari\s+kerja|hari)\s*\)", re.IGNORECASE)
 _SHAPE_KIND = {
     "circle": "terminator",
     "oval": "terminator",
@@ -51,6 +62,8 @@ _SHAPE_KIND = {
     "rhombus": "decision",
 }
 _KIND_RANK = {"decision": 0, "terminator": 1, "process": 2}
+_NO_KIND = 3  # a tick or other mark without a shape
+_TEXT_COLUMNS = ("documents", "output", "remarks")
 
 
 @dataclass
@@ -67,6 +80,7 @@ class Table:
     actors: tuple[str, ...]
     rows: tuple[ImportedRow, ...]
     notes: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
 
 
 def _cells(line: str) -> list[str]:
@@ -92,13 +106,31 @@ def read_table(lines: list[str], at: int, source: str) -> Table:
     second = next((i for i in range(at + 1, len(lines)) if lines[i].strip()), None)
     if second is None:
         raise UnreadableDocument(source, at + 1, "the procedure table has no rows")
-    columns = locate_columns(_cells(lines[at]), _cells(lines[second]))
+    first_cells, second_cells = _cells(lines[at]), _cells(lines[second])
+    columns = locate_columns(first_cells, second_cells)
     if not columns.actors:
         raise UnreadableDocument(
             source, second + 1, "the procedure table has no actor columns under PELAKSANA"
         )
-    rows, notes = _read_rows(lines, second + 1, columns, source)
-    return Table(actors=tuple(name for _, name in columns.actors), rows=rows, notes=notes)
+    width = max(len(first_cells), len(second_cells))
+    named = [columns.named[name] for name in _TEXT_COLUMNS if name in columns.named]
+    lists = frozenset({columns.named["documents"]} if "documents" in columns.named else ())
+    assembled = assemble(
+        lines, second + 1, columns.number, [columns.activity, *named], width, lists
+    )
+    if not assembled.rows:
+        raise UnreadableDocument(source, second + 1, "the procedure table has no step rows")
+    rows, warnings = [], []
+    for line in assembled.rows:
+        row, notes = _read_row(line, len(rows) + 1, columns, source)
+        rows.append(row)
+        warnings.extend(notes)
+    return Table(
+        actors=tuple(name for _, name in columns.actors),
+        rows=tuple(rows),
+        notes=tuple(text for _, text in assembled.notes),
+        warnings=tuple(warnings),
+    )
 
 
 def locate_columns(first: list[str], second: list[str]) -> Columns:
@@ -121,8 +153,8 @@ def locate_columns(first: list[str], second: list[str]) -> Columns:
     _name_unnamed_standard_columns(named, actors_end, width)
     waktu_unit = None
     if "waktu" in named:
-        unit = re.search(r"\((menit|jam|hari)\)", second[named["waktu"]] or first[named["waktu"]])
-        waktu_unit = unit and unit.group(1).lower()
+        unit = _WAKTU_UNIT.search(f"{first[named['waktu']]} {second[named['waktu']]}")
+        waktu_unit = unit and " ".join(unit.group(1).lower().split())
     return Columns(number, activity, actors, named, waktu_unit)
 
 
@@ -154,39 +186,48 @@ def _name_unnamed_standard_columns(named: dict[str, int], start: int, width: int
             free.remove(candidates[0])
 
 
-def _read_rows(
-    lines: list[str], start: int, columns: Columns, source: str
-) -> tuple[tuple[ImportedRow, ...], tuple[str, ...]]:
-    rows: list[ImportedRow] = []
-    pending_notes: list[tuple[int, str]] = []
-    for index in range(start, len(lines)):
-        line = lines[index]
-        if not line.strip():
-            continue
-        cells = line.split("\t")
-        filled = [clean(cell) for cell in cells if clean(cell)]
-        if len(filled) == 1 and not _STEP_NUMBER.match(filled[0]):
-            pending_notes.append((index + 1, filled[0]))
-            continue
-        if pending_notes:
-            raise UnreadableDocument(
-                source, pending_notes[0][0], "text between step rows is not a step row"
-            )
-        rows.append(_read_row(cells, index + 1, len(rows) + 1, columns, source))
-    if not rows:
-        raise UnreadableDocument(source, start, "the procedure table has no step rows")
-    return tuple(rows), tuple(note for _, note in pending_notes)
-
-
 def _cell(cells: list[str], index: int | None) -> str:
     return cells[index] if index is not None and index < len(cells) else ""
 
 
 def _read_row(
-    cells: list[str], line: int, expected: int, columns: Columns, source: str
-) -> ImportedRow:
+    line: Line, expected: int, columns: Columns, source: str
+) -> tuple[ImportedRow, list[str]]:
+    cells = line.cells
+    number = _number(cells, line.number, expected, columns, source)
+    activity = without_symbols(clean(_cell(cells, columns.activity)))
+    if not activity:
+        raise UnreadableDocument(source, line.number, f"step {number} has no activity")
+    symbol_actors, symbol_kind, notes = _symbols(cells, columns, number)
+    waktu = without_symbols(clean(_cell(cells, columns.named.get("waktu"))))
+    try:
+        duration = parse_duration(waktu, columns.waktu_unit)
+    except UnreadableDuration as error:
+        raise UnreadableDocument(source, line.number, f"step {number}: {error}") from error
+    notes += [f"step {number}: waktu {waktu!r}: {note}" for note in approximations(waktu)]
+    notes += [
+        f"step {number}: line {at} has no step number; joined to step {number} as a "
+        "continuation — review"
+        for at in line.continued_at
+    ]
+    row = ImportedRow(
+        number=number,
+        activity=activity,
+        line=line.number,
+        symbol_actors=symbol_actors,
+        symbol_kind=symbol_kind,
+        documents=tuple(split_items(without_symbols(_text(cells, columns, "documents") or ""))),
+        waktu=waktu,
+        duration=duration,
+        output=_text(cells, columns, "output"),
+        remarks=_text(cells, columns, "remarks"),
+    )
+    return row, notes
+
+
+def _number(cells: list[str], line: int, expected: int, columns: Columns, source: str) -> int:
     raw_number = clean(_cell(cells, columns.number))
-    match = _STEP_NUMBER.match(raw_number)
+    match = STEP_NUMBER.match(raw_number)
     if not raw_number:
         raise UnreadableDocument(source, line, "a row of the procedure table has no step number")
     if not match:
@@ -196,43 +237,33 @@ def _read_row(
         raise UnreadableDocument(
             source, line, f"step {number} is out of order: step {expected} was expected here"
         )
-    activity = without_symbols(clean(_cell(cells, columns.activity)))
-    if not activity:
-        raise UnreadableDocument(source, line, f"step {number} has no activity")
-    symbol_actors, symbol_kind = _symbols(cells, columns)
-    waktu = without_symbols(clean(_cell(cells, columns.named.get("waktu"))))
-    try:
-        duration = parse_duration(waktu, columns.waktu_unit)
-    except UnreadableDuration as error:
-        raise UnreadableDocument(source, line, f"step {number}: {error}") from error
-    return ImportedRow(
-        number=number,
-        activity=activity,
-        line=line,
-        symbol_actors=symbol_actors,
-        symbol_kind=symbol_kind,
-        documents=tuple(split_items(without_symbols(_text(cells, columns, "documents") or ""))),
-        waktu=waktu,
-        duration=duration,
-        output=_text(cells, columns, "output"),
-        remarks=_text(cells, columns, "remarks"),
-    )
+    return number
 
 
 def _text(cells: list[str], columns: Columns, name: str) -> str | None:
     return without_symbols(clean(_cell(cells, columns.named.get(name)))) or None
 
 
-def _symbols(cells: list[str], columns: Columns) -> tuple[tuple[str, ...], str | None]:
-    """The actors whose columns hold a symbol (the kind-giving one first) and the kind."""
+def _symbols(
+    cells: list[str], columns: Columns, step: int
+) -> tuple[tuple[str, ...], str | None, list[str]]:
+    """The actors whose columns hold a marker (the kind-giving one first), the kind the
+    shapes give (None for ticks only) and warnings for long texts read as markers."""
     marked: list[tuple[int, int, str]] = []
+    notes: list[str] = []
     for position, (index, name) in enumerate(columns.actors):
-        for shape in symbol_shapes(_cell(cells, index)):
-            kind = _SHAPE_KIND[shape]
-            marked.append((_KIND_RANK[kind], position, name))
+        shapes = marker_shapes(_cell(cells, index))
+        if shapes is None:
+            continue
+        text = clean(_cell(cells, index))
+        if not shapes and len(text.split()) > 3:
+            notes.append(f"step {step}: the text {text!r} in the column of {name} marks {name}")
+        ranks = [_KIND_RANK[_SHAPE_KIND[shape]] for shape in shapes] or [_NO_KIND]
+        marked.append((min(ranks), position, name))
     if not marked:
-        return (), None
+        return (), None, notes
     marked.sort()
-    kind = min(marked)[0]
+    rank = marked[0][0]
     actors = tuple(dict.fromkeys(name for _, _, name in marked))
-    return actors, next(k for k, rank in _KIND_RANK.items() if rank == kind)
+    kind = next((k for k, r in _KIND_RANK.items() if r == rank), None)
+    return actors, kind, notes

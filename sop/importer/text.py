@@ -1,12 +1,18 @@
 """Cleaning the text of one cell of an SOP export.
 
 - HTML fragments (`<p>…</p>`, `<ol style=…>`, `<li>`) are stripped and entities decoded.
-- Whitespace (also non-breaking spaces) is collapsed; markdown bold markers (`**`) dropped.
+- Whitespace (also non-breaking and other Unicode spaces) is collapsed, a BOM and zero-width
+  characters dropped; markdown bold markers (`**`) dropped.
 - A list cell is split into items: "1. … 2. …" on its numbers (written order kept); an HTML
   list on its `<li>` items, or, without `<li>`, on ";" and on sentence ends (". " before a
   capital); bullets "•" on the bullets. Any other cell is one item.
+- Flowchart markers in actor cells: a shape named in English, maybe after a colour ("(Red
+  Circle)", "(Diamond)", "Blue Square") or in Indonesian ("lingkaran", "belah ketupat",
+  "persegi panjang"); any other non-empty cell ("√", "v", "X", "✓", "●") is a marker without
+  a shape.
 - Texts written all in capitals are title-cased for names ("PELAYANAN PRIMA" → "Pelayanan
-  Prima"), keeping roman numerals and vowel-less acronyms upper case.
+  Prima"), keeping roman numerals, vowel-less acronyms and known ones (UPTD, RSUD, OPD, BPJS,
+  IGD, …) upper case.
 """
 
 from __future__ import annotations
@@ -24,14 +30,60 @@ _SYMBOL = re.compile(
     r"\(\s*(?:[a-z]+\s+)?(circle|oval|ellipse|capsule|square|rectangle|box|diamond|rhombus)\s*\)",
     re.IGNORECASE,
 )
+_SHAPE_WORDS = re.compile(
+    r"\b(circle|oval|ellipse|capsule|terminator|square|rectangle|box|process|diamond|rhombus|"
+    r"decision|lingkaran|elips|kapsul|persegi(?:\s+panjang)?|kotak|belah\s+ketupat|"
+    r"wajik)\b",
+    re.IGNORECASE,
+)
+_SHAPE_NAMES = {
+    "terminator": "capsule",
+    "process": "rectangle",
+    "decision": "diamond",
+    "lingkaran": "circle",
+    "elips": "ellipse",
+    "kapsul": "capsule",
+    "persegi": "square",
+    "persegi panjang": "rectangle",
+    "kotak": "box",
+    "belah ketupat": "diamond",
+    "wajik": "diamond",
+}
 _SMALL_WORDS = frozenset({"dan", "di", "ke", "dari", "yang", "untuk", "atau", "pada", "serta"})
 _ROMAN = re.compile(r"^[IVX]+$")
+# Acronyms with vowels, kept upper case in names.
+_ACRONYMS = frozenset(
+    [
+        "UPTD",
+        "UPT",
+        "RSUD",
+        "RSU",
+        "RSIA",
+        "BLUD",
+        "OPD",
+        "SKPD",
+        "PTSP",
+        "DPMPTSP",
+        "BPJS",
+        "KIA",
+        "IGD",
+        "ICU",
+        "UGD",
+        "BPOM",
+        "SOP",
+    ]
+)
+# Unicode spaces read as a space; BOM and zero-width characters dropped.
+_INVISIBLE = {
+    **{ord(c): " " for c in "\u00a0\u2007\u202f\u2002\u2003\u2009"},
+    **{ord(c): None for c in "\ufeff\u200b\u200c\u200d\u2060"},
+}
 
 
 def clean(cell: str | None) -> str:
     """The visible text of a cell: no HTML, no `**`, single spaces, trimmed."""
     text = html.unescape(_TAG.sub(" ", cell or ""))
-    text = text.replace("**", " ").replace("\u00a0", " ")
+    text = text.replace("**", " ").translate(_INVISIBLE)
     return " ".join(text.split())
 
 
@@ -43,6 +95,16 @@ def without_symbols(text: str) -> str:
 def symbol_shapes(cell: str) -> list[str]:
     """The flowchart shapes named in a cell, lower case ("circle", "square", "diamond", …)."""
     return [match.group(1).lower() for match in _SYMBOL.finditer(cell or "")]
+
+
+def marker_shapes(cell: str) -> list[str] | None:
+    """The shapes (English, lower case) of the flowchart markers in an actor cell: [] for a
+    marker without a shape ("√", "X"), None for an empty cell."""
+    text = clean(cell)
+    if not text:
+        return None
+    words = (" ".join(match.group(1).lower().split()) for match in _SHAPE_WORDS.finditer(text))
+    return [_SHAPE_NAMES.get(word, word) for word in words]
 
 
 def split_list(cell: str) -> list[str]:
@@ -64,8 +126,9 @@ def split_list(cell: str) -> list[str]:
 
 
 def split_items(cell: str) -> list[str]:
-    """Kelengkapan items: split on "," and ";" and trimmed."""
-    return [item.strip() for item in re.split(r"[,;]", clean(cell)) if item.strip()]
+    """Kelengkapan items: split on "," and ";" and trimmed; "-" is no item."""
+    items = (item.strip() for item in re.split(r"[,;]", clean(cell)))
+    return [item for item in items if item and item not in {"-", "–", "—"}]
 
 
 def is_upper(text: str) -> bool:
@@ -80,7 +143,11 @@ def title_case(text: str) -> str:
     words = []
     for index, word in enumerate(text.split()):
         lower = word.lower()
-        if _ROMAN.match(word) or (len(word) > 1 and not re.search(r"[AEIOU]", word)):
+        if (
+            _ROMAN.match(word)
+            or (len(word) > 1 and not re.search(r"[AEIOU]", word))
+            or word.strip(".,()") in _ACRONYMS
+        ):
             words.append(word)
         elif index and lower in _SMALL_WORDS:
             words.append(lower)

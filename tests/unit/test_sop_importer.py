@@ -533,7 +533,7 @@ def test_an_unreadable_document_is_rejected_naming_the_line(name, line, reason):
     assert reason in str(raised.value)
 
 
-def test_text_between_step_rows_is_rejected():
+def test_text_between_step_rows_continues_the_step_before_with_a_warning():
     text = "\n".join(
         [
             "NAMA SOP\t: Contoh",
@@ -544,8 +544,12 @@ def test_text_between_step_rows_is_rejected():
             "2\tKepala memeriksa berkas\t\t\tBerkas\t5 Menit\tBerkas",
         ]
     )
-    with pytest.raises(UnreadableDocument, match=r"^x\.txt:5: text between step rows"):
-        read_document(text, "x.txt")
+    doc = read_document(text, "x.txt")
+    assert doc.rows[0].activity == "Petugas menerima berkas lanjutan yang terpotong"
+    assert [row.number for row in doc.rows] == [1, 2]
+    assert "step 1: line 5 has no step number; joined to step 1 as a continuation — review" in (
+        doc.warnings
+    )
 
 
 # -- drafting definitions ----------------------------------------------------------------------

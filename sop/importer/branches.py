@@ -1,0 +1,99 @@
+"""Reading where a decision's answers go, from what the document writes about them.
+
+The remarks (KET/KETERANGAN) of a step are read first; when they name no answer, the activity
+text is read, but only for an answer with a step number ("… kembali ke langkah 2"). Two forms:
+- "ANSWER: WHERE" parts, separated by ";", "/", "," or a sentence end: "Ya: lanjut ke langkah
+  5; Tidak: kembali ke langkah 2", "Lengkap = 4, Tidak lengkap = 2", "Ya → 5";
+- "jika/bila/apabila/kalau ANSWER WHERE": "Jika tidak lengkap kembali ke no. 2", "Apabila
+  disetujui, lanjut ke langkah 6". The answer is the words from a negation ("tidak", "belum")
+  on, else the last word before WHERE ("berkas lengkap" → "lengkap").
+WHERE is a step number after "langkah", "no.", "nomor", "step", "kegiatan", "tahap", "butir"
+or "ke" (or a bare number after ":"/"→"); "selesai"/"berhenti"/"stop" ends the case; "lanjut",
+"diteruskan", "dilanjutkan" without a number is the next step. Answers are lower-case, as
+written. A part that names no place is not an answer.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sop.definition import END
+from sop.importer.model import WrittenBranch
+
+_PLACE_NUMBER = re.compile(
+    r"\b(?:langkah|no|nomor|nomer|step|kegiatan|tahap|tahapan|butir|poin|ke)\b\.?\s*(?:ke\s*-?\s*)?"
+    r"(\d+)\b",
+    re.IGNORECASE,
+)
+_BARE_NUMBER = re.compile(r"^\s*(\d+)\s*\.?\s*$")
+_END = re.compile(r"\b(?:selesai|berhenti|stop|end|proses\s+berakhir)\b", re.IGNORECASE)
+_NEXT = re.compile(r"\b(?:lanjut|dilanjutkan|diteruskan|teruskan|diproses)\b", re.IGNORECASE)
+_SEPARATOR = re.compile(
+    r"\s*(?:;|\n|\s/\s|\.\s+(?=[A-Z])|,\s*(?=(?:jika|bila|apabila|kalau)\b|[^,:]{1,30}(?::|=|→|->)))"
+    r"\s*",
+    re.IGNORECASE,
+)
+_LABELLED = re.compile(r"^([A-Za-z][\w ]{0,40}?)\s*(?::|=>|->|→|=)\s*(.+)$")
+_CONDITIONAL = re.compile(r"^(?:jika|bila|apabila|kalau|bilamana)\s+(.+)$", re.IGNORECASE)
+_WHERE_START = re.compile(
+    r"[,:]|\b(?:maka|kembali|dikembalikan|kembalikan|lanjut|dilanjutkan|diteruskan|teruskan|"
+    r"menuju|ke|diproses|proses|selesai|berhenti|ulangi|diulang)\b",
+    re.IGNORECASE,
+)
+_NEGATION = re.compile(r"\b(?:tidak|tdk|belum|bukan)\b.*$", re.IGNORECASE)
+_MAX_ANSWER_WORDS = 4
+
+
+def read_branches(remarks: str | None, activity: str) -> tuple[WrittenBranch, ...]:
+    """The answers the remarks (or, with a step number, the activity) write for a step."""
+    written = _read(remarks or "")
+    if written:
+        return written
+    return tuple(branch for branch in _read(activity) if isinstance(branch.goto, int))
+
+
+def _read(text: str) -> tuple[WrittenBranch, ...]:
+    branches: list[WrittenBranch] = []
+    for part in _SEPARATOR.split(text):
+        branch = _labelled(part) or _conditional(part)
+        if branch and branch.answer not in {b.answer for b in branches}:
+            branches.append(branch)
+    return tuple(branches)
+
+
+def _labelled(part: str) -> WrittenBranch | None:
+    match = _LABELLED.match(part.strip())
+    if not match or len(match.group(1).split()) > _MAX_ANSWER_WORDS:
+        return None
+    answer = " ".join(match.group(1).lower().split())
+    if _CONDITIONAL.match(answer):
+        answer = _CONDITIONAL.match(answer).group(1)  # type: ignore[union-attr]
+    found, goto = _place(match.group(2), bare=True)
+    return WrittenBranch(answer, goto) if found else None
+
+
+def _conditional(part: str) -> WrittenBranch | None:
+    match = _CONDITIONAL.match(part.strip())
+    if not match:
+        return None
+    rest = match.group(1)
+    where = _WHERE_START.search(rest)
+    if not where or not where.start():
+        return None
+    condition = " ".join(rest[: where.start()].lower().split())
+    negation = _NEGATION.search(condition)
+    answer = negation.group(0) if negation else condition.split()[-1]
+    found, goto = _place(rest[where.start() :], bare=False)
+    return WrittenBranch(answer, goto) if found else None
+
+
+def _place(text: str, bare: bool) -> tuple[bool, int | str | None]:
+    """(whether the text names a place, the step number / END / None for the next step)."""
+    number = _PLACE_NUMBER.search(text) or (_BARE_NUMBER.match(text) if bare else None)
+    if number:
+        return True, int(number.group(1))
+    if _END.search(text):
+        return True, END
+    if _NEXT.search(text):
+        return True, None
+    return False, None
