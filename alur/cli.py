@@ -16,6 +16,7 @@ WORKERS = {
     "web": "alur.web",
     "relay": "services.relay.main",
     "projections": "services.projections.main",
+    "notifier": "services.notifier.main",
 }
 
 
@@ -78,6 +79,17 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("--email", help="where notifications reach the officer")
     add.add_argument("--phone", help="the officer's phone (WhatsApp/SMS gateway)")
     add.set_defaults(handler=_lazy("alur.user_commands", "add_user"))
+
+    notifications = commands.add_parser("notifications", help="notification templates")
+    notification_commands = notifications.add_subparsers(
+        dest="notifications_command", required=True
+    )
+    preview = notification_commands.add_parser(
+        "preview", help="render a notification template with sample data"
+    )
+    preview.add_argument("template", help="the template's name, e.g. tanda_terima")
+    preview.add_argument("--html", action="store_true", help="print the HTML part too")
+    preview.set_defaults(handler=_lazy("services.notifier.preview", "preview_template"))
 
     events = commands.add_parser("events", help="the event contract")
     event_commands = events.add_subparsers(dest="events_command", required=True)

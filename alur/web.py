@@ -29,6 +29,7 @@ from services.intake.cases_api import router as cases_router
 from services.intake.casework import CaseWork
 from services.intake.intake import ComplaintIntake
 from services.intake.tracking import TrackingNumbers
+from services.notifier.read_api import router as notifications_router
 from services.projections.read_api import router as register_router
 from sop.engine import SopEngine
 from sop.registry import SopRegistry, UnknownSop
@@ -79,6 +80,7 @@ def build_app(settings: AlurSettings) -> FastAPI:
     app.include_router(intake_router)
     app.include_router(cases_router)
     app.include_router(register_router)
+    app.include_router(notifications_router)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:

@@ -43,15 +43,25 @@ class Officer:
 
 
 async def add_officer(
-    alur: Alur, name: str, *roles: str, superior: str | None = None, unit: str | None = None
+    alur: Alur,
+    name: str,
+    *roles: str,
+    superior: str | None = None,
+    unit: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
 ) -> Officer:
     args = ["users", "add", name]
     for role in roles:
         args += ["--role", role]
-    if superior:
-        args += ["--superior", superior]
-    if unit:
-        args += ["--unit", unit]
+    for option, value in (
+        ("--superior", superior),
+        ("--unit", unit),
+        ("--email", email),
+        ("--phone", phone),
+    ):
+        if value:
+            args += [option, value]
     done = await asyncio.to_thread(alur_cli, alur, *args)
     assert done.returncode == 0, done.stderr
     return Officer(name, done.stdout.strip().splitlines()[-1])

@@ -12,8 +12,16 @@ import pytest
 
 from alur import sandbox
 from alur.sandbox import Sandbox as Alur
+from tests import mailbox as smtp
+from tests.gateway import Gateway
+from tests.mailbox import Mailbox
 
-__all__ = ["Alur", "eventually"]
+__all__ = ["Alur", "Gateway", "Mailbox", "eventually"]
+
+# Where the sandbox's notifier says reporters and officers open their links.
+PUBLIC_URL = "http://alur.test"
+# Small retry values for the sandbox's notifier: a failing endpoint gives up within a second.
+NOTIFIER_ATTEMPTS = 3
 
 
 async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 30.0) -> Any:
@@ -29,8 +37,43 @@ async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 30.0)
 
 
 @pytest.fixture(scope="session")
-def alur() -> Iterator[Alur]:
-    system = sandbox.start("test", {"ALUR_RELAY_RETRY_SECONDS": "0.5"})
+def mailbox() -> Iterator[Mailbox]:
+    """The SMTP server the sandbox's notifier sends to; it keeps what it accepted."""
+    box, controller = smtp.start()
+    try:
+        yield box
+    finally:
+        controller.stop()
+
+
+@pytest.fixture(scope="session")
+def gateway() -> Iterator[Gateway]:
+    """The webhook endpoint (a stand-in WhatsApp/SMS gateway) of the sandbox's notifier."""
+    endpoint = Gateway()
+    endpoint.start()
+    try:
+        yield endpoint
+    finally:
+        endpoint.stop()
+
+
+@pytest.fixture(scope="session")
+def alur(mailbox: Mailbox, gateway: Gateway) -> Iterator[Alur]:
+    system = sandbox.start(
+        "test",
+        {
+            "ALUR_RELAY_RETRY_SECONDS": "0.5",
+            "ALUR_SMTP_HOST": mailbox.host,
+            "ALUR_SMTP_PORT": str(mailbox.port),
+            "ALUR_SMTP_FROM": "Pengaduan Dinkes <pengaduan@dinkes.test>",
+            "ALUR_PUBLIC_URL": PUBLIC_URL,
+            "ALUR_WEBHOOK_URL": gateway.url,
+            "ALUR_WEBHOOK_SECRET": gateway.secret,
+            "ALUR_NOTIFIER_MAX_ATTEMPTS": str(NOTIFIER_ATTEMPTS),
+            "ALUR_NOTIFIER_RETRY_BASE_SECONDS": "0.05",
+            "ALUR_NOTIFIER_POLL_SECONDS": "0.2",
+        },
+    )
     try:
         yield system
     finally:

@@ -9,6 +9,7 @@ import yaml
 
 from alur.cli import WORKERS
 from alur.settings import AlurSettings
+from services.notifier.settings import NotifierSettings
 
 REPO = Path(__file__).resolve().parent.parent
 COMPOSE = yaml.safe_load((REPO / "compose.yaml").read_text())
@@ -23,13 +24,20 @@ def test_compose_runs_official_kafka_and_postgresql_images() -> None:
 
 def test_every_alur_worker_in_compose_has_an_entry_point_that_exists() -> None:
     workers = {n: s for n, s in COMPOSE["services"].items() if "command" in s}
-    assert set(workers) == {"web", "relay", "projections"}
+    assert set(workers) == set(WORKERS) == {"web", "relay", "projections", "notifier"}
     for name, service in workers.items():
         assert service["command"] == ["serve", name]
         assert callable(importlib.import_module(WORKERS[name]).main)
 
 
+def _known(*settings_classes: type) -> set[str]:
+    return {f.validation_alias for c in settings_classes for f in c.model_fields.values()}
+
+
 def test_compose_settings_are_the_ones_the_services_read() -> None:
-    known = {field.validation_alias for field in AlurSettings.model_fields.values()}
+    known = _known(AlurSettings)  # the settings every worker reads
     settings = COMPOSE["x-alur-settings"]
     assert set(settings) <= known, set(settings) - known
+    notifier = COMPOSE["services"]["notifier"]["environment"]
+    assert set(notifier) <= _known(NotifierSettings), set(notifier) - _known(NotifierSettings)
+    assert {"ALUR_SMTP_HOST", "ALUR_SMTP_PORT", "ALUR_SMTP_FROM"} <= set(notifier)

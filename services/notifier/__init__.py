@@ -1,4 +1,1 @@
-"""Notifier worker: email and webhook notifications, exactly one per event and recipient.
-
-Lands with the notifier issue; nothing runs here yet.
-"""
+"""The notifier: email and webhook notifications planned from the event stream, sent once."""

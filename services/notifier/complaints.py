@@ -1,0 +1,75 @@
+"""What the notifier remembers of each complaint: its number, privacy flags, subject and how
+to reach the reporter. Later events of the case carry none of it, so it is kept from
+`ComplaintReceived`, in the same transaction as that event's notifications."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+import asyncpg
+
+from events import ComplaintReceived
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS notifier_complaints (
+    case_id uuid PRIMARY KEY,
+    tracking_number text NOT NULL,
+    anonymous boolean NOT NULL,
+    confidential boolean NOT NULL,
+    subject text NOT NULL,
+    reporter_name text,  -- NULL for an anonymous reporter
+    reporter_email text,
+    reporter_phone text
+)
+"""
+
+
+@dataclass(frozen=True)
+class Complaint:
+    case_id: UUID
+    tracking_number: str
+    anonymous: bool
+    confidential: bool
+    subject: str
+    reporter_name: str | None
+    reporter_email: str | None
+    reporter_phone: str | None
+
+
+def from_event(case_id: UUID, received: ComplaintReceived) -> Complaint:
+    return Complaint(
+        case_id=case_id,
+        tracking_number=received.tracking_number,
+        anonymous=received.anonymous,
+        confidential=received.confidential,
+        subject=received.subject,
+        reporter_name=None if received.anonymous else received.reporter.name,
+        reporter_email=received.reporter.email or None,
+        reporter_phone=received.reporter.phone or None,
+    )
+
+
+async def create(conn: asyncpg.Connection) -> None:
+    await conn.execute(SCHEMA)
+
+
+async def remember(conn: asyncpg.Connection, complaint: Complaint) -> None:
+    await conn.execute(
+        "INSERT INTO notifier_complaints (case_id, tracking_number, anonymous, confidential,"
+        " subject, reporter_name, reporter_email, reporter_phone)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (case_id) DO NOTHING",
+        complaint.case_id,
+        complaint.tracking_number,
+        complaint.anonymous,
+        complaint.confidential,
+        complaint.subject,
+        complaint.reporter_name,
+        complaint.reporter_email,
+        complaint.reporter_phone,
+    )
+
+
+async def recall(conn: asyncpg.Connection, case_id: UUID) -> Complaint | None:
+    row = await conn.fetchrow("SELECT * FROM notifier_complaints WHERE case_id = $1", case_id)
+    return Complaint(**dict(row)) if row else None

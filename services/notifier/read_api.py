@@ -1,0 +1,80 @@
+"""`GET /api/cases/{case_id}/notifications`: what the notifier planned and sent for a case,
+with every attempt (officers only)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import asyncpg
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from services.notifier.notification_log import NotificationLog
+
+router = APIRouter()
+
+
+def _masked(address: str) -> str:
+    """A reporter's address as officers see it: enough to tell two apart, not to reach them."""
+    name, at, domain = address.partition("@")
+    if at:
+        return f"{name[:1]}***@{domain}"
+    return f"***{address[-3:]}"
+
+
+def _view(row: dict[str, Any]) -> dict[str, Any]:
+    reporter = row["audience"] == "reporter"
+    return {
+        "notification_id": str(row["notification_id"]),
+        "event_id": str(row["event_id"]),
+        "event_type": row["event_type"],
+        "rule": row["rule"],
+        "channel": row["channel"],
+        "audience": row["audience"],
+        "recipient": _masked(row["recipient"]) if reporter else row["recipient"],
+        "recipient_name": None if reporter else row["recipient_name"],
+        "subject": row["subject"],
+        "status": row["status"],
+        "attempts": row["attempts"],
+        "last_error": row["last_error"],
+        "created_at": row["created_at"].isoformat(),
+        "sent_at": row["sent_at"].isoformat() if row["sent_at"] else None,
+        "attempt_log": [
+            {
+                "attempt": a["attempt"],
+                "started_at": a["started_at"].isoformat(),
+                "finished_at": a["finished_at"].isoformat() if a["finished_at"] else None,
+                "outcome": a["outcome"],
+                "error": a["error"],
+            }
+            for a in row["attempt_log"]
+        ],
+    }
+
+
+@router.get("/api/cases/{case_id}/notifications")
+async def case_notifications(request: Request, case_id: str) -> JSONResponse:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    officer = None
+    if scheme.lower() == "bearer" and token.strip():
+        officer = await request.app.state.directory.by_token(token.strip())
+    if officer is None:
+        return JSONResponse(
+            {
+                "error": "unauthorized",
+                "message": "perlu token petugas yang valid (Authorization: Bearer TOKEN)",
+            },
+            status_code=401,
+        )
+    try:
+        case = uuid.UUID(case_id)
+    except ValueError:
+        return JSONResponse(
+            {"error": "not_found", "message": "kasus tidak ditemukan"}, status_code=404
+        )
+    try:
+        rows = await NotificationLog(request.app.state.pool).for_case(case)
+    except asyncpg.UndefinedTableError:
+        rows = []  # the notifier has not started yet
+    return JSONResponse([_view(r) for r in rows])
