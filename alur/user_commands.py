@@ -9,7 +9,7 @@ import sys
 from alur.database import DatabaseUnreachable, connect_pool
 from alur.settings import AlurSettings
 from officers import OfficerDirectory, OfficerRefused
-from sop.engine import Officer
+from sop.actions import Officer
 from sop.registry import SopRegistry
 
 

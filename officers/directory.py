@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 
 import asyncpg
 
-from sop.engine import Officer
+from sop.actions import Officer
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS officers (

@@ -10,109 +10,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from events import Actor, Fact, SopRef, StepRecorded
+from sop.actions import ActionRequest, AllowedAction, Officer, Refusal
 from sop.definition import END, Branch, SopDefinition, Step
-
-CLOSING = "closing"
-
-
-@dataclass(frozen=True)
-class Officer:
-    """An officer of the office, with the SOP roles they hold."""
-
-    id: str
-    name: str
-    roles: frozenset[str]
-    unit: str | None = None
-    superior: str | None = None  # the officer id of the direct superior (atasan langsung)
-    email: str | None = None
-    phone: str | None = None
-
-
-@dataclass(frozen=True)
-class ActionRequest:
-    action: str
-    documents: Sequence[str] = ()
-    note: str | None = None
-    decision: str | None = None
-    assignee: str | None = None  # an officer id
-    data: Mapping[str, Any] = field(default_factory=dict)
-
-
-RefusalCode = Literal[
-    "wrong_role",
-    "not_assigned",
-    "not_allowed_now",
-    "case_closed",
-    "loop_limit",
-    "unknown_action",
-    "missing_documents",
-    "missing_field",
-    "invalid_field",
-]
-
-
-@dataclass(frozen=True)
-class Refusal:
-    code: RefusalCode
-    message: str  # Bahasa Indonesia: officers read it
-    field: str | None = None
-
-    @property
-    def http_status(self) -> int:
-        if self.code in ("wrong_role", "not_assigned"):
-            return 403
-        if self.code in ("not_allowed_now", "case_closed", "loop_limit"):
-            return 409
-        return 422
-
-
-@dataclass(frozen=True)
-class AllowedAction:
-    action: str
-    step: int | str
-    role: str  # the role that may do it (the recording officer's role for a public step)
-    activity: str
-    documents_required: list[str]
-    decision_options: list[str] | None = None
-    on_behalf_of: str | None = None
-    assignee: str | None = None
-
-
-@dataclass
-class Progress:
-    """Where a case stands in its SOP, folded from its history."""
-
-    waiting_at: int | str | None  # a step number, CLOSING, or None when the case is closed
-    performers: dict[int, str] = field(default_factory=dict)  # step -> officer id, last time
-    loops: dict[tuple[int, str], int] = field(default_factory=dict)  # (step, answer) -> times
-    assignee: str | None = None  # the officer the waiting step was given to
-
-    @property
-    def closed(self) -> bool:
-        return self.waiting_at is None
-
-
-def progress(sop: SopDefinition, history: Sequence[Fact]) -> Progress:
-    state = Progress(waiting_at=1)
-    for fact in history:
-        if fact.sop is None or fact.sop.step is None:
-            continue
-        payload = fact.payload
-        if fact.sop.step != CLOSING:
-            number = int(fact.sop.step)
-            state.performers[number] = fact.actor.id
-            decision = payload.get("decision")
-            if decision is not None:
-                key = (number, decision)
-                state.loops[key] = state.loops.get(key, 0) + 1
-        state.waiting_at = _parse_step(fact.sop.next_step)
-        state.assignee = payload.get("assignee")
-    return state
+from sop.progress import CLOSING, Progress, progress
+from sop.roles import acting_role, is_public, officer_role, recording_roles, role_name, wrong_role
 
 
 class SopEngine:
@@ -142,11 +47,11 @@ class SopEngine:
             return refusal
         first = sop.step(1)
         if actor is None:
-            acting = Actor(id="public", role=next(r for r in first.roles if _is_public(sop, r)))
+            acting = Actor(id="public", role=next(r for r in first.roles if is_public(sop, r)))
         else:
-            role = _acting_role(sop, first, actor)
+            role = acting_role(sop, first, actor)
             assert role is not None
-            acting = Actor(id=actor.id, role=_officer_role(sop, role, actor))
+            acting = Actor(id=actor.id, role=officer_role(sop, role, actor))
         return Fact(
             event_id=self._new_event_id(),
             type=event_type or first.event,
@@ -165,11 +70,11 @@ class SopEngine:
         """Why `actor` (None: the public) may not open a case under `sop`, if they may not."""
         first = sop.step(1)
         if actor is None:
-            if not any(_is_public(sop, r) for r in first.roles):
+            if not any(is_public(sop, r) for r in first.roles):
                 return Refusal("wrong_role", "langkah pertama SOP ini dilakukan oleh petugas")
             return None
-        if _acting_role(sop, first, actor) is None:
-            return _wrong_role(sop, first.roles)
+        if acting_role(sop, first, actor) is None:
+            return wrong_role(sop, first.roles)
         return None
 
     # -- what may happen next ----------------------------------------------------------------
@@ -205,7 +110,7 @@ class SopEngine:
                 on_behalf_of=public_role,
                 assignee=state.assignee,
             )
-            for recording_role, public_role in _recording_roles(sop, step)
+            for recording_role, public_role in recording_roles(sop, step)
         ]
 
     # -- deciding an action ------------------------------------------------------------------
@@ -255,9 +160,9 @@ class SopEngine:
         directory: Mapping[str, Officer],
         causation_id: str | None,
     ) -> list[Fact] | Refusal:
-        role = _acting_role(sop, step, officer)
+        role = acting_role(sop, step, officer)
         if role is None:
-            return _wrong_role(sop, step.roles)
+            return wrong_role(sop, step.roles)
         if state.assignee is not None and state.assignee != officer.id:
             name = directory[state.assignee].name if state.assignee in directory else state.assignee
             return Refusal("not_assigned", f"langkah ini didisposisikan kepada {name}")
@@ -292,7 +197,7 @@ class SopEngine:
             self._fact(
                 sop,
                 event_type=branch.event if branch else step.event,  # type: ignore[arg-type]
-                actor=Actor(id=officer.id, role=_officer_role(sop, role, officer)),
+                actor=Actor(id=officer.id, role=officer_role(sop, role, officer)),
                 step=str(step.number),
                 next_step=next_step,
                 payload=StepRecorded(
@@ -324,7 +229,7 @@ class SopEngine:
             )
         role = next((r for r in closing.roles if r in officer.roles), None)
         if role is None:
-            return _wrong_role(sop, closing.roles)
+            return wrong_role(sop, closing.roles)
         return [
             self._fact(
                 sop,
@@ -408,58 +313,6 @@ def _loop_spent(step: Step, branch: Branch, state: Progress) -> bool:
     return state.loops.get((step.number, branch.answer), 0) >= branch.max_loops
 
 
-def _is_public(sop: SopDefinition, role_id: str) -> bool:
-    role = sop.role(role_id)
-    return bool(role and role.public)
-
-
-def _recording_roles(sop: SopDefinition, step: Step) -> list[tuple[str, str | None]]:
-    """(the officer role that records the step, the public role it is done for, if any)."""
-    pairs: list[tuple[str, str | None]] = []
-    for role_id in step.roles:
-        role = sop.role(role_id)
-        if role is not None and role.public:
-            pairs.extend((r, role_id) for r in role.recorded_by)
-        else:
-            pairs.append((role_id, None))
-    return list(dict.fromkeys(pairs))
-
-
-def _acting_role(sop: SopDefinition, step: Step, officer: Officer) -> str | None:
-    """The step role `officer` acts in: one they hold, or a public role they record for."""
-    for recording_role, public_role in _recording_roles(sop, step):
-        if recording_role in officer.roles:
-            return public_role or recording_role
-    return None
-
-
-def _officer_role(sop: SopDefinition, acting_role: str, officer: Officer) -> str:
-    """The officer's own role when they record a public role's step."""
-    if acting_role in officer.roles:
-        return acting_role
-    role = sop.role(acting_role)
-    assert role is not None
-    return next(r for r in role.recorded_by if r in officer.roles)
-
-
-def _wrong_role(sop: SopDefinition, roles: Sequence[str]) -> Refusal:
-    names = []
-    for role_id in roles:
-        role = sop.role(role_id)
-        if role is not None and role.public:
-            names.extend(_role_name(sop, r) for r in role.recorded_by)
-        else:
-            names.append(_role_name(sop, role_id))
-    return Refusal(
-        "wrong_role", "langkah ini dilakukan oleh " + " atau ".join(dict.fromkeys(names))
-    )
-
-
-def _role_name(sop: SopDefinition, role_id: str) -> str:
-    role = sop.role(role_id)
-    return role.name if role else role_id
-
-
 def _check_assignee(
     sop: SopDefinition,
     next_step: int | str | None,
@@ -472,11 +325,11 @@ def _check_assignee(
     if not isinstance(next_step, int):
         return Refusal("invalid_field", "tidak ada langkah berikutnya untuk ditugaskan", "assignee")
     step = sop.step(next_step)
-    if _acting_role(sop, step, officer) is None:
+    if acting_role(sop, step, officer) is None:
         return Refusal(
             "invalid_field",
             f"{officer.name} tidak memegang peran untuk langkah {step.number}: "
-            + " atau ".join(_role_name(sop, r) for r in step.roles),
+            + " atau ".join(role_name(sop, r) for r in step.roles),
             "assignee",
         )
     return None
@@ -493,9 +346,3 @@ def _normal(text: str) -> str:
 
 def _step_ref(step: int | str | None) -> str | None:
     return None if step is None else str(step)
-
-
-def _parse_step(ref: str | None) -> int | str | None:
-    if ref is None or ref == CLOSING:
-        return ref
-    return int(ref)

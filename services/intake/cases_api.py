@@ -20,8 +20,8 @@ from services.intake.submission import (
     parse,
     parse_submission,
 )
+from sop.actions import ActionRequest, Officer, Refusal
 from sop.definition import SopDefinition
-from sop.engine import ActionRequest, Officer, Refusal
 
 router = APIRouter()
 

@@ -23,8 +23,10 @@ from cases.store import CaseConflict
 from events import CATALOG, Envelope, Fact, StepRecorded
 from officers import OfficerDirectory
 from officers.directory import officer_id
+from sop.actions import ActionRequest, Officer, Refusal
 from sop.definition import SopDefinition
-from sop.engine import CLOSING, ActionRequest, Officer, Refusal, SopEngine, progress
+from sop.engine import SopEngine
+from sop.progress import CLOSING, progress
 from sop.registry import SopRegistry, UnknownSop
 
 log = structlog.get_logger(__name__)

@@ -18,8 +18,9 @@ from cases.group_commit import GroupCommit
 from events import ComplaintReceived, Reporter
 from services.intake.submission import ComplaintSubmission
 from services.intake.tracking import TrackingNumbers, case_id_for, new_pin
+from sop.actions import Officer, Refusal
 from sop.definition import SopDefinition
-from sop.engine import Officer, Refusal, SopEngine
+from sop.engine import SopEngine
 from sop.registry import SopRegistry
 
 log = structlog.get_logger(__name__)

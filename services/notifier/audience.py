@@ -12,7 +12,8 @@ from events.sla import EscalationRaised
 from officers import OfficerDirectory
 from services.notifier.complaints import Complaint
 from services.notifier.rules import Audience
-from sop.engine import CLOSING, Officer
+from sop.actions import Officer
+from sop.progress import CLOSING
 from sop.registry import SopRegistry, UnknownSop
 
 

@@ -13,7 +13,6 @@ import contextlib
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import asyncpg
 import httpx
 import structlog
 from faststream import AckPolicy, FastStream
@@ -21,6 +20,7 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
 from alur.consumption import DeliveryPolicy
+from alur.database import pool_when_ready
 from alur.kafka import ensure_topics
 from alur.logs import configure_logging
 from events import Topics
@@ -94,7 +94,7 @@ def build_app(settings: NotifierSettings) -> FastStream:
 
     @app.on_startup
     async def start() -> None:
-        pool = await _connect(settings.database_url)
+        pool = await pool_when_ready(settings.database_url, max_size=6)
         state["pool"] = pool
         registry = SopRegistry(pool)
         await registry.create()
@@ -171,15 +171,6 @@ def _email(settings: NotifierSettings) -> EmailSender | None:
             timeout=settings.smtp_timeout_seconds,
         )
     )
-
-
-async def _connect(database_url: str) -> asyncpg.Pool:
-    while True:
-        try:
-            return await asyncpg.create_pool(database_url, min_size=1, max_size=6)
-        except (OSError, asyncpg.PostgresError) as error:
-            log.warning("postgres_not_ready", error=repr(error))
-            await asyncio.sleep(1)
 
 
 def main() -> None:

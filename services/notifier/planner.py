@@ -25,7 +25,7 @@ from services.notifier.disclosure import Disclosure
 from services.notifier.notification_log import Planned
 from services.notifier.rules import Channel, Rule, Rules
 from services.notifier.templates import Templates
-from sop.engine import CLOSING
+from sop.progress import CLOSING
 from sop.registry import SopRegistry, UnknownSop
 
 log = structlog.get_logger(__name__)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import asyncio
 
-import asyncpg
 import structlog
 from faststream import AckPolicy, FastStream
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
 from alur.consumption import DeliveryPolicy
+from alur.database import pool_when_ready
 from alur.kafka import ensure_topics
 from alur.logs import configure_logging
 from events import Topics
@@ -70,7 +70,7 @@ def build_app(settings: ProjectionSettings) -> FastStream:
 
     @app.on_startup
     async def start() -> None:
-        pool = await _connect(settings.database_url)
+        pool = await pool_when_ready(settings.database_url, max_size=4)
         state["pool"] = pool  # type: ignore[assignment]
         registry["sops"] = SopRegistry(pool)
         state["register"] = Projector(pool, register)
@@ -86,15 +86,6 @@ def build_app(settings: ProjectionSettings) -> FastStream:
         log.info("projections_stopped")
 
     return app
-
-
-async def _connect(database_url: str) -> asyncpg.Pool:
-    while True:
-        try:
-            return await asyncpg.create_pool(database_url, min_size=1, max_size=4)
-        except (OSError, asyncpg.PostgresError) as error:
-            log.warning("postgres_not_ready", error=repr(error))
-            await asyncio.sleep(1)
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ import asyncpg
 
 from events import CATALOG, ComplaintReceived, Envelope
 from sop.definition import SopDefinition
-from sop.engine import CLOSING
+from sop.progress import CLOSING
 from sop.registry import UnknownSop
 
 SopVersion = Callable[[str, int], Awaitable[SopDefinition]]

@@ -9,8 +9,10 @@ from datetime import UTC, datetime
 import pytest
 
 from events import Fact
+from sop.actions import ActionRequest, Officer, Refusal
 from sop.definition import SopDefinition
-from sop.engine import ActionRequest, Officer, Refusal, SopEngine, progress
+from sop.engine import SopEngine
+from sop.progress import progress
 from sop.registry import check_events, shipped_definitions
 
 SHIPPED = {d.id: d for _, d in shipped_definitions()}
