@@ -37,8 +37,8 @@ import unicodedata
 from collections.abc import Sequence
 
 from sop.definition import END, Branch, Role, SopDefinition, Step
-from sop.importer.mentions import is_public
 from sop.importer.model import ImportedDocument, ImportedRow
+from sop.importer.vocabulary import is_public
 
 SIMILAR = 0.85
 _NEGATIVE = re.compile(r"^(?:tidak|tdk|belum|bukan|ditolak|tolak|gagal)\b\s*")

@@ -30,7 +30,7 @@ The role of a mention in its sentence:
   a plain object ("memeriksa pasien", "rekam medis pasien") is acted upon: other.
 A member of the public is an actor whose name starts with pelapor, pemohon, pengadu, pengguna
 layanan/jasa, penerima layanan, pelanggan, masyarakat, tamu, pengunjung, pasien, keluarga
-pasien, orang tua, wali, klien, warga or konsumen (`is_public`).
+pasien, orang tua, wali, klien, warga or konsumen (`vocabulary.is_public`).
 A mention joined to the one before by "dan"/"serta"/"atau" or "/" takes that one's role.
 """
 
@@ -41,111 +41,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sop.importer.text import words_title_case
-
-PUBLIC = re.compile(
-    r"^(?:pelapor|pemohon|pengadu|pengguna\s+(?:layanan|jasa)|penerima\s+layanan|pelanggan|"
-    r"masyarakat|tamu|pengunjung|pasien|keluarga\s+pasien|orang\s+tua|wali|klien|warga|"
-    r"konsumen)\b",
-    re.IGNORECASE,
+from sop.importer.vocabulary import (
+    ABBREVIATIONS,
+    CONNECTIVES,
+    COORDINATORS,
+    DOTTED_ABBREVIATIONS,
+    PREPOSITION_ROLES,
+    ROLE_WORDS,
+    STOP,
+    SUB_UNIT,
+    SUBORDINATORS,
+    UNIT_WORDS,
+    WORD,
+    is_public,
 )
-
-
-def is_public(name: str) -> bool:
-    """Whether an actor name names a member of the public (see the module docstring)."""
-    return bool(PUBLIC.match(name.strip()))
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-_WORD = re.compile(r"\w+(?:-\w+)*|[^\w\s]")
-_ABBREVIATIONS: dict[str, tuple[frozenset[str], ...]] = {
-    "ka": (frozenset({"kepala", "ketua"}),),
-    "kasi": (frozenset({"kepala"}), frozenset({"seksi"})),
-    "kasie": (frozenset({"kepala"}), frozenset({"seksi"})),
-    "kabid": (frozenset({"kepala"}), frozenset({"bidang"})),
-    "kadis": (frozenset({"kepala"}), frozenset({"dinas"})),
-    "kadin": (frozenset({"kepala"}), frozenset({"dinas"})),
-    "kabag": (frozenset({"kepala"}), frozenset({"bagian"})),
-    "kasubag": (frozenset({"kepala"}), frozenset({"subbagian"})),
-    "kasubbag": (frozenset({"kepala"}), frozenset({"subbagian"})),
-    "subag": (frozenset({"subbagian"}),),
-    "subbag": (frozenset({"subbagian"}),),
-    "bag": (frozenset({"bagian"}),),
-    "tu": (frozenset({"tata"}), frozenset({"usaha"})),
-    "sekdin": (frozenset({"sekretaris"}), frozenset({"dinas"})),
-    "staff": (frozenset({"staf"}),),
-    "kasubid": (frozenset({"kepala"}), frozenset({"subbidang"})),
-    "kasubbid": (frozenset({"kepala"}), frozenset({"subbidang"})),
-    "kapus": (frozenset({"kepala"}), frozenset({"puskesmas"})),
-    "yankes": (frozenset({"pelayanan"}), frozenset({"kesehatan"})),
-    "kesmas": (frozenset({"kesehatan"}), frozenset({"masyarakat"})),
-    "p2p": (
-        frozenset({"pencegahan"}),
-        frozenset({"dan"}),
-        frozenset({"pengendalian"}),
-        frozenset({"penyakit"}),
-    ),
-    "ptgs": (frozenset({"petugas"}),),
-}
-# "Sub Bagian", "Sub. Bag", "Sub Bidang" are written as one word before matching.
-_SUB_UNIT = re.compile(r"\b[Ss]ub\.?\s*(?:([Bb]ag)(?:ian|\.)?|([Bb]id)(?:ang|\.)?)(?=\s|$|\W)")
-ROLE_WORDS = _words(
-    """
-    kepala ketua wakil sekretaris petugas staf staff pegawai pejabat pimpinan atasan bagian
-    bidang seksi subbagian tim panitia unit koordinator penanggung direktur kasubag kasubbag
-    kasi kabid kadis kabag sekdin admin administrator operator verifikator bendahara camat
-    lurah bupati walikota gubernur menteri resepsionis satpam pelapor pemohon pengadu
-    pelanggan masyarakat tamu pengunjung loket dokter perawat bidan apoteker analis kurir
-    pengemudi teknisi pengawas auditor inspektur sekretariat komite dewan asisten kasubid
-    pasien klien kasir perekam kapus
-    """
-)
-# Words naming an organisational unit, not a person: a role only with a qualifier ("Tim Kerja").
-_UNIT_WORDS = _words(
-    "bagian bidang seksi subbagian tim panitia unit sekretariat komite dewan loket"
-)
-_STOP = _words(
-    """
-    yang dimana di ke dari dan atau untuk dengan kepada pada sesuai serta agar dalam secara
-    maksimal setelah sebelum tersebut ini itu bahwa oleh bagi akan telah sudah harus untuk
-    melalui terhadap masing
-    """
-)
-_CONNECTIVES = frozenset({"kemudian", "selanjutnya", "lalu", "dan", "setelahnya"})
-_SUBORDINATORS = frozenset(
-    {
-        "setelah",
-        "sesudah",
-        "sebelum",
-        "jika",
-        "apabila",
-        "bila",
-        "bilamana",
-        "kalau",
-        "ketika",
-        "saat",
-        "begitu",
-        "sambil",
-        "selama",
-    }
-)
-_DOTTED_ABBREVIATIONS = frozenset({"bag", "ka", "dr", "drs", "no", "h", "hj", "ir", "sdr", "bpk"})
-_PREPOSITION_ROLES = {
-    "oleh": "agent",
-    "dari": "source",
-    "dengan": "other",
-    "bagi": "other",
-    "untuk": "other",
-    "bersama": "other",
-    "terhadap": "other",
-    "kepada": "recipient",
-    "ke": "recipient",
-    "pada": "recipient",
-    "kpd": "recipient",
-}
-_COORDINATORS = frozenset({"dan", "serta", "atau", "/", ","})
 
 
 @dataclass(frozen=True)
@@ -190,12 +99,12 @@ class Reading:
 
 def _one_word_units(text: str) -> str:
     """ "Sub Bagian Umum" → "Subbagian Umum", "Sub Bid." → "Subbidang"."""
-    return _SUB_UNIT.sub(lambda m: "Subbagian" if m.group(1) else "Subbidang", text)
+    return SUB_UNIT.sub(lambda m: "Subbagian" if m.group(1) else "Subbidang", text)
 
 
 def _expand(word: str) -> tuple[frozenset[str], ...]:
     lower = word.lower()
-    return _ABBREVIATIONS.get(lower, (frozenset({lower}),))
+    return ABBREVIATIONS.get(lower, (frozenset({lower}),))
 
 
 def _is_acronym(word: str, name: str) -> bool:
@@ -203,7 +112,7 @@ def _is_acronym(word: str, name: str) -> bool:
         2 <= len(word) <= 5
         and word.isalpha()
         and word.isupper()
-        and word.lower() not in _ABBREVIATIONS
+        and word.lower() not in ABBREVIATIONS
         and any(c.islower() for c in name)
     )
 
@@ -235,7 +144,7 @@ class ActorMatcher:
 
     def _tokens(self, text: str) -> list[_Token]:
         tokens: list[_Token] = []
-        for raw in _WORD.findall(_one_word_units(text)):
+        for raw in WORD.findall(_one_word_units(text)):
             lower = raw.lower()
             rest = lower[2:]
             if (
@@ -386,7 +295,7 @@ def _contradicted(
     if position >= len(text) or not text[position].words:
         return False
     token = tokens[text[position].token]
-    if not token.text[0].isupper() or token.lower in _STOP:
+    if not token.text[0].isupper() or token.lower in STOP:
         return False
     if len(token.text) > 1 and token.text.isupper():
         return False
@@ -404,12 +313,12 @@ def _discover(tokens: list[_Token], index: int) -> tuple[str, int] | None:
     end = index + 1
     while end < len(tokens) and end - index < (3 if after_oleh else 5):
         following = tokens[end]
-        if not following.word or following.lower in _STOP or not following.text.isalpha():
+        if not following.word or following.lower in STOP or not following.text.isalpha():
             break
         if not after_oleh and not following.text[0].isupper():
             break
         end += 1
-    if end - index == 1 and token.lower in _UNIT_WORDS:
+    if end - index == 1 and token.lower in UNIT_WORDS:
         return None
     return words_title_case(" ".join(t.text for t in tokens[index:end])), end
 
@@ -421,7 +330,7 @@ def _sentences(tokens: list[_Token]) -> list[tuple[int, int]]:
             continue
         before = tokens[index - 1].lower if index else ""
         after = tokens[index + 1] if index + 1 < len(tokens) else None
-        if before in _DOTTED_ABBREVIATIONS or (after and not after.text[0].isupper()):
+        if before in DOTTED_ABBREVIATIONS or (after and not after.text[0].isupper()):
             continue
         sentences.append((start, index))
         start = index + 1
@@ -430,7 +339,7 @@ def _sentences(tokens: list[_Token]) -> list[tuple[int, int]]:
 
 
 def _skip_connectives(tokens: list[_Token], position: int, end: int) -> int:
-    while position < end and (tokens[position].lower in _CONNECTIVES or not tokens[position].word):
+    while position < end and (tokens[position].lower in CONNECTIVES or not tokens[position].word):
         position += 1
     return position
 
@@ -439,7 +348,7 @@ def _subject_positions(tokens: list[_Token]) -> set[int]:
     positions: set[int] = set()
     for start, end in _sentences(tokens):
         first = _skip_connectives(tokens, start, end)
-        if first < end and tokens[first].lower in _SUBORDINATORS:
+        if first < end and tokens[first].lower in SUBORDINATORS:
             boundary = next(
                 (
                     i
@@ -469,13 +378,13 @@ def _role(
     if previous < 0:
         return "recipient"
     word = tokens[previous].lower
-    if word in _COORDINATORS:
+    if word in COORDINATORS:
         joined = next((m for m in before if m.end == previous), None)
         if joined:
             return joined.role
-    if word not in _PREPOSITION_ROLES and is_public(mention.actor):
+    if word not in PREPOSITION_ROLES and is_public(mention.actor):
         return "other"  # "memeriksa pasien": the public is acted upon, not handed the case
-    role = _PREPOSITION_ROLES.get(word, "recipient")
+    role = PREPOSITION_ROLES.get(word, "recipient")
     if role == "agent" and any(t.lower == "yang" for t in tokens[max(0, previous - 3) : previous]):
         return "other"
     return role
