@@ -1,4 +1,4 @@
-"""Kafka plumbing shared by the workers: topic creation and the producer they publish with."""
+"""Kafka plumbing shared by the workers: topics, the producer and the consumers' broker."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ import structlog
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
+from faststream.kafka import KafkaBroker
 
+from alur.consumption import Publish
 from events import Topics
 from events.topics import CASE_TYPES
 
@@ -70,3 +72,22 @@ def reliable_producer(bootstrap_servers: str) -> AIOKafkaProducer:
         linger_ms=2,
         request_timeout_ms=10_000,
     )
+
+
+def consumer_broker(bootstrap_servers: str) -> KafkaBroker:
+    """The FastStream broker of a consuming worker.
+
+    A short metadata age lets its consumers notice new topics and partitions within seconds.
+    """
+    return KafkaBroker(
+        bootstrap_servers, graceful_timeout=15.0, metadata_max_age_ms=10_000, logger=None
+    )
+
+
+def dead_letters_through(broker: KafkaBroker) -> Publish:
+    """How a worker's delivery policy publishes to the dead-letter topic: on its own broker."""
+
+    async def publish(body: bytes, topic: str, headers: dict[str, str]) -> None:
+        await broker.publish(body, topic, headers=headers)
+
+    return publish

@@ -16,12 +16,11 @@ from zoneinfo import ZoneInfo
 import httpx
 import structlog
 from faststream import AckPolicy, FastStream
-from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
 from alur.consumption import DeliveryPolicy
 from alur.database import pool_when_ready
-from alur.kafka import ensure_topics
+from alur.kafka import consumer_broker, dead_letters_through, ensure_topics
 from alur.logs import configure_logging
 from events import Topics
 from events.topics import CASE_TYPES
@@ -59,18 +58,12 @@ def build_app(settings: NotifierSettings) -> FastStream:
     if settings.webhook_url and not settings.webhook_secret:
         raise SystemExit("ALUR_WEBHOOK_URL is set but ALUR_WEBHOOK_SECRET is not: set both")
     why_not = unavailable(settings)
-    broker = KafkaBroker(
-        settings.kafka_bootstrap_servers,
-        graceful_timeout=15.0,
-        metadata_max_age_ms=10_000,
-        logger=None,
-    )
+    broker = consumer_broker(settings.kafka_bootstrap_servers)
     app = FastStream(broker, logger=None)
     state: dict[str, Any] = {}
     wake = asyncio.Event()
 
-    async def publish(body: bytes, topic: str, headers: dict[str, str]) -> None:
-        await broker.publish(body, topic, headers=headers)
+    publish = dead_letters_through(broker)
 
     policy = DeliveryPolicy(
         consumer=settings.group("notifier"),

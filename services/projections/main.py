@@ -10,12 +10,11 @@ import asyncio
 
 import structlog
 from faststream import AckPolicy, FastStream
-from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
 from alur.consumption import DeliveryPolicy
 from alur.database import pool_when_ready
-from alur.kafka import ensure_topics
+from alur.kafka import consumer_broker, dead_letters_through, ensure_topics
 from alur.logs import configure_logging
 from events import Topics
 from services.projections.projector import Projector
@@ -29,13 +28,7 @@ log = structlog.get_logger(__name__)
 
 def build_app(settings: ProjectionSettings) -> FastStream:
     topics = Topics(settings.namespace)
-    # A short metadata age lets the consumer notice new partitions within seconds.
-    broker = KafkaBroker(
-        settings.kafka_bootstrap_servers,
-        graceful_timeout=15.0,
-        metadata_max_age_ms=10_000,
-        logger=None,
-    )
+    broker = consumer_broker(settings.kafka_bootstrap_servers)
     app = FastStream(broker, logger=None)
     registry: dict[str, SopRegistry] = {}
 
@@ -45,8 +38,7 @@ def build_app(settings: ProjectionSettings) -> FastStream:
     register = RegisterProjection(sop_version)
     state: dict[str, Projector] = {}
 
-    async def publish(body: bytes, topic: str, headers: dict[str, str]) -> None:
-        await broker.publish(body, topic, headers=headers)
+    publish = dead_letters_through(broker)
 
     policy = DeliveryPolicy(
         consumer=settings.group("projections.register"),
