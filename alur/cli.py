@@ -17,6 +17,8 @@ WORKERS = {
     "relay": "services.relay.main",
     "projections": "services.projections.main",
     "notifier": "services.notifier.main",
+    "routing": "services.routing.main",
+    "sla": "services.sla.main",
 }
 
 
@@ -90,6 +92,30 @@ def parser() -> argparse.ArgumentParser:
     preview.add_argument("template", help="the template's name, e.g. tanda_terima")
     preview.add_argument("--html", action="store_true", help="print the HTML part too")
     preview.set_defaults(handler=_lazy("services.notifier.preview", "preview_template"))
+
+    calendar = commands.add_parser("calendar", help="the office calendar")
+    calendar_commands = calendar.add_subparsers(dest="calendar_command", required=True)
+    deadline = calendar_commands.add_parser(
+        "deadline", help="the deadline of a time standard (Waktu) started at a moment"
+    )
+    deadline.add_argument("--start", required=True, help="ISO 8601, e.g. 2026-03-17T09:00+07:00")
+    deadline.add_argument("--duration", required=True, help='the Waktu text, e.g. "3 Hari Kerja"')
+    deadline.add_argument("--office", help="office configuration (default: ALUR_OFFICE)")
+    deadline.set_defaults(handler=_lazy("alur.calendar_commands", "deadline"))
+
+    replay = commands.add_parser(
+        "replay", help="rebuild projections from the first event; prints events/s"
+    )
+    replay.add_argument("--projection", help="one projection by name (default: all)")
+    replay.set_defaults(handler=_lazy("alur.replay_commands", "replay"))
+
+    audit = commands.add_parser("audit", help="a case's full history, or verify the whole log")
+    audit.add_argument("case_id", nargs="?", help="the case to show")
+    audit.add_argument("--as-of", help="show the case as it stood at this ISO 8601 moment")
+    audit.add_argument(
+        "--verify", action="store_true", help="check the hash chain of every stored event"
+    )
+    audit.set_defaults(handler=_lazy("alur.audit_commands", "audit"))
 
     events = commands.add_parser("events", help="the event contract")
     event_commands = events.add_subparsers(dest="events_command", required=True)

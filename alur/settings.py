@@ -33,6 +33,8 @@ class AlurSettings(BaseSettings):
     office_path: Path | None = Field(None, validation_alias="ALUR_OFFICE")
     # Keys the reporters' PIN hashes. Unset on a developer machine: a key is made once
     # under .run/ (see `secret_key_bytes`). A real site sets it.
+    # "system", or "simulated": every service reads one shared simulated time (alur/clock.py).
+    clock: str = Field("system", validation_alias="ALUR_CLOCK")
     secret_key: str | None = Field(None, validation_alias="ALUR_SECRET_KEY")
     run_dir: Path = Field(REPO_ROOT / ".run", validation_alias="ALUR_RUN_DIR")
     log_format: str = Field("json", validation_alias="ALUR_LOG_FORMAT")

@@ -19,6 +19,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from alur.clock import start_clock
+from alur.clock_api import router as clock_router
 from alur.logs import configure_logging
 from alur.settings import AlurSettings
 from cases import CaseStore
@@ -55,9 +57,7 @@ def build_app(settings: AlurSettings) -> FastAPI:
         directory = OfficerDirectory(pool)
         await directory.create()
         writer = GroupCommit(store)
-
-        def clock() -> datetime:
-            return datetime.now(time_zone)
+        clock = await start_clock(settings.clock, settings.database_url, time_zone)
 
         app.state.store = store
         app.state.pool = pool
@@ -65,13 +65,18 @@ def build_app(settings: AlurSettings) -> FastAPI:
         app.state.time_zone = time_zone
         app.state.registry = registry
         app.state.directory = directory
-        app.state.intake = ComplaintIntake(writer, tracking, registry, office.complaint_sop, clock)
-        app.state.casework = CaseWork(store, writer, registry, directory, clock)
+        app.state.clock = clock
+        app.state.office = office
+        app.state.intake = ComplaintIntake(
+            writer, tracking, registry, office.complaint_sop, clock.now
+        )
+        app.state.casework = CaseWork(store, writer, registry, directory, clock.now)
         log.info("web_started", host=settings.http_host, port=settings.http_port)
         try:
             yield
         finally:
             await writer.close()
+            await clock.close()
             await pool.close()
             await asyncio.to_thread(store.close)
             log.info("web_stopped")
@@ -81,6 +86,7 @@ def build_app(settings: AlurSettings) -> FastAPI:
     app.include_router(cases_router)
     app.include_router(register_router)
     app.include_router(notifications_router)
+    app.include_router(clock_router)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:

@@ -9,7 +9,16 @@ from pydantic import BaseModel
 
 from events.complaint import ComplaintReceived
 from events.envelope import Envelope
-from events.sla import EscalationRaised, SlaBreached, SlaWarningRaised
+from events.lapor import LaporReportClosed, ReporterReplied
+from events.routing import CaseRouted
+from events.sla import (
+    ClockResumed,
+    ClockSuspended,
+    EscalationRaised,
+    SlaBreached,
+    SlaDeadlineChanged,
+    SlaWarningRaised,
+)
 from events.steps import STEP_EVENTS, StepRecorded
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
@@ -92,5 +101,11 @@ CATALOG = EventCatalog(
     SlaWarningRaised,
     SlaBreached,
     EscalationRaised,
+    ClockSuspended,
+    ClockResumed,
+    SlaDeadlineChanged,
+    CaseRouted,
+    ReporterReplied,
+    LaporReportClosed,
     shared={StepRecorded: STEP_EVENTS},
 )

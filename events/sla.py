@@ -56,3 +56,50 @@ class EscalationRaised(BaseModel):
     due_at: AwareDatetime
     escalated_to: str  # the superior's officer id
     reason: str
+
+
+class ClockSuspended(BaseModel):
+    """An officer stopped a case's clock, e.g. while waiting for the reporter's documents (v1)."""
+
+    type: ClassVar[str] = "ClockSuspended"
+    schema_version: ClassVar[int] = 1
+    label: ClassVar[str] = "Waktu layanan dihentikan sementara"
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    step: str  # the step whose clock stops
+    reason: str
+
+
+class ClockResumed(BaseModel):
+    """An officer restarted a suspended case clock (v1).
+
+    The step's deadline moves by the working time the clock was suspended; the SLA worker
+    records the new deadline with `SlaDeadlineChanged`.
+    """
+
+    type: ClassVar[str] = "ClockResumed"
+    schema_version: ClassVar[int] = 1
+    label: ClassVar[str] = "Waktu layanan dilanjutkan"
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    step: str
+    reason: str | None = None
+
+
+class SlaDeadlineChanged(BaseModel):
+    """A step's deadline moved: a suspended clock resumed, or the calendar changed (v1)."""
+
+    type: ClassVar[str] = "SlaDeadlineChanged"
+    schema_version: ClassVar[int] = 1
+    label: ClassVar[str] = "Batas waktu langkah diubah"
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    step: str
+    activity: str
+    previous_due_at: AwareDatetime
+    due_at: AwareDatetime
+    reason: str  # in Bahasa Indonesia: why it moved (a closure, a resumed clock, …)
+    clock: str = "step"  # which clock: "step", or a LAPOR! clock ("lapor_verification", …)

@@ -12,6 +12,12 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from office.calendar_rules import CalendarRules
+from office.org_chart import OrgChart
+from office.retention import RetentionSchedule
+from office.routing_rules import RoutingRules
+from office.sla_rules import SlaRules
+from office.survey_rules import SurveyRules
 from sop.duration import Duration, parse_duration
 
 DEFAULT_OFFICE = Path(__file__).resolve().parent / "dinkes-muba.yaml"
@@ -26,6 +32,13 @@ class OfficeConfig(BaseModel):
     complaint_sop: str
     # sop id -> step number -> *waktu* text, for steps timed "sesuai standar pelayanan".
     service_standards: dict[str, dict[int, str]] = {}
+    # Each section has its own module (one concept, one place).
+    calendar: CalendarRules = CalendarRules()
+    sla: SlaRules = SlaRules()
+    org_chart: OrgChart = OrgChart()
+    routing: RoutingRules = RoutingRules()
+    retention: RetentionSchedule = RetentionSchedule()
+    survey: SurveyRules = SurveyRules()
 
     @field_validator("service_standards")
     @classmethod

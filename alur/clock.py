@@ -1,0 +1,120 @@
+"""What time it is for every Alur service: the system clock, or a simulated one.
+
+`ALUR_CLOCK=simulated` (CONTRACT.md) makes every service read the same simulated time: the
+real time plus an offset kept in PostgreSQL. `POST /api/clock/advance` moves the offset and
+announces it with NOTIFY; each process listens and also re-reads it with `refresh()` (pollers
+call that before each pass, so a timer never waits for the notification to arrive).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import datetime, timedelta, tzinfo
+from typing import Protocol
+
+import asyncpg
+import structlog
+
+log = structlog.get_logger(__name__)
+
+CHANNEL = "alur_clock"
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS simulated_clock (
+    only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    offset_seconds double precision NOT NULL DEFAULT 0,
+    changed_at timestamptz NOT NULL DEFAULT now()
+);
+INSERT INTO simulated_clock (only_row) VALUES (true) ON CONFLICT DO NOTHING;
+"""
+
+
+class Clock(Protocol):
+    simulated: bool
+
+    def now(self) -> datetime: ...
+
+    async def refresh(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+class SystemClock:
+    simulated = False
+
+    def __init__(self, time_zone: tzinfo) -> None:
+        self._time_zone = time_zone
+
+    def now(self) -> datetime:
+        return datetime.now(self._time_zone)
+
+    async def refresh(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        return None
+
+
+class SimulatedClock:
+    """Real time plus an offset that only ever grows (time never runs backwards)."""
+
+    simulated = True
+
+    def __init__(self, database_url: str, time_zone: tzinfo) -> None:
+        self._database_url = database_url
+        self._time_zone = time_zone
+        self._offset = timedelta()
+        self._listener: asyncpg.Connection | None = None
+
+    async def start(self) -> None:
+        self._listener = await asyncpg.connect(self._database_url)
+        with contextlib.suppress(asyncpg.UniqueViolationError):  # two processes create it at once
+            await self._listener.execute(SCHEMA)
+        await self.refresh()
+        await self._listener.add_listener(CHANNEL, self._heard)
+
+    def now(self) -> datetime:
+        return datetime.now(self._time_zone) + self._offset
+
+    async def refresh(self) -> None:
+        assert self._listener is not None, "start() the simulated clock first"
+        seconds = await self._listener.fetchval("SELECT offset_seconds FROM simulated_clock")
+        self._set(seconds or 0.0)
+
+    async def advance(self, minutes: float) -> datetime:
+        """Move every service's time forward by `minutes`; returns the new time."""
+        assert self._listener is not None, "start() the simulated clock first"
+        seconds = await self._listener.fetchval(
+            "UPDATE simulated_clock SET offset_seconds = offset_seconds + $1, changed_at = now()"
+            " RETURNING offset_seconds",
+            minutes * 60.0,
+        )
+        await self._listener.execute("SELECT pg_notify($1, $2)", CHANNEL, str(seconds))
+        self._set(seconds)
+        log.info("clock_advanced", minutes=minutes, now=self.now().isoformat())
+        return self.now()
+
+    async def close(self) -> None:
+        if self._listener is not None:
+            await self._listener.close()
+            self._listener = None
+
+    def _heard(self, _conn: object, _pid: int, _channel: str, payload: str) -> None:
+        with contextlib.suppress(ValueError):
+            self._set(float(payload))
+
+    def _set(self, seconds: float) -> None:
+        offset = timedelta(seconds=seconds)
+        if offset > self._offset:
+            self._offset = offset
+
+
+async def start_clock(kind: str, database_url: str, time_zone: tzinfo) -> Clock:
+    """The clock `ALUR_CLOCK` names: "system" (default) or "simulated"."""
+    if kind == "system":
+        return SystemClock(time_zone)
+    if kind == "simulated":
+        clock = SimulatedClock(database_url, time_zone)
+        await clock.start()
+        log.info("clock_simulated", now=clock.now().isoformat())
+        return clock
+    raise ValueError(f"ALUR_CLOCK must be 'system' or 'simulated', not {kind!r}")

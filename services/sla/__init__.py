@@ -1,0 +1,1 @@
+"""SLA timers: durable step deadlines on the office calendar; warnings, breaches, escalations."""
