@@ -71,6 +71,21 @@ class CaseStore(Application):
     def open(self, case_id: UUID, fact: Fact) -> Envelope:
         return self.commit(self.opening(case_id, fact))[0][0]
 
+    def record_once(self, case_id: UUID, fact: Fact) -> Envelope | None:
+        """Append a worker's fact to a case, unless its causation id is already there.
+
+        For workers (routing, SLA timers) that decide from the stream: a retry or a second
+        worker that decided the same thing records nothing (returns None). Raises
+        `CaseConflict` if the case changed between reading and appending; read and try again.
+        """
+        case = self.case(case_id)
+        if fact.causation_id is not None and any(
+            earlier.causation_id == fact.causation_id for earlier in case.history
+        ):
+            return None
+        case.record(fact)
+        return self.commit(case.collect_events())[0][0]
+
     def case(self, case_id: UUID) -> Case:
         try:
             return self.repository.get(case_id)
