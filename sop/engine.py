@@ -18,6 +18,7 @@ from sop.actions import ActionRequest, AllowedAction, Officer, Refusal
 from sop.definition import END, Branch, SopDefinition, Step
 from sop.progress import CLOSING, Progress, progress
 from sop.roles import acting_role, is_public, officer_role, recording_roles, role_name, wrong_role
+from sop.suspension import CLOCK_ACTIONS, clock_actions, decide_clock
 
 
 class SopEngine:
@@ -99,7 +100,7 @@ class SopEngine:
         options = None
         if step.kind == "decision":
             options = [b.answer for b in step.branches if not _loop_spent(step, b, state)]
-        return [
+        step_actions = [
             AllowedAction(
                 action=step.action,
                 step=step.number,
@@ -112,6 +113,7 @@ class SopEngine:
             )
             for recording_role, public_role in recording_roles(sop, step)
         ]
+        return step_actions + clock_actions(sop, state)
 
     # -- deciding an action ------------------------------------------------------------------
 
@@ -132,6 +134,16 @@ class SopEngine:
         """
         directory = directory or {}
         state = progress(sop, history)
+        if request.action in CLOCK_ACTIONS:
+            return decide_clock(
+                sop,
+                state,
+                officer,
+                request,
+                now=self._clock(),
+                event_id=self._new_event_id,
+                causation_id=causation_id,
+            )
         known = {s.action for s in sop.steps} | ({sop.closing.action} if sop.closing else set())
         if request.action not in known:
             return Refusal(

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from events import Fact
+from events.sla import ClockResumed, ClockSuspended
 from sop.definition import SopDefinition
 
 CLOSING = "closing"  # the step ref of an SOP's closing action
@@ -19,6 +20,7 @@ class Progress:
     performers: dict[int, str] = field(default_factory=dict)  # step -> officer id, last time
     loops: dict[tuple[int, str], int] = field(default_factory=dict)  # (step, answer) -> times
     assignee: str | None = None  # the officer the waiting step was given to
+    suspended: bool = False  # the waiting step's clock stands still (sop/suspension.py)
 
     @property
     def closed(self) -> bool:
@@ -29,6 +31,7 @@ def progress(sop: SopDefinition, history: Sequence[Fact]) -> Progress:
     state = Progress(waiting_at=1)
     for fact in history:
         if fact.sop is None or fact.sop.step is None:
+            state.suspended = _CLOCK_STOPPED.get(fact.type, state.suspended)
             continue
         payload = fact.payload
         if fact.sop.step != CLOSING:
@@ -40,7 +43,12 @@ def progress(sop: SopDefinition, history: Sequence[Fact]) -> Progress:
                 state.loops[key] = state.loops.get(key, 0) + 1
         state.waiting_at = _parse_step(fact.sop.next_step)
         state.assignee = payload.get("assignee")
+        state.suspended = False  # a step was done: the next step's clock runs
     return state
+
+
+# Facts that stop or restart the waiting step's clock: whether it stands still after them.
+_CLOCK_STOPPED = {ClockSuspended.type: True, ClockResumed.type: False}
 
 
 def _parse_step(ref: str | None) -> int | str | None:

@@ -136,7 +136,14 @@ async def test_a_case_shows_its_current_step_and_who_may_act(alur: Alur) -> None
             "role": "petugas_pengaduan",
             "activity": view["current_steps"][0]["activity"],
             "documents_required": ["Berkas"],
-        }
+        },
+        {  # the step has a time standard: its clock may be stopped (sop/suspension.py)
+            "action": "suspend_clock",
+            "step": 2,
+            "role": "petugas_pengaduan",
+            "activity": "Hentikan sementara waktu layanan langkah ini (wajib menyebut alasan)",
+            "documents_required": [],
+        },
     ]
     assert view["history"][0]["payload"]["subject"] == COMPLAINT["subject"]
     assert "payload" not in public["history"][0]  # no personal data without a token

@@ -28,6 +28,7 @@ from sop.definition import SopDefinition
 from sop.engine import SopEngine
 from sop.progress import CLOSING, progress
 from sop.registry import SopRegistry, UnknownSop
+from sop.suspension import clock_action_of
 
 log = structlog.get_logger(__name__)
 
@@ -238,7 +239,7 @@ def _current_steps(
 def _action_of(sop: SopDefinition, fact: Fact) -> str | None:
     step = fact.sop.step if fact.sop else None
     if step is None:
-        return None
+        return clock_action_of(fact)  # suspend_clock / resume_clock record no step
     if step == CLOSING:
         return sop.closing.action if sop.closing else None
     return sop.step(int(step)).action
