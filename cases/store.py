@@ -9,9 +9,11 @@ from collections.abc import Sequence
 from urllib.parse import unquote, urlsplit
 from uuid import UUID
 
+import psycopg
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, Notification
 
+from audit.chain import install as install_chain
 from cases.case import Case
 from events import Envelope, Fact
 
@@ -53,7 +55,14 @@ class CaseStore(Application):
     name = "CaseStore"  # the table is casestore_events
 
     def __init__(self, database_url: str) -> None:
-        super().__init__(env=postgres_env(database_url))
+        # One process at a time creates the tables (two concurrent CREATE TABLE IF NOT EXISTS
+        # can fail) and installs the hash chain that links every stored event (audit/chain.py)
+        # before its first append.
+        with psycopg.connect(database_url, autocommit=True) as setup:
+            setup.execute("SELECT pg_advisory_lock(hashtext('alur.casestore.setup'))")
+            super().__init__(env=postgres_env(database_url))
+            with setup.transaction(), setup.cursor() as cursor:
+                install_chain(cursor)
 
     def opening(self, case_id: UUID, fact: Fact) -> Change:
         """The events that open a new case (nothing is stored yet)."""
