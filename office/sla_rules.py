@@ -1,9 +1,18 @@
-"""SLA timer rules: warning share, polling, SP4N-LAPOR! clocks (issue 4)."""
+"""SLA timer rules of the office: when a warning comes, which steps get a timer (issue 4).
+
+The polling interval is a process setting (`ALUR_SLA_POLL_SECONDS`), not an office rule.
+"""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class SlaRules(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # The share of a step's time after which the officer is warned (0.75: at 75%).
+    warning_share: float = Field(0.75, gt=0, lt=1)
+    # A step only the public does (the reporter receives the response, the customer answers)
+    # has no timer by default: nobody in the office can be late, nobody is there to escalate to.
+    public_steps_timed: bool = False

@@ -1,32 +1,130 @@
-"""Entry point of the sla worker: `alur serve sla` (being built; idles until SIGTERM)."""
+"""Entry point of the SLA timer worker: `alur serve sla`.
+
+One FastStream batch subscriber (its own consumer group, every case topic, from the earliest
+offset) keeps the timers table in step with the cases; a polling loop in the same process
+fires due timers every `ALUR_SLA_POLL_SECONDS`. Several SLA workers may run: Kafka splits the
+partitions between their subscribers, and their polling loops share the timers through row
+locks (`FOR UPDATE SKIP LOCKED`).
+"""
 
 from __future__ import annotations
 
 import asyncio
-import signal
+import contextlib
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import structlog
+from faststream import AckPolicy, FastStream
+from faststream.kafka.annotations import KafkaMessage
 
+from alur.clock import start_clock
+from alur.consumption import DeliveryPolicy
+from alur.database import pool_when_ready
+from alur.kafka import consumer_broker, dead_letters_through, ensure_topics
 from alur.logs import configure_logging
-from alur.settings import AlurSettings
+from cases.store import CaseStore
+from events import Topics
+from events.topics import CASE_TYPES
+from office.calendar import step_duration
+from office.closures import ClosureBook, office_calendar
+from officers import OfficerDirectory
+from services.sla.applier import TimerApplier
+from services.sla.firing import Firing
+from services.sla.settings import SlaSettings
+from sop.definition import SopDefinition, Step
+from sop.registry import SopRegistry
 
 log = structlog.get_logger(__name__)
 
 
-async def _idle() -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    log.info("sla_started")
-    await stop.wait()
-    log.info("sla_stopped")
+def build_app(settings: SlaSettings) -> FastStream:
+    topics = Topics(settings.namespace)
+    office = settings.office()
+    broker = consumer_broker(settings.kafka_bootstrap_servers)
+    app = FastStream(broker, logger=None)
+    state: dict[str, Any] = {}
+
+    policy = DeliveryPolicy(
+        consumer=settings.group("sla"),
+        dead_letter_topic=topics.dead_letter,
+        publish=dead_letters_through(broker),
+        attempts=settings.apply_attempts,
+    )
+
+    @broker.subscriber(
+        *[topics.cases(t) for t in CASE_TYPES],
+        group_id=settings.group("sla"),
+        auto_offset_reset="earliest",
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        batch=True,
+        max_records=settings.batch_size,
+        batch_timeout_ms=50,
+    )
+    async def on_case_events(message: KafkaMessage) -> None:
+        applier: TimerApplier = state["applier"]
+        await policy.deliver(message.raw_message, applier.apply_many, applier.apply)
+
+    @app.on_startup
+    async def start() -> None:
+        pool = await pool_when_ready(settings.database_url, max_size=settings.fire_concurrency + 4)
+        state["pool"] = pool
+        registry = SopRegistry(pool)
+        await registry.create()
+        directory = OfficerDirectory(pool)
+        await directory.create()
+        await ClosureBook(pool).create()
+
+        def durations(sop: SopDefinition, step: Step) -> Any:
+            return step_duration(office, sop.id, step)
+
+        applier = TimerApplier(
+            pool, office, lambda: office_calendar(office, pool), registry.version, durations
+        )
+        await applier.create_tables()
+        state["applier"] = applier
+        clock = await start_clock(settings.clock, settings.database_url, ZoneInfo(office.time_zone))
+        state["clock"] = clock
+        store = await asyncio.to_thread(CaseStore, settings.database_url)
+        state["firing"] = Firing(
+            pool,
+            store,
+            clock,
+            directory,
+            office,
+            batch=settings.fire_batch,
+            concurrency=settings.fire_concurrency,
+        )
+        await ensure_topics(settings.kafka_bootstrap_servers, topics)
+
+    @app.after_startup
+    async def start_polling() -> None:
+        state["polling"] = asyncio.create_task(state["firing"].run(settings.poll_seconds))
+        log.info("sla_started", poll_seconds=settings.poll_seconds, clock=settings.clock)
+
+    @app.on_shutdown
+    async def stop_polling() -> None:
+        task = state.get("polling")
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    @app.after_shutdown
+    async def stop() -> None:
+        if "clock" in state:
+            await state["clock"].close()
+        if "pool" in state:
+            await state["pool"].close()
+        log.info("sla_stopped")
+
+    return app
 
 
 def main() -> None:
-    settings = AlurSettings()
+    settings = SlaSettings()
     configure_logging("sla", fmt=settings.log_format, level=settings.log_level)
-    asyncio.run(_idle())
+    asyncio.run(build_app(settings).run())
 
 
 if __name__ == "__main__":

@@ -1,0 +1,220 @@
+"""Firing due timers: a warning at the configured share of the time, then the breach and the
+escalation to the direct superior at the deadline.
+
+One pass takes the due timers in batches, each batch in one transaction that holds their rows
+(`FOR UPDATE SKIP LOCKED`): a second SLA worker skips them, so a timer fires once. The facts
+are appended to the case while the row is held; then the row moves to its next stage. A crash
+between the two is healed by the causation ids (`sla:{timer}:{warning|breach|escalation}`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import asyncpg
+import structlog
+from pydantic import BaseModel
+
+from alur.clock import Clock
+from cases.store import CaseConflict, CaseNotFound, CaseStore
+from events import Actor, Fact, SopRef
+from events.sla import EscalationRaised, SlaBreached, SlaWarningRaised
+from office import OfficeConfig
+from services.sla import timers
+from services.sla.escalation import LateStep, Officers, Target, escalation_target
+from services.sla.plan import STEP
+from services.sla.recording import StillRunning, record_raised, step_still_waiting
+from services.sla.timers import Timer
+
+log = structlog.get_logger(__name__)
+
+SLA_ACTOR = Actor(id="sla", role="sistem")
+_FACT_IDS = uuid.UUID("0d6f1c9e-8b8a-4a4e-a1b8-6d2f5e7c9a30")
+
+# Whether a timer of each kind still counts when it fires; kinds not named always do.
+STILL_RUNNING: dict[str, StillRunning] = {STEP: step_still_waiting}
+
+
+@dataclass(frozen=True)
+class Due:
+    """What a due timer raises now, and where it goes next."""
+
+    raises: tuple[str, ...]  # "warning", "breach"
+    stage: str
+    status: str
+    next_fire_at: datetime | None
+
+
+def due(timer: Timer, now: datetime) -> Due:
+    if timer.stage == "pending" and now < timer.due_at:
+        return Due(("warning",), "warned", "open", timer.due_at)
+    if timer.stage in ("pending", "warned"):
+        # Past the deadline: no warning any more, the breach (and its escalation).
+        return Due(("breach",), "breached", "fired", None)
+    return Due((), timer.stage, "fired", None)
+
+
+class Firing:
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        store: CaseStore,
+        clock: Clock,
+        officers: Officers,
+        office: OfficeConfig,
+        *,
+        batch: int = 200,
+        concurrency: int = 8,
+        still_running: Mapping[str, StillRunning] = STILL_RUNNING,
+    ) -> None:
+        self._pool = pool
+        self._store = store
+        self._clock = clock
+        self._officers = officers
+        self._office = office
+        self._zone = ZoneInfo(office.time_zone)
+        self._batch = batch
+        self._appending = asyncio.Semaphore(concurrency)
+        self._still_running = still_running
+
+    async def run(self, poll_seconds: float) -> None:
+        """Fire due timers every `poll_seconds`, until cancelled."""
+        while True:
+            try:
+                await self.pass_once()
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+                log.warning("sla_pass_failed", error=repr(error))
+            await asyncio.sleep(poll_seconds)
+
+    async def pass_once(self) -> int:
+        """Fire every timer due now; returns how many moved on."""
+        await self._clock.refresh()
+        now = self._clock.now()
+        moved = 0
+        while True:
+            async with self._pool.acquire() as conn, conn.transaction():
+                taken = await timers.take_due(conn, now, self._batch)
+                by_case: dict[uuid.UUID, list[Timer]] = defaultdict(list)
+                for timer in taken:
+                    by_case[timer.case_id].append(timer)
+                fired = await asyncio.gather(
+                    *(self._fire_case(case_timers, now) for case_timers in by_case.values())
+                )
+                changes = [change for case_changes in fired for change in case_changes]
+                await timers.advance_many(conn, changes)
+            moved += len(changes)
+            if len(taken) < self._batch or not changes:
+                return moved
+
+    async def _fire_case(
+        self, case_timers: list[Timer], now: datetime
+    ) -> list[tuple[uuid.UUID, str, str, datetime | None]]:
+        """One case's due timers, one after the other (their facts go to the same case)."""
+        changes = []
+        for timer in case_timers:
+            outcome = await self._fire(timer, now)
+            if outcome is not None:
+                changes.append((timer.id, outcome.stage, outcome.status, outcome.next_fire_at))
+        return changes
+
+    async def _fire(self, timer: Timer, now: datetime) -> Due | None:
+        """Append what the timer raises; its next stage, or None to try again next pass."""
+        with structlog.contextvars.bound_contextvars(
+            case_id=str(timer.case_id), timer_id=str(timer.id), step=timer.step
+        ):
+            next_stage = due(timer, now)
+            facts: list[Fact] = []
+            if "warning" in next_stage.raises:
+                facts.append(self._fact(timer, "warning", self._warning(timer), now))
+            if "breach" in next_stage.raises:
+                facts.append(self._fact(timer, "breach", self._breach(timer), now))
+                target = await self._target(timer)
+                if target is None:
+                    log.warning("escalation_target_missing", roles=timer.roles)
+                else:
+                    facts.append(self._fact(timer, "escalation", _escalation(timer, target), now))
+                    next_stage = Due(next_stage.raises, "escalated", "fired", None)
+            if not facts:
+                return next_stage
+            still_running = self._still_running.get(timer.kind, _always)
+            try:
+                async with self._appending:
+                    outcome = await asyncio.to_thread(
+                        record_raised, self._store, timer, facts, still_running
+                    )
+            except CaseConflict:
+                log.info("timer_deferred", reason="case changed while firing")
+                return None
+            except CaseNotFound:
+                log.error("timer_case_missing")
+                return Due((), timer.stage, "done", None)
+            if outcome == "no_longer_running":
+                log.info("timer_ended_before_firing")
+                return Due((), timer.stage, "done", None)
+            lag = (self._clock.now() - (timer.next_fire_at or now)).total_seconds()
+            for fact in facts:
+                log.info(
+                    "timer_fired",
+                    event_id=str(fact.event_id),
+                    type=fact.type,
+                    outcome=outcome,
+                    lag_seconds=round(lag, 3),
+                )
+            return next_stage
+
+    def _warning(self, timer: Timer) -> SlaWarningRaised:
+        return SlaWarningRaised(
+            step=timer.step,
+            activity=timer.activity,
+            due_at=timer.due_at,
+            role=timer.role,
+            assignee=timer.assignee,
+        )
+
+    def _breach(self, timer: Timer) -> SlaBreached:
+        return SlaBreached(
+            step=timer.step,
+            activity=timer.activity,
+            due_at=timer.due_at,
+            role=timer.role,
+            assignee=timer.assignee,
+        )
+
+    async def _target(self, timer: Timer) -> Target | None:
+        late = LateStep(timer.sop_id, timer.step, timer.roles, timer.assignee)
+        day = timer.due_at.astimezone(self._zone).date()
+        return await escalation_target(late, self._officers, self._office.org_chart, day)
+
+    def _fact(self, timer: Timer, what: str, payload: BaseModel, now: datetime) -> Fact:
+        causation = f"sla:{timer.id}:{what}"
+        return Fact(
+            event_id=uuid.uuid5(_FACT_IDS, causation),
+            type=payload.type,  # type: ignore[attr-defined]
+            schema_version=payload.schema_version,  # type: ignore[attr-defined]
+            case_type=timer.case_type,
+            occurred_at=now,
+            actor=SLA_ACTOR,
+            sop=SopRef(id=timer.sop_id, version=timer.sop_version, step=None, next_step=timer.step),
+            causation_id=causation,
+            payload=payload.model_dump(mode="json"),
+        )
+
+
+def _escalation(timer: Timer, target: Target) -> EscalationRaised:
+    return EscalationRaised(
+        step=timer.step,
+        activity=timer.activity,
+        due_at=timer.due_at,
+        escalated_to=target.officer_id,
+        reason=f"Batas waktu langkah {timer.step} terlampaui; {target.reason}",
+    )
+
+
+def _always(_timer: Timer, _history: object) -> bool:
+    return True
