@@ -102,6 +102,26 @@ def parser() -> argparse.ArgumentParser:
     deadline.add_argument("--duration", required=True, help='the Waktu text, e.g. "3 Hari Kerja"')
     deadline.add_argument("--office", help="office configuration (default: ALUR_OFFICE)")
     deadline.set_defaults(handler=_lazy("alur.calendar_commands", "deadline"))
+    close = calendar_commands.add_parser(
+        "close", help="add a closure (the office is closed on these days); prints it"
+    )
+    close.add_argument("--date", required=True, help="the first closed day, YYYY-MM-DD")
+    close.add_argument("--until", help="the last closed day (default: --date)")
+    close.add_argument("--reason", required=True, help='e.g. "HUT Kabupaten Musi Banyuasin"')
+    close.add_argument("--by", help="who decided it (recorded with the closure)")
+    close.add_argument("--office", help="office configuration (default: ALUR_OFFICE)")
+    close.set_defaults(handler=_lazy("alur.calendar_commands", "close"))
+    closures = calendar_commands.add_parser(
+        "closures", help="closures from the office configuration and those added"
+    )
+    closures.add_argument("--office", help="office configuration (default: ALUR_OFFICE)")
+    closures.set_defaults(handler=_lazy("alur.calendar_commands", "closures"))
+    closed = calendar_commands.add_parser(
+        "holidays", help="the days of a year the office is closed, with their names"
+    )
+    closed.add_argument("--year", required=True, type=int, help="e.g. 2026")
+    closed.add_argument("--office", help="office configuration (default: ALUR_OFFICE)")
+    closed.set_defaults(handler=_lazy("alur.calendar_commands", "holidays"))
 
     replay = commands.add_parser(
         "replay", help="rebuild projections from the first event; prints events/s"

@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from office.calendar_rules import CalendarRules
+from office.calendar_rules import CalendarRules, office_time_zone
 from office.org_chart import OrgChart
 from office.retention import RetentionSchedule
 from office.routing_rules import RoutingRules
@@ -39,6 +39,12 @@ class OfficeConfig(BaseModel):
     routing: RoutingRules = RoutingRules()
     retention: RetentionSchedule = RetentionSchedule()
     survey: SurveyRules = SurveyRules()
+
+    @field_validator("time_zone")
+    @classmethod
+    def _indonesian_zone(cls, value: str) -> str:
+        office_time_zone(value)  # WIB, WITA or WIT; names the choices otherwise
+        return value
 
     @field_validator("service_standards")
     @classmethod
