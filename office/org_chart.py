@@ -110,12 +110,16 @@ class OrgChart(BaseModel):
         current, replaced = officer_id, None
         visited = {officer_id}
         while True:
-            acting = next((a for a in self.acting if a.covers(current, day)), None)
+            acting = self.acting_for(current, day)
             if acting is None or acting.acting in visited:
                 return current, replaced
             replaced = replaced or officer_id
             current = acting.acting
             visited.add(current)
+
+    def acting_for(self, official: str, day: date) -> ActingOfficial | None:
+        """The acting-official appointment covering `official` on `day`, if there is one."""
+        return next((a for a in self.acting if a.covers(official, day)), None)
 
     def escalation_role(self, sop_id: str, step: str) -> str | None:
         """The role an escalation of `sop_id` step `step` goes to, if the office configured one."""

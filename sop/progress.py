@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from events import Fact
+from events.routing import CaseRouted
 from events.sla import ClockResumed, ClockSuspended
 from sop.definition import SopDefinition
 
@@ -32,6 +33,8 @@ def progress(sop: SopDefinition, history: Sequence[Fact]) -> Progress:
     for fact in history:
         if fact.sop is None or fact.sop.step is None:
             state.suspended = _CLOCK_STOPPED.get(fact.type, state.suspended)
+            if fact.type == CaseRouted.type:  # the routing rules gave the waiting step away
+                state.assignee = fact.payload["assignee"]
             continue
         payload = fact.payload
         if fact.sop.step != CLOSING:
