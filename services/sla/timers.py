@@ -132,7 +132,7 @@ async def start(
             activity, roles, assignee, started_event_id, started_position, started_at, due_at,
             warn_at, duration_value, duration_unit, next_fire_at, calendar_fingerprint)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-            coalesce($15, $14), $18)
+            coalesce($15::timestamptz, $14::timestamptz), $18)
         ON CONFLICT (started_event_id, kind) DO NOTHING
         RETURNING true
         """,
