@@ -33,7 +33,9 @@ async def test_the_same_kafka_message_delivered_twice_changes_the_register_once(
 
     async def applied() -> bool:
         rows = await alur.sql(
-            "SELECT count(*) AS n FROM projection_applied WHERE position = $1", envelope.position
+            "SELECT count(*) AS n FROM projection_watermarks"
+            " WHERE projection = 'complaint_register' AND position = $1",
+            envelope.position,
         )
         return rows[0]["n"] == 1
 
@@ -44,7 +46,9 @@ async def test_the_same_kafka_message_delivered_twice_changes_the_register_once(
     )
     assert [r["tracking_number"] for r in rows] == ["ADU-1999-10000001"]
     ledger = await alur.sql(
-        "SELECT count(*) AS n FROM projection_applied WHERE position = $1", envelope.position
+        "SELECT count(*) AS n FROM projection_watermarks"
+        " WHERE projection = 'complaint_register' AND position = $1",
+        envelope.position,
     )
     assert ledger[0]["n"] == 1
 

@@ -1,12 +1,16 @@
 """Entry point of the projections worker: `python -m services.projections.main`.
 
-One FastStream subscriber per projection, each in its own consumer group, reading from the
-earliest offset so a new projection starts from the beginning of the stream.
+Every read model is one entry of `PROJECTIONS`: its name (also `alur replay --projection NAME`),
+how to build it from the shared sources, and the case types it reads. Each gets its own
+FastStream subscriber and consumer group, reading from the earliest offset so a new projection
+starts from the beginning of the stream. A projection implements `projector.Projection`.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import structlog
 from faststream import AckPolicy, FastStream
@@ -17,58 +21,93 @@ from alur.database import pool_when_ready
 from alur.kafka import consumer_broker, dead_letters_through, ensure_topics
 from alur.logs import configure_logging
 from events import Topics
-from services.projections.projector import Projector
+from events.topics import CASE_TYPES
+from services.projections.archive import ArchiveProjection
+from services.projections.guest_book import GuestBookProjection
+from services.projections.projector import Projection, Projector
 from services.projections.register import RegisterProjection
 from services.projections.settings import ProjectionSettings
-from sop.definition import SopDefinition
-from sop.registry import SopRegistry
+from services.projections.sources import Sources, load_sources
+from services.projections.step_times import StepTimesProjection
+from services.projections.timeline import TimelineProjection
 
 log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class ProjectionEntry:
+    name: str
+    build: Callable[[Sources], Projection]
+    case_types: tuple[str, ...] = CASE_TYPES
+    group: str | None = None  # consumer group (inside the namespace); default projections.NAME
+
+    @property
+    def consumer_group(self) -> str:
+        return self.group or f"projections.{self.name}"
+
+
+PROJECTIONS: list[ProjectionEntry] = [
+    # The register's group keeps its first name, so a running installation does not re-read.
+    ProjectionEntry(
+        "complaint_register", lambda s: RegisterProjection(s.sops), group="projections.register"
+    ),
+    ProjectionEntry("guest_book", lambda s: GuestBookProjection()),
+    ProjectionEntry("case_archive", lambda s: ArchiveProjection(s.office)),
+    ProjectionEntry("step_times", lambda s: StepTimesProjection(s.sops, s.office, s.calendar)),
+    ProjectionEntry("case_timeline", lambda s: TimelineProjection()),
+]
+
+
+def build_projection(entry: ProjectionEntry, sources: Sources) -> Projection:
+    projection = entry.build(sources)
+    assert projection.name == entry.name, f"{entry.name} builds {projection.name}"
+    return projection
 
 
 def build_app(settings: ProjectionSettings) -> FastStream:
     topics = Topics(settings.namespace)
     broker = consumer_broker(settings.kafka_bootstrap_servers)
     app = FastStream(broker, logger=None)
-    registry: dict[str, SopRegistry] = {}
-
-    async def sop_version(sop_id: str, version: int) -> SopDefinition:
-        return await registry["sops"].version(sop_id, version)
-
-    register = RegisterProjection(sop_version)
-    state: dict[str, Projector] = {}
-
+    projectors: dict[str, Projector] = {}
+    state: dict[str, object] = {}
     publish = dead_letters_through(broker)
 
-    policy = DeliveryPolicy(
-        consumer=settings.group("projections.register"),
-        dead_letter_topic=topics.dead_letter,
-        publish=publish,
-        attempts=settings.apply_attempts,
-    )
+    def subscribe(entry: ProjectionEntry) -> None:
+        group = settings.group(entry.consumer_group)
+        policy = DeliveryPolicy(
+            consumer=group,
+            dead_letter_topic=topics.dead_letter,
+            publish=publish,
+            attempts=settings.apply_attempts,
+        )
 
-    @broker.subscriber(
-        topics.cases("complaint"),
-        group_id=settings.group("projections.register"),
-        auto_offset_reset="earliest",
-        ack_policy=AckPolicy.NACK_ON_ERROR,
-        batch=True,
-        max_records=settings.batch_size,
-        batch_timeout_ms=50,
-    )
-    async def on_complaint_events(message: KafkaMessage) -> None:
-        projector = state["register"]
-        await policy.deliver(message.raw_message, projector.apply_many, projector.apply)
+        @broker.subscriber(
+            *(topics.cases(t) for t in entry.case_types),
+            group_id=group,
+            auto_offset_reset="earliest",
+            ack_policy=AckPolicy.NACK_ON_ERROR,
+            batch=True,
+            max_records=settings.batch_size,
+            batch_timeout_ms=50,
+        )
+        async def on_events(message: KafkaMessage) -> None:
+            projector = projectors[entry.name]
+            await policy.deliver(message.raw_message, projector.apply_many, projector.apply)
+
+    for entry in PROJECTIONS:
+        subscribe(entry)
 
     @app.on_startup
     async def start() -> None:
-        pool = await pool_when_ready(settings.database_url, max_size=4)
-        state["pool"] = pool  # type: ignore[assignment]
-        registry["sops"] = SopRegistry(pool)
-        state["register"] = Projector(pool, register)
-        await state["register"].create_tables()
+        pool = await pool_when_ready(settings.database_url, max_size=4 + len(PROJECTIONS))
+        state["pool"] = pool
+        sources = await load_sources(pool, settings.office())
+        for entry in PROJECTIONS:
+            projector = Projector(pool, build_projection(entry, sources))
+            await projector.create_tables()
+            projectors[entry.name] = projector
         await ensure_topics(settings.kafka_bootstrap_servers, topics)
-        log.info("projections_started")
+        log.info("projections_started", projections=[e.name for e in PROJECTIONS])
 
     @app.after_shutdown
     async def stop() -> None:

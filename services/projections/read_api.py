@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import asyncpg
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
 
 from alur.settings import REPO_ROOT
+from services.projections.register_filters import STATUSES, RegisterFilters, register_filters
 
 router = APIRouter()
 templates = Jinja2Templates(
@@ -26,16 +27,26 @@ CHANNELS = {
     "lapor": "SP4N-LAPOR!",
 }
 HIDDEN = "Dirahasiakan"
+NO_FILTERS = RegisterFilters()
+Filtered = Annotated[RegisterFilters, Depends(register_filters)]
 
 
-async def _rows(pool: asyncpg.Pool, limit: int, offset: int, tz: ZoneInfo) -> list[dict[str, Any]]:
+async def _rows(
+    pool: asyncpg.Pool,
+    limit: int,
+    offset: int,
+    tz: ZoneInfo,
+    filters: RegisterFilters = NO_FILTERS,
+) -> list[dict[str, Any]]:
+    where, args = filters.where(tz, first_arg=3)
     rows = await pool.fetch(
-        "SELECT case_id, tracking_number, received_at, channel, anonymous, confidential,"
+        "SELECT case_id, tracking_number, received_at, channel, anonymous, confidential,"  # noqa: S608
         " reporter_name, subject, category, status, sop_id, sop_version, current_step,"
-        " current_activity, closed FROM complaint_register"
+        f" current_activity, closed FROM complaint_register WHERE {where}"
         " ORDER BY received_at DESC, tracking_number DESC LIMIT $1 OFFSET $2",
         limit,
         offset,
+        *args,
     )
     return [
         {
@@ -62,19 +73,31 @@ async def _rows(pool: asyncpg.Pool, limit: int, offset: int, tz: ZoneInfo) -> li
 @router.get("/api/register")
 async def register_json(
     request: Request,
+    filters: Filtered,
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0),
-) -> list[dict[str, Any]]:
-    return await _rows(request.app.state.pool, limit, offset, request.app.state.time_zone)
+) -> Any:
+    if filters.problems:
+        problem = filters.problems[0]
+        return JSONResponse(
+            {"error": "invalid_input", "message": problem.reason, "field": problem.field},
+            status_code=422,
+        )
+    return await _rows(request.app.state.pool, limit, offset, request.app.state.time_zone, filters)
 
 
 @router.get("/register", response_class=HTMLResponse)
 async def register_page(
     request: Request,
+    filters: Filtered,
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0),
 ) -> HTMLResponse:
-    rows = await _rows(request.app.state.pool, limit, offset, request.app.state.time_zone)
+    usable = NO_FILTERS if filters.problems else filters
+    rows = await _rows(request.app.state.pool, limit, offset, request.app.state.time_zone, usable)
     return templates.TemplateResponse(
-        request, "register.html", {"rows": rows, "channels": CHANNELS}
+        request,
+        "register.html",
+        {"rows": rows, "channels": CHANNELS, "filters": filters, "statuses": STATUSES},
+        status_code=422 if filters.problems else 200,
     )

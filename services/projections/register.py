@@ -6,16 +6,14 @@ activity is read from the SOP version the case runs under (versions never change
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import asyncpg
 
 from events import CATALOG, ComplaintReceived, Envelope
-from sop.definition import SopDefinition
-from sop.progress import CLOSING
-from sop.registry import UnknownSop
-
-SopVersion = Callable[[str, int], Awaitable[SopDefinition]]
+from services.projections.rows import CaseRows, Row
+from services.projections.sops import SopBook
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS complaint_register (
@@ -41,76 +39,103 @@ ALTER TABLE complaint_register
     ADD COLUMN IF NOT EXISTS closed boolean NOT NULL DEFAULT false;
 """
 
+ROWS = CaseRows(
+    "complaint_register",
+    (
+        "case_id",
+        "tracking_number",
+        "received_at",
+        "channel",
+        "anonymous",
+        "confidential",
+        "reporter_name",
+        "subject",
+        "category",
+        "status",
+        "case_version",
+        "last_position",
+        "projected_at",
+        "sop_id",
+        "sop_version",
+        "current_step",
+        "current_activity",
+        "closed",
+    ),
+)
+
 
 class RegisterProjection:
     name = "complaint_register"
+    tables = ("complaint_register",)
 
-    def __init__(self, sop_version: SopVersion) -> None:
-        self._sop_version = sop_version
+    def __init__(self, sops: SopBook) -> None:
+        self._sops = sops
 
     async def create(self, conn: asyncpg.Connection) -> None:
         await conn.execute(SCHEMA)
 
-    async def apply(self, conn: asyncpg.Connection, envelope: Envelope) -> None:
-        if envelope.type == ComplaintReceived.type:
-            await self._received(conn, envelope)
-        elif envelope.case_type == "complaint":
-            await self._moved(conn, envelope)
+    async def apply(self, conn: asyncpg.Connection, envelopes: Sequence[Envelope]) -> None:
+        mine = [e for e in envelopes if e.case_type == "complaint"]
+        if not mine:
+            return
+        await self._sops.prepare(mine)
+        rows = {r["case_id"]: r for r in await ROWS.load(conn, {e.case_id for e in mine})}
+        touched = set()
+        for envelope in mine:
+            row = rows.get(envelope.case_id)
+            if envelope.type == ComplaintReceived.type:
+                if row is None:
+                    rows[envelope.case_id] = self._received(envelope)
+                    touched.add(envelope.case_id)
+            elif row is not None and row["case_version"] < envelope.case_version:
+                row.update(
+                    status=CATALOG.label(envelope.type),
+                    case_version=envelope.case_version,
+                    last_position=envelope.position,
+                    projected_at=datetime.now(UTC),
+                    **self._place(envelope),
+                )
+                touched.add(envelope.case_id)
+        await ROWS.replace(conn, touched, (rows[c] for c in touched))
 
-    async def _received(self, conn: asyncpg.Connection, envelope: Envelope) -> None:
+    def _received(self, envelope: Envelope) -> Row:
         complaint = CATALOG.payload(envelope)
         assert isinstance(complaint, ComplaintReceived)
-        await conn.execute(
-            "INSERT INTO complaint_register (case_id, tracking_number, received_at, channel,"
-            " anonymous, confidential, reporter_name, subject, category, status,"
-            " case_version, last_position, sop_id, sop_version, current_step,"
-            " current_activity, closed)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,"
-            " $16, $17)"
-            " ON CONFLICT (case_id) DO NOTHING",
-            envelope.case_id,
-            complaint.tracking_number,
-            envelope.occurred_at,
-            complaint.channel,
-            complaint.anonymous,
-            complaint.confidential,
-            None if complaint.anonymous else complaint.reporter.name,
-            complaint.subject,
-            complaint.category,
-            complaint.label,
-            envelope.case_version,
-            envelope.position,
-            *await self._place(envelope),
-        )
+        return {
+            "case_id": envelope.case_id,
+            "tracking_number": complaint.tracking_number,
+            "received_at": envelope.occurred_at,
+            "channel": complaint.channel,
+            "anonymous": complaint.anonymous,
+            "confidential": complaint.confidential,
+            "reporter_name": None if complaint.anonymous else complaint.reporter.name,
+            "subject": complaint.subject,
+            "category": complaint.category,
+            "status": complaint.label,
+            "case_version": envelope.case_version,
+            "last_position": envelope.position,
+            "projected_at": datetime.now(UTC),
+            **self._place(envelope),
+        }
 
-    async def _moved(self, conn: asyncpg.Connection, envelope: Envelope) -> None:
-        await conn.execute(
-            "UPDATE complaint_register SET status = $2, case_version = $3, last_position = $4,"
-            " sop_id = $5, sop_version = $6, current_step = $7, current_activity = $8,"
-            " closed = $9, projected_at = clock_timestamp()"
-            " WHERE case_id = $1 AND case_version < $3",
-            envelope.case_id,
-            CATALOG.label(envelope.type),
-            envelope.case_version,
-            envelope.position,
-            *await self._place(envelope),
-        )
-
-    async def _place(
-        self, envelope: Envelope
-    ) -> tuple[str | None, int | None, str | None, str | None, bool]:
-        """(sop id, version, the step the case waits at, its activity, closed)."""
+    def _place(self, envelope: Envelope) -> Row:
+        """The SOP, version, the step the case waits at, its activity, closed."""
         ref = envelope.sop
         if ref is None:
-            return None, None, None, None, False
-        if ref.next_step is None:
-            return ref.id, ref.version, None, None, True
-        try:
-            sop = await self._sop_version(ref.id, ref.version)
-        except UnknownSop:
-            return ref.id, ref.version, ref.next_step, None, False
-        if ref.next_step == CLOSING:
-            activity = sop.closing.activity if sop.closing else None
-        else:
-            activity = sop.step(int(ref.next_step)).activity
-        return ref.id, ref.version, ref.next_step, activity, False
+            return {
+                "sop_id": None,
+                "sop_version": None,
+                "current_step": None,
+                "current_activity": None,
+                "closed": False,
+            }
+        waiting = ref.next_step
+        return dict(
+            sop_id=ref.id,
+            sop_version=ref.version,
+            current_step=waiting,
+            current_activity=None
+            if waiting is None
+            else self._sops.activity(ref.id, ref.version, waiting),
+            closed=waiting is None,
+        )
