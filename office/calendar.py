@@ -204,8 +204,10 @@ class WorkingCalendar:
         for calendar days/clock hours)."""
         if not 0 <= share <= 1:
             raise ValueError(f"share must be between 0 and 1, not {share}")
-        start = self._local(start)
-        return self.extend(start, self.counted(start, due, duration) * share, duration)
+        start, due = self._local(start), self._local(due)
+        if share == 1:
+            return due  # the deadline itself, even when it sits at an opening after a close
+        return min(self.extend(start, self.counted(start, due, duration) * share, duration), due)
 
     def counted(self, start: datetime, end: datetime, duration: Duration) -> timedelta:
         """How much of `duration`'s kind of time runs between start and end."""
