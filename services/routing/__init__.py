@@ -1,4 +1,2 @@
-"""Routing worker: routing rules as data and SLA timers on the office calendar.
-
-Lands with the routing/SLA issue; nothing runs here yet.
-"""
+"""Routing worker: gives the steps of an SOP's disposition chain to an officer by the office's
+routing rules (office/routing_rules.py), and records why (`CaseRouted`)."""

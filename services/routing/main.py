@@ -1,32 +1,115 @@
-"""Entry point of the routing worker: `alur serve routing` (being built; idles until SIGTERM)."""
+"""Entry point of the routing worker: `alur serve routing`.
+
+One FastStream batch subscriber (its own consumer group, every case topic, from the earliest
+offset) gives the steps of each SOP's disposition chain to an officer by the office's routing
+rules (`routing:` and `org_chart:` of `ALUR_OFFICE`). Rules that do not fit the SOPs stop the
+worker at start with the reason.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import signal
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import structlog
+from faststream import AckPolicy, FastStream
+from faststream.kafka.annotations import KafkaMessage
 
+from alur.clock import start_clock
+from alur.consumption import DeliveryPolicy
+from alur.database import pool_when_ready
+from alur.kafka import consumer_broker, dead_letters_through, ensure_topics
 from alur.logs import configure_logging
-from alur.settings import AlurSettings
+from cases import CaseStore
+from events import Topics
+from events.topics import CASE_TYPES
+from office import OfficeConfig
+from officers import OfficerDirectory
+from services.routing.router import Router
+from services.routing.settings import RoutingSettings
+from sop.definition import SopDefinition
+from sop.registry import SopRegistry, shipped_definitions
 
 log = structlog.get_logger(__name__)
 
 
-async def _idle() -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    log.info("routing_started")
-    await stop.wait()
-    log.info("routing_stopped")
+async def check_rules(office: OfficeConfig, registry: SopRegistry) -> None:
+    """Stop with a clear message if the routing chains name SOPs or steps that do not exist."""
+    sops: dict[str, SopDefinition] = {d.id: d for _, d in shipped_definitions()}
+    sops.update({d.id: d for d in await registry.all_latest()})
+    problems = office.routing.problems(sops)
+    if problems:
+        raise SystemExit("routing rules: " + "; ".join(problems))
+
+
+def build_app(settings: RoutingSettings) -> FastStream:
+    topics = Topics(settings.namespace)
+    office = settings.office()
+    broker = consumer_broker(settings.kafka_bootstrap_servers)
+    app = FastStream(broker, logger=None)
+    state: dict[str, Any] = {}
+
+    policy = DeliveryPolicy(
+        consumer=settings.group("routing"),
+        dead_letter_topic=topics.dead_letter,
+        publish=dead_letters_through(broker),
+        attempts=settings.apply_attempts,
+    )
+
+    @broker.subscriber(
+        *[topics.cases(t) for t in CASE_TYPES],
+        group_id=settings.group("routing"),
+        auto_offset_reset="earliest",
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        batch=True,
+        max_records=settings.batch_size,
+        batch_timeout_ms=50,
+    )
+    async def on_case_events(message: KafkaMessage) -> None:
+        router: Router = state["router"]
+        await state["clock"].refresh()
+        await policy.deliver(message.raw_message, router.apply_many, router.apply)
+
+    @app.on_startup
+    async def start() -> None:
+        pool = await pool_when_ready(settings.database_url, max_size=4)
+        state["pool"] = pool
+        registry = SopRegistry(pool)
+        await registry.create()
+        await check_rules(office, registry)
+        directory = OfficerDirectory(pool)
+        await directory.create()
+        clock = await start_clock(settings.clock, settings.database_url, ZoneInfo(office.time_zone))
+        state["clock"] = clock
+        store = await asyncio.to_thread(CaseStore, settings.database_url)
+        router = Router(
+            pool, store, registry, directory, office.routing, office.org_chart, clock.now
+        )
+        await router.create_tables()
+        state["router"] = router
+        await ensure_topics(settings.kafka_bootstrap_servers, topics)
+        log.info(
+            "routing_started",
+            chains={sop: [c.step for c in chain] for sop, chain in office.routing.chains.items()},
+            categories=sorted(office.routing.categories),
+        )
+
+    @app.after_shutdown
+    async def stop() -> None:
+        if "clock" in state:
+            await state["clock"].close()
+        if "pool" in state:
+            await state["pool"].close()
+        log.info("routing_stopped")
+
+    return app
 
 
 def main() -> None:
-    settings = AlurSettings()
+    settings = RoutingSettings()
     configure_logging("routing", fmt=settings.log_format, level=settings.log_level)
-    asyncio.run(_idle())
+    asyncio.run(build_app(settings).run())
 
 
 if __name__ == "__main__":
