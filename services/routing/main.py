@@ -12,6 +12,7 @@ import asyncio
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import asyncpg
 import structlog
 from faststream import AckPolicy, FastStream
 from faststream.kafka.annotations import KafkaMessage
@@ -43,12 +44,11 @@ async def check_rules(office: OfficeConfig, registry: SopRegistry) -> None:
         raise SystemExit("routing rules: " + "; ".join(problems))
 
 
-def build_app(settings: RoutingSettings) -> FastStream:
+def build_app(settings: RoutingSettings, office: OfficeConfig, pool: asyncpg.Pool) -> FastStream:
     topics = Topics(settings.namespace)
-    office = settings.office()
     broker = consumer_broker(settings.kafka_bootstrap_servers)
     app = FastStream(broker, logger=None)
-    state: dict[str, Any] = {}
+    state: dict[str, Any] = {"pool": pool}
 
     policy = DeliveryPolicy(
         consumer=settings.group("routing"),
@@ -73,11 +73,7 @@ def build_app(settings: RoutingSettings) -> FastStream:
 
     @app.on_startup
     async def start() -> None:
-        pool = await pool_when_ready(settings.database_url, max_size=4)
-        state["pool"] = pool
         registry = SopRegistry(pool)
-        await registry.create()
-        await check_rules(office, registry)
         directory = OfficerDirectory(pool)
         await directory.create()
         clock = await start_clock(settings.clock, settings.database_url, ZoneInfo(office.time_zone))
@@ -106,10 +102,22 @@ def build_app(settings: RoutingSettings) -> FastStream:
     return app
 
 
+async def serve(settings: RoutingSettings) -> None:
+    office = settings.office()
+    pool = await pool_when_ready(settings.database_url, max_size=4)
+    try:
+        await SopRegistry(pool).create()
+        await check_rules(office, SopRegistry(pool))
+    except BaseException:
+        await pool.close()
+        raise
+    await build_app(settings, office, pool).run()
+
+
 def main() -> None:
     settings = RoutingSettings()
     configure_logging("routing", fmt=settings.log_format, level=settings.log_level)
-    asyncio.run(build_app(settings).run())
+    asyncio.run(serve(settings))
 
 
 if __name__ == "__main__":
