@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
 
 from alur.settings import REPO_ROOT
+from services.projections.read_models_api import router as read_models_router
 from services.projections.register_filters import STATUSES, RegisterFilters, register_filters
 
 router = APIRouter()
@@ -101,3 +102,7 @@ async def register_page(
         {"rows": rows, "channels": CHANNELS, "filters": filters, "statuses": STATUSES},
         status_code=422 if filters.problems else 200,
     )
+
+
+# The other read models' JSON endpoints (guest book, archive, timelines, SLA compliance).
+router.include_router(read_models_router)
