@@ -135,6 +135,8 @@ def parser() -> argparse.ArgumentParser:
     audit.add_argument(
         "--verify", action="store_true", help="check the hash chain of every stored event"
     )
+    audit.add_argument("--anchor", help="with --verify: a head hash recorded earlier")
+    audit.add_argument("--json", action="store_true", help="print JSON")
     audit.set_defaults(handler=_lazy("alur.audit_commands", "audit"))
 
     events = commands.add_parser("events", help="the event contract")
