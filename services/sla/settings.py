@@ -14,7 +14,7 @@ class SlaSettings(AlurSettings):
     # Due timers taken per transaction (their rows stay locked until it commits).
     fire_batch: int = Field(200, ge=1, validation_alias="ALUR_SLA_FIRE_BATCH")
     # Facts appended to the event store at once while firing (distinct cases).
-    fire_concurrency: int = Field(8, ge=1, validation_alias="ALUR_SLA_FIRE_CONCURRENCY")
+    fire_concurrency: int = Field(4, ge=1, validation_alias="ALUR_SLA_FIRE_CONCURRENCY")
     # Kafka: events applied per transaction, and attempts before a dead letter.
     batch_size: int = Field(500, ge=1, validation_alias="ALUR_SLA_BATCH_SIZE")
     apply_attempts: int = Field(3, ge=1, validation_alias="ALUR_SLA_ATTEMPTS")
