@@ -30,6 +30,7 @@ from services.intake.api import router as intake_router
 from services.intake.cases_api import router as cases_router
 from services.intake.casework import CaseWork
 from services.intake.intake import ComplaintIntake
+from services.intake.reply_api import router as reply_router
 from services.intake.tracking import TrackingNumbers
 from services.notifier.read_api import router as notifications_router
 from services.projections.read_api import router as register_router
@@ -84,6 +85,7 @@ def build_app(settings: AlurSettings) -> FastAPI:
     app = FastAPI(title="Alur", lifespan=lifespan)
     app.include_router(intake_router)
     app.include_router(cases_router)
+    app.include_router(reply_router)
     app.include_router(register_router)
     app.include_router(notifications_router)
     app.include_router(clock_router)

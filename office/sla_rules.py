@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from office.lapor_clocks import LaporClocks
+
 
 class SlaRules(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -16,3 +18,5 @@ class SlaRules(BaseModel):
     # A step only the public does (the reporter receives the response, the customer answers)
     # has no timer by default: nobody in the office can be late, nobody is there to escalate to.
     public_steps_timed: bool = False
+    # The SP4N-LAPOR! clocks of complaints that came through LAPOR! (office/lapor_clocks.py).
+    lapor: LaporClocks = LaporClocks()

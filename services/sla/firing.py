@@ -26,7 +26,7 @@ from cases.store import CaseConflict, CaseNotFound, CaseStore
 from events import Actor, Fact, SopRef
 from events.sla import EscalationRaised, SlaBreached, SlaWarningRaised
 from office import OfficeConfig
-from services.sla import timers
+from services.sla import lapor, timers
 from services.sla.escalation import LateStep, Officers, Target, escalation_target
 from services.sla.plan import STEP
 from services.sla.recording import StillRunning, record_raised, step_still_waiting
@@ -70,7 +70,7 @@ class Firing:
         office: OfficeConfig,
         *,
         batch: int = 200,
-        concurrency: int = 8,
+        concurrency: int = 4,
         still_running: Mapping[str, StillRunning] = STILL_RUNNING,
     ) -> None:
         self._pool = pool
@@ -132,7 +132,10 @@ class Firing:
             facts: list[Fact] = []
             if "warning" in next_stage.raises:
                 facts.append(self._fact(timer, "warning", self._warning(timer), now))
-            if "breach" in next_stage.raises:
+            if "breach" in next_stage.raises and timer.kind == lapor.AUTO_CLOSE:
+                # The LAPOR! report closes by itself: no breach, nobody to escalate to.
+                facts.append(self._fact(timer, "auto_close", lapor.report_closed(timer), now))
+            elif "breach" in next_stage.raises:
                 facts.append(self._fact(timer, "breach", self._breach(timer), now))
                 target = await self._target(timer)
                 if target is None:

@@ -29,8 +29,10 @@ from events.topics import CASE_TYPES
 from office.calendar import step_duration
 from office.closures import ClosureBook, office_calendar
 from officers import OfficerDirectory
+from services.sla import deadline_changes, lapor, suspension
 from services.sla.applier import TimerApplier
-from services.sla.firing import Firing
+from services.sla.firing import STILL_RUNNING, Firing
+from services.sla.recompute import CalendarWatch, keep_deadlines
 from services.sla.settings import SlaSettings
 from sop.definition import SopDefinition, Step
 from sop.registry import SopRegistry
@@ -67,7 +69,7 @@ def build_app(settings: SlaSettings) -> FastStream:
 
     @app.on_startup
     async def start() -> None:
-        pool = await pool_when_ready(settings.database_url, max_size=settings.fire_concurrency + 4)
+        pool = await pool_when_ready(settings.database_url, max_size=settings.fire_concurrency + 2)
         state["pool"] = pool
         registry = SopRegistry(pool)
         await registry.create()
@@ -82,6 +84,9 @@ def build_app(settings: SlaSettings) -> FastStream:
             pool, office, lambda: office_calendar(office, pool), registry.version, durations
         )
         await applier.create_tables()
+        async with pool.acquire() as conn:
+            await suspension.create(conn)
+            await deadline_changes.create(conn)
         state["applier"] = applier
         clock = await start_clock(settings.clock, settings.database_url, ZoneInfo(office.time_zone))
         state["clock"] = clock
@@ -94,21 +99,31 @@ def build_app(settings: SlaSettings) -> FastStream:
             office,
             batch=settings.fire_batch,
             concurrency=settings.fire_concurrency,
+            still_running={**STILL_RUNNING, **lapor.still_running(office.sla.lapor)},
         )
+        state["store"] = store
+        state["calendar_watch"] = CalendarWatch(pool, office, clock)
+        await state["calendar_watch"].create()
         await ensure_topics(settings.kafka_bootstrap_servers, topics)
 
     @app.after_startup
     async def start_polling() -> None:
         state["polling"] = asyncio.create_task(state["firing"].run(settings.poll_seconds))
+        state["deadlines"] = asyncio.create_task(
+            keep_deadlines(
+                state["calendar_watch"], state["pool"], state["store"], settings.poll_seconds
+            )
+        )
         log.info("sla_started", poll_seconds=settings.poll_seconds, clock=settings.clock)
 
     @app.on_shutdown
     async def stop_polling() -> None:
-        task = state.get("polling")
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        for name in ("polling", "deadlines"):
+            task = state.get(name)
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
 
     @app.after_shutdown
     async def stop() -> None:

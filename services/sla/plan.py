@@ -30,6 +30,8 @@ from events import CATALOG, Envelope
 from events.routing import CaseRouted
 from office import OfficeConfig
 from services.sla import timers
+from services.sla.lapor import lapor_clocks
+from services.sla.suspension import clock_suspension
 from sop.definition import SopDefinition, Step
 from sop.duration import Duration
 from sop.roles import is_public, recording_roles
@@ -166,7 +168,7 @@ def routed_assignee(envelope: Envelope, context: Context) -> list[Change]:
 
 
 # Every planner, in order. Add a planner here to give timers another behaviour.
-PLANNERS: list[Planner] = [step_timers, routed_assignee]
+PLANNERS: list[Planner] = [step_timers, routed_assignee, clock_suspension, lapor_clocks]
 
 
 def plan(

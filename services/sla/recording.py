@@ -43,7 +43,16 @@ def record_raised(
     fresh = [f for f in facts if f.causation_id not in known]
     if not fresh:
         return "already_recorded"
+    # A clock that is not the waiting step's (SP4N-LAPOR!) must not move the case's step.
+    waiting = next((f.sop.next_step for f in reversed(case.history) if f.sop), None)
+    fresh = [_waiting_at(f, waiting) for f in fresh]
     for fact in fresh:
         case.record(fact)
     store.commit(case.collect_events())
     return "recorded"
+
+
+def _waiting_at(fact: Fact, waiting: str | None) -> Fact:
+    if fact.sop is None or fact.sop.next_step == waiting:
+        return fact
+    return fact.model_copy(update={"sop": fact.sop.model_copy(update={"next_step": waiting})})

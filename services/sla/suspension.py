@@ -1,0 +1,242 @@
+"""A suspended clock, on the timers: `ClockSuspended` stops the step's timer, `ClockResumed`
+starts it again with its deadline moved by the working time it stood still (issue 4 §3).
+
+- ClockSuspended: the case's open timer of that step becomes 'suspended' (it is not polled);
+  the period is kept in `sla_clock_suspensions` with its reason.
+- ClockResumed: the period ends; `counted(suspended_at, resumed_at)` of the step's kind of
+  time (office time for minutes/hours/working days, wall time for calendar days and N×24 jam)
+  moves the deadline and the warning with `extend`, grows `suspended_total`, and the timer is
+  open again (next firing: the warning if it has not come yet, else the deadline). The move is
+  noted for `SlaDeadlineChanged` (causation `sla:{timer}:resumed:{event_id}`).
+
+A timer that already breached ('fired') or ended ('done') is left alone: a suspension cannot
+undo a breach. Only step timers stop; the SP4N-LAPOR! clocks are national and keep running.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Protocol
+from uuid import UUID
+
+import asyncpg
+import structlog
+
+from events import CATALOG, Envelope
+from events.sla import ClockResumed, ClockSuspended
+from services.sla.deadline_changes import DeadlineMove, note
+from sop.duration import Duration
+
+if TYPE_CHECKING:  # plan.py lists this module's planner: no import back at run time
+    from services.sla.plan import Change, Context
+
+STEP = "step"  # services.sla.plan.STEP: only step timers stop
+
+log = structlog.get_logger(__name__)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS sla_clock_suspensions (
+    suspended_event_id uuid PRIMARY KEY,
+    timer_id uuid NOT NULL,
+    case_id uuid NOT NULL,
+    suspended_at timestamptz NOT NULL,
+    reason text NOT NULL,
+    resumed_event_id uuid,
+    resumed_at timestamptz,
+    counted interval
+);
+CREATE INDEX IF NOT EXISTS sla_clock_suspensions_open ON sla_clock_suspensions (timer_id)
+    WHERE resumed_at IS NULL;
+"""
+
+
+async def create(conn: asyncpg.Connection) -> None:
+    async with conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock(hashtext('sla_clock_suspensions'))")
+        await conn.execute(SCHEMA)
+
+
+class Stretchable(Protocol):
+    """What resuming needs from the office calendar (office/calendar.py)."""
+
+    def counted(self, start: datetime, end: datetime, duration: Duration) -> timedelta: ...
+
+    def extend(self, due: datetime, by: timedelta, duration: Duration) -> datetime: ...
+
+
+@dataclass(frozen=True)
+class Moved:
+    due_at: datetime
+    warn_at: datetime | None
+    next_fire_at: datetime
+    by: timedelta
+
+
+def resumed_times(
+    calendar: Stretchable,
+    *,
+    duration: Duration,
+    due_at: datetime,
+    warn_at: datetime | None,
+    stage: str,
+    suspended_at: datetime,
+    resumed_at: datetime,
+) -> Moved:
+    """Where a timer's deadline and warning go when its clock resumes (pure)."""
+    by = calendar.counted(suspended_at, resumed_at, duration)
+    due = calendar.extend(due_at, by, duration)
+    warn = calendar.extend(warn_at, by, duration) if warn_at is not None else None
+    next_fire = warn if stage == "pending" and warn is not None else due
+    return Moved(due, warn, next_fire, by)
+
+
+@dataclass(frozen=True)
+class SuspendStepTimer:
+    case_id: UUID
+    step: str
+    suspended_event_id: UUID
+    suspended_at: datetime
+    reason: str
+
+    async def apply(self, conn: asyncpg.Connection) -> None:
+        rows = await conn.fetch(
+            """
+            UPDATE sla_timers SET status = 'suspended', suspended_at = $3, next_fire_at = NULL,
+                updated_at = now()
+            WHERE case_id = $1 AND step = $2 AND kind = $4 AND status = 'open'
+            RETURNING id
+            """,
+            self.case_id,
+            self.step,
+            self.suspended_at,
+            STEP,
+        )
+        for row in rows:
+            await conn.execute(
+                "INSERT INTO sla_clock_suspensions (suspended_event_id, timer_id, case_id,"
+                " suspended_at, reason) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                self.suspended_event_id,
+                row["id"],
+                self.case_id,
+                self.suspended_at,
+                self.reason,
+            )
+            log.info(
+                "timer_suspended",
+                case_id=str(self.case_id),
+                event_id=str(self.suspended_event_id),
+                timer_id=str(row["id"]),
+            )
+
+
+@dataclass(frozen=True)
+class ResumeStepTimer:
+    case_id: UUID
+    step: str
+    resumed_event_id: UUID
+    resumed_at: datetime
+    calendar: Stretchable
+
+    async def apply(self, conn: asyncpg.Connection) -> None:
+        timers = await conn.fetch(
+            "SELECT * FROM sla_timers WHERE case_id = $1 AND step = $2 AND kind = $3"
+            " AND status = 'suspended' FOR UPDATE",
+            self.case_id,
+            self.step,
+            STEP,
+        )
+        for timer in timers:
+            await self._resume(conn, timer)
+
+    async def _resume(self, conn: asyncpg.Connection, timer: asyncpg.Record) -> None:
+        suspended_at = timer["suspended_at"] or self.resumed_at
+        moved = resumed_times(
+            self.calendar,
+            duration=Duration(value=timer["duration_value"], unit=timer["duration_unit"]),
+            due_at=timer["due_at"],
+            warn_at=timer["warn_at"],
+            stage=timer["stage"],
+            suspended_at=suspended_at,
+            resumed_at=max(self.resumed_at, suspended_at),
+        )
+        await conn.execute(
+            """
+            UPDATE sla_timers SET status = 'open', due_at = $2, warn_at = $3, next_fire_at = $4,
+                suspended_at = NULL, suspended_total = suspended_total + $5, updated_at = now()
+            WHERE id = $1
+            """,
+            timer["id"],
+            moved.due_at,
+            moved.warn_at,
+            moved.next_fire_at,
+            moved.by,
+        )
+        reason = await conn.fetchval(
+            """
+            UPDATE sla_clock_suspensions SET resumed_event_id = $2, resumed_at = $3, counted = $4
+            WHERE timer_id = $1 AND resumed_at IS NULL
+            RETURNING reason
+            """,
+            timer["id"],
+            self.resumed_event_id,
+            self.resumed_at,
+            moved.by,
+        )
+        await note(
+            conn,
+            [
+                DeadlineMove(
+                    causation_id=f"sla:{timer['id']}:resumed:{self.resumed_event_id}",
+                    timer_id=timer["id"],
+                    case_id=self.case_id,
+                    case_type=timer["case_type"],
+                    sop_id=timer["sop_id"],
+                    sop_version=timer["sop_version"],
+                    step=timer["step"],
+                    activity=timer["activity"],
+                    clock=timer["kind"],
+                    previous_due_at=timer["due_at"],
+                    due_at=moved.due_at,
+                    reason=f"waktu dihentikan sementara: {reason or 'tanpa keterangan'}",
+                    occurred_at=self.resumed_at,
+                )
+            ],
+        )
+        log.info(
+            "timer_resumed",
+            case_id=str(self.case_id),
+            event_id=str(self.resumed_event_id),
+            timer_id=str(timer["id"]),
+            suspended_seconds=moved.by.total_seconds(),
+            due_at=moved.due_at.isoformat(),
+        )
+
+
+def clock_suspension(envelope: Envelope, context: Context) -> list[Change]:
+    """The planner: an officer stopped or restarted the waiting step's clock."""
+    if envelope.type == ClockSuspended.type:
+        suspended = CATALOG.payload(envelope)
+        assert isinstance(suspended, ClockSuspended)
+        return [
+            SuspendStepTimer(
+                envelope.case_id,
+                suspended.step,
+                envelope.event_id,
+                envelope.occurred_at,
+                suspended.reason,
+            )
+        ]
+    if envelope.type == ClockResumed.type:
+        resumed = CATALOG.payload(envelope)
+        assert isinstance(resumed, ClockResumed)
+        return [
+            ResumeStepTimer(
+                envelope.case_id,
+                resumed.step,
+                envelope.event_id,
+                envelope.occurred_at,
+                context.calendar,  # type: ignore[arg-type]  # a WorkingCalendar
+            )
+        ]
+    return []
