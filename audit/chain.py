@@ -68,15 +68,19 @@ def _length_prefixed(data: bytes | None) -> bytes:
 CONTENT_FUNCTION = """
 CREATE OR REPLACE FUNCTION alur_chain_content_v1(
     p_position bigint, p_originator uuid, p_version bigint, p_topic text, p_state bytea
-) RETURNS bytea LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT int8send(p_position)
+) RETURNS bytea LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+    -- plpgsql, not sql: called from the trigger, a simple expression here is evaluated
+    -- without planning a query on every event.
+    RETURN int8send(p_position)
         || uuid_send(p_originator)
         || int8send(p_version)
         || CASE WHEN p_topic IS NULL THEN int4send(-1)
                 ELSE int4send(octet_length(convert_to(p_topic, 'UTF8')))
                      || convert_to(p_topic, 'UTF8') END
         || CASE WHEN p_state IS NULL THEN int4send(-1)
-                ELSE int4send(octet_length(p_state)) || p_state END
+                ELSE int4send(octet_length(p_state)) || p_state END;
+END
 $$
 """
 
