@@ -31,8 +31,14 @@ from services.intake.cases_api import router as cases_router
 from services.intake.casework import CaseWork
 from services.intake.intake import ComplaintIntake
 from services.intake.reply_api import router as reply_router
+from services.intake.survey_api import router as survey_router
+from services.intake.survey_desk import SurveyDesk
 from services.intake.tracking import TrackingNumbers
 from services.notifier.read_api import router as notifications_router
+from services.projections.dashboard import router as dashboard_router
+from services.projections.exports import router as exports_router
+from services.projections.guest_book_api import router as guest_book_router
+from services.projections.ikm_api import router as ikm_router
 from services.projections.read_api import router as register_router
 from sop.engine import SopEngine
 from sop.registry import SopRegistry, UnknownSop
@@ -72,6 +78,7 @@ def build_app(settings: AlurSettings) -> FastAPI:
             writer, tracking, registry, office.complaint_sop, clock.now
         )
         app.state.casework = CaseWork(store, writer, registry, directory, clock.now)
+        app.state.survey_desk = SurveyDesk(store, registry, settings.secret_key_bytes(), clock.now)
         log.info("web_started", host=settings.http_host, port=settings.http_port)
         try:
             yield
@@ -87,6 +94,11 @@ def build_app(settings: AlurSettings) -> FastAPI:
     app.include_router(cases_router)
     app.include_router(reply_router)
     app.include_router(register_router)
+    app.include_router(survey_router)
+    app.include_router(dashboard_router)
+    app.include_router(exports_router)
+    app.include_router(guest_book_router)
+    app.include_router(ikm_router)
     app.include_router(notifications_router)
     app.include_router(clock_router)
 

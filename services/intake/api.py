@@ -17,6 +17,7 @@ from cases.store import CaseNotFound
 from events import CATALOG
 from services.intake.intake import ComplaintIntake, Receipt
 from services.intake.submission import SubmissionRefused, parse_submission
+from services.intake.survey_api import offered_link
 from services.intake.tracking import TrackingNumbers
 
 router = APIRouter()
@@ -148,6 +149,7 @@ async def _reporter_view(request: Request, tracking_number: str, pin: str) -> di
         "tracking_number": tracking_number,
         "status": case.status,
         "received_at": case.history[0].occurred_at.isoformat(),
+        "survey_url": await offered_link(request, case),
         "history": [
             {
                 "type": fact.type,

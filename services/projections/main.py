@@ -27,6 +27,7 @@ from services.projections.guest_book import GuestBookProjection
 from services.projections.projector import Projection, Projector
 from services.projections.register import RegisterProjection
 from services.projections.settings import ProjectionSettings
+from services.projections.skm import SkmProjection
 from services.projections.sources import Sources, load_sources
 from services.projections.step_times import StepTimesProjection
 from services.projections.timeline import TimelineProjection
@@ -55,6 +56,7 @@ PROJECTIONS: list[ProjectionEntry] = [
     ProjectionEntry("case_archive", lambda s: ArchiveProjection(s.office)),
     ProjectionEntry("step_times", lambda s: StepTimesProjection(s.sops, s.office, s.calendar)),
     ProjectionEntry("case_timeline", lambda s: TimelineProjection()),
+    ProjectionEntry("skm_responses", lambda s: SkmProjection(s.sops)),
 ]
 
 
@@ -99,7 +101,7 @@ def build_app(settings: ProjectionSettings) -> FastStream:
 
     @app.on_startup
     async def start() -> None:
-        pool = await pool_when_ready(settings.database_url, max_size=4 + len(PROJECTIONS))
+        pool = await pool_when_ready(settings.database_url, max_size=4)
         state["pool"] = pool
         sources = await load_sources(pool, settings.office())
         for entry in PROJECTIONS:

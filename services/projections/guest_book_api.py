@@ -1,0 +1,100 @@
+"""The guest book (buku tamu) page: `GET /buku-tamu?from=&to=&q=` (HTML, Bahasa Indonesia)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+import asyncpg
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from alur.settings import REPO_ROOT
+from services.projections.register_filters import FilterRefused, parse_date
+
+router = APIRouter()
+templates = Jinja2Templates(
+    directory=[Path(__file__).parent / "templates", REPO_ROOT / "alur" / "templates"]
+)
+
+
+@dataclass(frozen=True)
+class GuestBookFilters:
+    date_from: Any = None
+    date_to: Any = None
+    text: str | None = None
+    problems: list[FilterRefused] = field(default_factory=list)
+
+    def query(self) -> dict[str, str]:
+        pairs = {
+            "from": self.date_from.isoformat() if self.date_from else None,
+            "to": self.date_to.isoformat() if self.date_to else None,
+            "q": self.text,
+        }
+        return {k: v for k, v in pairs.items() if v}
+
+
+def guest_book_filters(
+    date_from: str | None = Query(None, alias="from"),
+    date_to: str | None = Query(None, alias="to"),
+    q: str | None = Query(None, max_length=200),
+) -> GuestBookFilters:
+    problems: list[FilterRefused] = []
+    start = parse_date("from", date_from, problems)
+    end = parse_date("to", date_to, problems)
+    if start and end and end < start:
+        problems.append(FilterRefused("to", "tanggal akhir sebelum tanggal awal"))
+    return GuestBookFilters(start, end, (q or "").strip() or None, problems)
+
+
+async def guest_rows(
+    request: Request, filters: GuestBookFilters, limit: int = 500
+) -> list[dict[str, Any]]:
+    tz = request.app.state.time_zone
+    start = datetime.combine(filters.date_from, time(), tz) if filters.date_from else None
+    end = (
+        datetime.combine(filters.date_to + timedelta(days=1), time(), tz)
+        if filters.date_to
+        else None
+    )
+    like = f"%{filters.text}%" if filters.text else None
+    try:
+        rows = await request.app.state.pool.fetch(
+            "SELECT case_id, arrived_at, visitor_name, institution, purpose, meets, phone,"
+            " left_at, closed FROM guest_book"
+            " WHERE ($1::timestamptz IS NULL OR arrived_at >= $1)"
+            " AND ($2::timestamptz IS NULL OR arrived_at < $2)"
+            " AND ($3::text IS NULL OR concat_ws(' ', visitor_name, institution, purpose, meets)"
+            " ILIKE $3)"
+            " ORDER BY arrived_at DESC LIMIT $4",
+            start,
+            end,
+            like,
+            limit,
+        )
+    except asyncpg.UndefinedTableError:
+        return []
+    return [
+        {
+            **dict(r),
+            "arrived_at": r["arrived_at"].astimezone(tz),
+            "left_at": r["left_at"].astimezone(tz) if r["left_at"] else None,
+        }
+        for r in rows
+    ]
+
+
+@router.get("/buku-tamu", response_class=HTMLResponse)
+async def guest_book_page(
+    request: Request, filters: Annotated[GuestBookFilters, Depends(guest_book_filters)]
+) -> HTMLResponse:
+    usable = GuestBookFilters() if filters.problems else filters
+    return templates.TemplateResponse(
+        request,
+        "guest_book.html",
+        {"rows": await guest_rows(request, usable), "filters": filters},
+        status_code=422 if filters.problems else 200,
+    )
