@@ -1,0 +1,116 @@
+"""When the office adds a closure, open deadlines are recomputed on the new calendar and each
+moved deadline is recorded on its case with the closure's reason.
+
+The module runs its own sandbox: the closure it adds changes the office calendar for every
+case in the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from alur import sandbox
+from office import load_office
+from office.calendar import Closure, WorkingCalendar
+from sop.duration import Duration
+from tests.casework import Officer, add_officer, alur_cli, do
+from tests.conftest import Alur, eventually
+from tests.test_clock_suspension import CLOCK_ENV, at, complaint, events_of, timer
+
+FLOOD = "Banjir di kantor Dinas Kesehatan"
+THREE_WORKING_DAYS = Duration(value=3, unit="working_days")
+
+
+@pytest.fixture(scope="module")
+def alur() -> Iterator[Alur]:
+    system = sandbox.start("calendar", CLOCK_ENV)
+    try:
+        yield system
+    finally:
+        sandbox.stop(system)
+
+
+@pytest.fixture(scope="module")
+def petugas(alur: Alur) -> Officer:
+    return asyncio.run(add_officer(alur, "Rina Kalender", "petugas_pengaduan"))
+
+
+async def _at_team_analysis(alur: Alur, petugas: Officer) -> str:
+    """A complaint forwarded to the team: it waits at step 5, "3 Hari Kerja"."""
+    case_id = (await complaint(alur))["case_id"]
+    async with alur.http() as client:
+        for action in ("register_complaint", "review_complaint", "forward_to_team"):
+            await do(client, case_id, petugas, action)
+    return case_id
+
+
+def _first_working_day_after(calendar: WorkingCalendar, moment: datetime) -> date:
+    day = moment.astimezone(calendar.time_zone).date() + timedelta(days=1)
+    while not calendar.is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+async def test_a_closure_moves_an_open_deadline_by_a_day_and_says_why(
+    alur: Alur, petugas: Officer
+) -> None:
+    case_id = await _at_team_analysis(alur, petugas)
+    before = await timer(alur, case_id, step="5")
+    office = load_office()
+    calendar = WorkingCalendar.of(office)
+    assert before["due_at"] == calendar.deadline(before["started_at"], THREE_WORKING_DAYS)
+
+    closed = _first_working_day_after(calendar, before["started_at"])
+    assert closed < before["due_at"].astimezone(calendar.time_zone).date()
+    done = await asyncio.to_thread(
+        alur_cli, alur, "calendar", "close", "--date", closed.isoformat(), "--reason", FLOOD
+    )
+    assert done.returncode == 0, done.stderr
+
+    (changed,) = await events_of(alur, case_id, petugas, "SlaDeadlineChanged")
+    closed_calendar = WorkingCalendar.of(office, [Closure(closed, closed, FLOOD)])
+    expected = closed_calendar.deadline(before["started_at"], THREE_WORKING_DAYS)
+    assert at(changed["payload"]["previous_due_at"]) == before["due_at"]
+    assert at(changed["payload"]["due_at"]) == expected
+    # One working day later: the closed day no longer counts.
+    old_day = before["due_at"].astimezone(calendar.time_zone)
+    assert expected.date() == _first_working_day_after(closed_calendar, old_day)
+    assert FLOOD in changed["payload"]["reason"]
+    assert changed["payload"]["step"] == "5" and changed["next_step"] == "5"
+    after = await timer(alur, case_id, step="5")
+    assert (after["due_at"], after["status"]) == (expected, "open")
+
+    rows = await alur.sql("SELECT reason FROM calendar_changes ORDER BY id")
+    assert rows[0]["reason"] == "Kalender awal kantor"
+    assert FLOOD in rows[-1]["reason"]
+
+
+async def test_a_deadline_the_closure_does_not_touch_stays_and_records_nothing(
+    alur: Alur, petugas: Officer
+) -> None:
+    """A second closure far after every open deadline changes the calendar, not the cases."""
+    case_id = await _at_team_analysis(alur, petugas)
+    before = await timer(alur, case_id, step="5")
+    far = before["due_at"].date() + timedelta(days=60)
+    done = await asyncio.to_thread(
+        alur_cli, alur, "calendar", "close", "--date", far.isoformat(), "--reason", "HUT Kabupaten"
+    )
+    assert done.returncode == 0, done.stderr
+
+    async def recorded() -> bool:
+        rows = await alur.sql("SELECT reason FROM calendar_changes ORDER BY id DESC LIMIT 1")
+        return "HUT Kabupaten" in rows[0]["reason"]
+
+    await eventually(recorded)
+    await asyncio.sleep(1.0)  # the pass that recorded it moved what it moves in one transaction
+    after = await timer(alur, case_id, step="5")
+    assert after["due_at"] == before["due_at"]
+    moved = await alur.sql(
+        "SELECT count(*) AS n FROM sla_deadline_changes WHERE case_id = $1", uuid.UUID(case_id)
+    )
+    assert moved[0]["n"] == 0
