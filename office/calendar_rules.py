@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, time
+from itertools import pairwise
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -183,6 +184,13 @@ class CalendarRules(BaseModel):
     def _some_hours(self) -> CalendarRules:
         if not any(self.hours.intervals(weekday) for weekday in range(7)):
             raise ValueError("hours: the office must be open on at least one weekday")
+        periods = sorted(self.special_hours, key=lambda period: period.first_day)
+        for earlier, later in pairwise(periods):
+            if later.first_day <= earlier.last_day:
+                raise ValueError(
+                    f"special_hours {earlier.name!r} and {later.name!r} overlap:"
+                    " a day can have only one set of office hours"
+                )
         return self
 
 

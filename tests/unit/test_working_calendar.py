@@ -431,6 +431,15 @@ def test_differences_name_changed_office_hours():
         ({"regional_holidays": [{"date": "13-40", "name": "x"}]}, "date"),
         ({"cuti_bersama_stops_clock": "kadang"}, "cuti_bersama_stops_clock"),
         ({"office_hours": {}}, "office_hours"),
+        (
+            {
+                "special_hours": [
+                    {"first_day": "2026-02-19", "last_day": "2026-03-20", "name": "A", "hours": {}},
+                    {"first_day": "2026-03-20", "last_day": "2026-03-31", "name": "B", "hours": {}},
+                ]
+            },
+            "special_hours",
+        ),
     ],
 )
 def test_bad_calendar_configuration_is_refused_naming_the_field(rules, named):
