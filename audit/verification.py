@@ -28,7 +28,7 @@ import asyncpg
 
 from audit.chain import GENESIS, link_hash
 
-BATCH = 2000
+BATCH = 10_000
 
 EVENTS = (
     "SELECT notification_id AS position, originator_id, originator_version, topic, state"
