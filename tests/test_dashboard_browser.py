@@ -1,0 +1,151 @@
+"""The dashboard and the register in a real browser: headless Chromium (Debian's `chromium`
+and `chromium-driver`, installed by `infra/browser.sh install`) driven with Selenium, after a
+scripted complaint and a visit with its survey. Screenshots land in `.run/screenshots/`."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+from alur.settings import REPO_ROOT
+from tests.casework import add_officer, do, sop_id
+from tests.conftest import Alur, eventually
+from tests.test_complaint_to_register import COMPLAINT
+
+CHROMIUM = Path("/usr/bin/chromium")
+DRIVER = Path("/usr/bin/chromedriver")
+SCREENSHOTS = REPO_ROOT / ".run" / "screenshots"
+UNIT = "Dinas Kesehatan Kabupaten Musi Banyuasin"  # the seed SOPs' unit: where surveys count
+CODES = [f"u{i}" for i in range(1, 10)]
+
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM.exists() and DRIVER.exists()),
+    reason="headless Chromium is missing: run infra/browser.sh install",
+)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[webdriver.Chrome]:
+    profile = tempfile.mkdtemp(prefix="alur-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in (
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--window-size=1280,1600",
+        "--lang=id",
+    ):  # fmt: skip
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(str(DRIVER)), options=options)
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def _open(browser: webdriver.Chrome, url: str, screenshot: str) -> str:
+    """Load the page, save a full-height screenshot, return the visible text."""
+    browser.get(url)
+    height = browser.execute_script("return document.body.scrollHeight")
+    browser.set_window_size(1280, max(900, min(int(height) + 100, 6000)))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    assert browser.save_screenshot(str(SCREENSHOTS / screenshot))
+    return browser.find_element(By.TAG_NAME, "body").text
+
+
+async def _scripted_cases(alur: Alur) -> dict[str, Any]:
+    suffix = uuid.uuid4().hex[:6]
+    petugas = await add_officer(alur, f"Petugas {suffix}", "petugas_pengaduan")
+    satpam = await add_officer(alur, f"Satpam {suffix}", "satpam")
+    resepsionis = await add_officer(alur, f"Resepsionis {suffix}", "resepsionis")
+    layanan = await add_officer(alur, f"Layanan {suffix}", "petugas_layanan")
+    subject = f"Antrean loket farmasi {suffix}"
+    async with alur.http() as client:
+        response = await client.post("/api/complaints", json={**COMPLAINT, "subject": subject})
+        assert response.status_code == 201, response.text
+        complaint = response.json()
+        # Registered and reviewed: the complaint waits at step 4 (forward to the team).
+        await do(client, complaint["case_id"], petugas, "register_complaint")
+        await do(client, complaint["case_id"], petugas, "review_complaint")
+
+        visit_sop = await sop_id(client, "Pelayanan Publik Satu Pintu", "Musi Banyuasin")
+        opened = await client.post(
+            "/api/cases", json={"sop": visit_sop, "data": {}}, headers=satpam.headers
+        )
+        visit = opened.json()["case_id"]
+        for officer, action in (
+            (resepsionis, "greet_visitor"),
+            (resepsionis, "register_guest_book"),
+            (resepsionis, "ask_to_wait"),
+            (resepsionis, "contact_section"),
+            (layanan, "verify_documents"),
+        ):
+            await do(client, visit, officer, action)
+        await do(
+            client, visit, layanan, "submit_survey",
+            data={"skm": dict.fromkeys(CODES, 4), "saran": "Pelayanan cepat"},
+        )  # fmt: skip
+
+        async def counted() -> dict[str, Any] | None:
+            report = (await client.get("/api/ikm")).json()
+            unit = next((u for u in report["units"] if u["unit"] == UNIT), None)
+            register = {r["tracking_number"]: r for r in await alur.register()}
+            row = register.get(complaint["tracking_number"])
+            return unit if unit and row and row["current_step"] == "4" else None
+
+        unit = await eventually(counted)
+    return {"complaint": complaint, "subject": subject, "unit": unit}
+
+
+async def test_the_dashboard_and_the_register_show_a_scripted_case_in_chromium(
+    alur: Alur, browser: webdriver.Chrome
+) -> None:
+    scripted = await _scripted_cases(alur)
+    unit = scripted["unit"]
+
+    text = await asyncio.to_thread(_open, browser, f"{alur.base_url}/dasbor", "dasbor.png")
+    assert "Dasbor Pelayanan" in text
+    open_steps = browser.find_element(By.ID, "kasus-terbuka").text
+    assert "Kasus terbuka per langkah SOP" in open_steps
+    step_rows = [
+        row.text
+        for row in browser.find_elements(By.CSS_SELECTOR, "#kasus-terbuka tbody tr")
+        if "Penanganan Pengaduan Masyarakat" in row.text and "Langkah 4" in row.text
+    ]
+    assert step_rows, open_steps
+    assert browser.find_element(By.ID, "kasus-terlambat").text.startswith("Kasus terlambat")
+    assert "Kepatuhan waktu per langkah" in browser.find_element(By.ID, "kepatuhan").text
+    ikm_rows = [
+        row.text
+        for row in browser.find_elements(By.CSS_SELECTOR, "#ikm tr.ikm-unit")
+        if row.text.startswith(UNIT)
+    ]
+    assert ikm_rows, browser.find_element(By.ID, "ikm").text
+    shown = ikm_rows[0]
+    assert f"{unit['ikm']}" in shown and f"{unit['converted']}" in shown
+    assert f"{unit['grade']} ({unit['grade_label']})" in shown
+
+    number = scripted["complaint"]["tracking_number"]
+    text = await asyncio.to_thread(
+        _open, browser, f"{alur.base_url}/register?q={number}", "register.png"
+    )
+    assert "Buku Register Pengaduan" in text
+    rows = browser.find_elements(By.CSS_SELECTOR, "table tbody tr")
+    assert len(rows) == 1
+    row = rows[0].text
+    assert number in row and scripted["subject"] in row and "Siti Aminah" in row
+    assert "Langkah 4" in row
+    assert (SCREENSHOTS / "dasbor.png").stat().st_size > 10_000
+    assert (SCREENSHOTS / "register.png").stat().st_size > 10_000
