@@ -13,6 +13,7 @@ $(INSTALLED): pyproject.toml
 	$(VENV)/bin/pip install --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet -e ".[dev]"
 	infra/kafka.sh install
+	infra/browser.sh install
 	touch $@
 
 run: install ## start PostgreSQL, Kafka and every Alur worker in the background
