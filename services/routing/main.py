@@ -9,6 +9,7 @@ worker at start with the reason.
 from __future__ import annotations
 
 import asyncio
+import os
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -103,8 +104,13 @@ def build_app(settings: RoutingSettings, office: OfficeConfig, pool: asyncpg.Poo
 
 
 async def serve(settings: RoutingSettings) -> None:
+    # The router appends one event at a time: one store connection (and a spare) is enough,
+    # where the store's default pool is sized for the web worker. `eventsourcing` reads these
+    # name-prefixed settings before the store's own; an operator may still set them.
+    os.environ.setdefault("CASESTORE_POSTGRES_POOL_SIZE", "1")
+    os.environ.setdefault("CASESTORE_POSTGRES_MAX_OVERFLOW", "1")
     office = settings.office()
-    pool = await pool_when_ready(settings.database_url, max_size=4)
+    pool = await pool_when_ready(settings.database_url, max_size=3)
     try:
         await SopRegistry(pool).create()
         await check_rules(office, SopRegistry(pool))
