@@ -1,15 +1,25 @@
-"""An officer stops and restarts a step's clock: the pure decision (sop/suspension.py)."""
+"""An officer stops and restarts a step's clock: the pure decision (sop/suspension.py), and the
+SLA worker's pure rules for clocks that stop, calendars that change and SP4N-LAPOR! clocks."""
 
 from __future__ import annotations
 
 import itertools
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from events import Fact
+from events import Actor, Envelope, Fact, SopRef
+from office import OfficeConfig, load_office
+from office.calendar import Closure, WorkingCalendar
+from office.lapor_clocks import LaporClocks
+from services.sla.lapor import EndLaporClocks, StartLaporClock, lapor_clocks
+from services.sla.plan import Context
+from services.sla.recompute import change_reason, recomputed
+from services.sla.suspension import resumed_times
 from sop.actions import ActionRequest, Officer, Refusal
+from sop.duration import Duration
 from sop.engine import SopEngine
 from sop.progress import progress
 from sop.registry import shipped_definitions
@@ -165,3 +175,145 @@ def test_the_closing_action_has_no_clock_to_stop(engine: SopEngine) -> None:
     assert [a.action for a in engine.allowed_actions(MUBA, history)] == ["archive"]
     refusal = decide(engine, history, PETUGAS, "suspend_clock", note=WAITING)
     assert isinstance(refusal, Refusal) and refusal.http_status == 409
+
+
+# -- the worker's rules: a resumed clock, a changed calendar, the LAPOR! clocks ---------------
+
+WIB = ZoneInfo("Asia/Jakarta")
+OFFICE = load_office()
+CALENDAR = WorkingCalendar.of(OFFICE)
+MINUTES_30 = Duration(value=30, unit="minutes")
+THREE_DAYS = Duration(value=3, unit="working_days")
+
+
+def test_a_resumed_clock_moves_deadline_and_warning_by_the_office_time_it_stood_still() -> None:
+    # Stopped Friday 15:00, restarted Monday 09:00: 1.5 h of Friday + 1.5 h of Monday count.
+    moved = resumed_times(
+        CALENDAR,
+        duration=MINUTES_30,
+        due_at=datetime(2026, 11, 20, 15, 30, tzinfo=WIB),
+        warn_at=datetime(2026, 11, 20, 15, 22, 30, tzinfo=WIB),
+        stage="pending",
+        suspended_at=datetime(2026, 11, 20, 15, 0, tzinfo=WIB),
+        resumed_at=datetime(2026, 11, 23, 9, 0, tzinfo=WIB),
+    )
+    assert moved.by == timedelta(hours=3)
+    assert moved.due_at == datetime(2026, 11, 23, 9, 30, tzinfo=WIB)
+    assert moved.warn_at == datetime(2026, 11, 23, 9, 22, 30, tzinfo=WIB)
+    assert moved.next_fire_at == moved.warn_at  # not warned yet: the warning comes first
+
+
+def test_a_resumed_clock_that_already_warned_fires_next_at_its_deadline() -> None:
+    moved = resumed_times(
+        CALENDAR,
+        duration=Duration(value=3, unit="clock_hours"),  # N x 24 Jam: wall time counts
+        due_at=datetime(2026, 11, 21, 12, 0, tzinfo=WIB),
+        warn_at=datetime(2026, 11, 21, 11, 0, tzinfo=WIB),
+        stage="warned",
+        suspended_at=datetime(2026, 11, 20, 22, 0, tzinfo=WIB),
+        resumed_at=datetime(2026, 11, 21, 2, 0, tzinfo=WIB),
+    )
+    assert moved.by == timedelta(hours=4)
+    assert moved.next_fire_at == moved.due_at == datetime(2026, 11, 21, 16, 0, tzinfo=WIB)
+
+
+def test_a_closure_inside_a_deadline_moves_it_one_working_day() -> None:
+    start = datetime(2026, 11, 16, 10, 0, tzinfo=WIB)  # Monday
+    assert CALENDAR.deadline(start, THREE_DAYS) == datetime(2026, 11, 19, 10, 0, tzinfo=WIB)
+    closed = WorkingCalendar.of(OFFICE, [Closure(date(2026, 11, 17), date(2026, 11, 17), "Banjir")])
+    new = recomputed(
+        closed,
+        started_at=start,
+        duration=THREE_DAYS,
+        suspended_total=timedelta(),
+        warns=True,
+        share=0.75,
+        stage="pending",
+        suspended=False,
+    )
+    assert new.due_at == datetime(2026, 11, 20, 10, 0, tzinfo=WIB)
+    assert new.warn_at is not None and new.next_fire_at == new.warn_at < new.due_at
+
+
+def test_recomputing_keeps_the_suspended_time_and_the_stage() -> None:
+    start = datetime(2026, 11, 16, 10, 0, tzinfo=WIB)
+    common = {"started_at": start, "duration": THREE_DAYS, "share": 0.75}
+    warned = recomputed(
+        CALENDAR,
+        **common,
+        suspended_total=timedelta(hours=3),
+        warns=True,
+        stage="warned",
+        suspended=False,
+    )
+    assert warned.due_at == datetime(2026, 11, 19, 14, 0, tzinfo=WIB)  # +3 h, lunch skipped
+    assert warned.next_fire_at == warned.due_at  # warned already: the deadline is next
+    stopped = recomputed(
+        CALENDAR,
+        **common,
+        suspended_total=timedelta(),
+        warns=False,
+        stage="pending",
+        suspended=True,
+    )
+    assert (stopped.warn_at, stopped.next_fire_at) == (None, None)  # not polled while stopped
+
+
+def test_a_calendar_change_is_explained_by_what_changed() -> None:
+    closed = WorkingCalendar.of(OFFICE, [Closure(date(2026, 11, 17), date(2026, 11, 17), "Banjir")])
+    reason = change_reason(CALENDAR, closed, date(2026, 11, 16))
+    assert reason.startswith("Kalender kantor berubah: ")
+    assert "Banjir" in reason and "17 November 2026" in reason
+    assert "hari libur nasional" in change_reason(CALENDAR, CALENDAR, date(2026, 11, 16))
+
+
+def _envelope(event_type: str, step: str | None, next_step: str | None, **payload: object):
+    return Envelope(
+        event_id=uuid.uuid4(),
+        type=event_type,
+        schema_version=1,
+        case_type="complaint",
+        occurred_at=datetime(2026, 11, 16, 10, 0, tzinfo=WIB),
+        actor=Actor(id="siti", role="petugas_pengaduan"),
+        sop=SopRef(id=MUBA.id, version=MUBA.version, step=step, next_step=next_step),
+        payload=dict(payload),
+        case_id=uuid.UUID(int=7),
+        case_version=1,
+        position=10,
+    )
+
+
+def _lapor_plan(envelope: Envelope, office: OfficeConfig = OFFICE) -> list[object]:
+    context = Context(office, CALENDAR, MUBA, lambda sop, step: step.duration)
+    return list(lapor_clocks(envelope, context))
+
+
+def test_a_lapor_complaint_starts_its_verification_clock_and_others_do_not() -> None:
+    (start,) = _lapor_plan(_envelope("ComplaintReceived", "1", "2", channel="lapor"))
+    assert isinstance(start, StartLaporClock)
+    assert (start.kind, start.follows_verification, start.step) == (
+        "lapor_verification",
+        False,
+        "2",
+    )
+    assert start.due_at == datetime(2026, 11, 19, 10, 0, tzinfo=WIB)
+    assert start.roles == ["petugas_pengaduan"] and "verifikasi" in start.activity
+    assert _lapor_plan(_envelope("ComplaintReceived", "1", "2", channel="web")) == []
+    off = OFFICE.model_copy(
+        update={"sla": OFFICE.sla.model_copy(update={"lapor": LaporClocks(enabled=False)})}
+    )
+    assert _lapor_plan(_envelope("ComplaintReceived", "1", "2", channel="lapor"), off) == []
+
+
+def test_lapor_clocks_hand_over_from_verification_to_follow_up_to_auto_close() -> None:
+    end, follow_up = _lapor_plan(_envelope("ComplaintForwardedToTeam", "4", "5"))
+    assert isinstance(end, EndLaporClocks) and end.kinds == ["lapor_verification"]
+    assert isinstance(follow_up, StartLaporClock) and follow_up.kind == "lapor_follow_up"
+    assert follow_up.follows_verification  # only on a case whose verification clock ran
+    end, auto_close = _lapor_plan(_envelope("ResponseDelivered", "9", "closing"))
+    assert isinstance(end, EndLaporClocks)
+    assert end.kinds == ["lapor_verification", "lapor_follow_up"]
+    assert isinstance(auto_close, StartLaporClock) and auto_close.kind == "lapor_auto_close"
+    assert auto_close.warn_at is None  # a closing report warns nobody
+    (stop,) = _lapor_plan(_envelope("ReporterReplied", None, "closing", message="Terima kasih"))
+    assert isinstance(stop, EndLaporClocks) and stop.kinds == ["lapor_auto_close"]
