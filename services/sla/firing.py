@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,14 +21,20 @@ import structlog
 from pydantic import BaseModel
 
 from alur.clock import Clock
-from cases.store import CaseConflict, CaseNotFound, CaseStore
+from cases.store import CaseStore
 from events import Actor, Fact, SopRef
 from events.sla import EscalationRaised, SlaBreached, SlaWarningRaised
 from office import OfficeConfig
 from services.sla import lapor, timers
 from services.sla.escalation import LateStep, Officers, Target, escalation_target
 from services.sla.plan import STEP
-from services.sla.recording import StillRunning, record_raised, step_still_waiting
+from services.sla.recording import (
+    Outcome,
+    Raised,
+    StillRunning,
+    record_all,
+    step_still_waiting,
+)
 from services.sla.timers import Timer
 
 log = structlog.get_logger(__name__)
@@ -80,17 +85,20 @@ class Firing:
         self._office = office
         self._zone = ZoneInfo(office.time_zone)
         self._batch = batch
-        self._appending = asyncio.Semaphore(concurrency)
+        self._concurrency = concurrency
         self._still_running = still_running
 
     async def run(self, poll_seconds: float) -> None:
         """Fire due timers every `poll_seconds`, until cancelled."""
+        loop = asyncio.get_running_loop()
         while True:
+            started = loop.time()
             try:
                 await self.pass_once()
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
                 log.warning("sla_pass_failed", error=repr(error))
-            await asyncio.sleep(poll_seconds)
+            # A pass starts every `poll_seconds`, however long the last one took.
+            await asyncio.sleep(max(0.0, poll_seconds - (loop.time() - started)))
 
     async def pass_once(self) -> int:
         """Fire every timer due now; returns how many moved on."""
@@ -100,61 +108,79 @@ class Firing:
         while True:
             async with self._pool.acquire() as conn, conn.transaction():
                 taken = await timers.take_due(conn, now, self._batch)
-                by_case: dict[uuid.UUID, list[Timer]] = defaultdict(list)
-                for timer in taken:
-                    by_case[timer.case_id].append(timer)
-                fired = await asyncio.gather(
-                    *(self._fire_case(case_timers, now) for case_timers in by_case.values())
+                decided = await asyncio.gather(*(self._decide(t, now) for t in taken))
+                outcomes = await self._record(
+                    [
+                        Raised(t, facts, self._still_running.get(t.kind, _always))
+                        for t, (_, facts) in zip(taken, decided, strict=True)
+                        if facts
+                    ]
                 )
-                changes = [change for case_changes in fired for change in case_changes]
+                changes = []
+                for timer, (next_stage, facts) in zip(taken, decided, strict=True):
+                    outcome = outcomes.get(timer.id) if facts else "recorded"
+                    after = self._after(timer, next_stage, facts, outcome, now)
+                    if after is not None:
+                        changes.append((timer.id, after.stage, after.status, after.next_fire_at))
                 await timers.advance_many(conn, changes)
             moved += len(changes)
             if len(taken) < self._batch or not changes:
                 return moved
 
-    async def _fire_case(
-        self, case_timers: list[Timer], now: datetime
-    ) -> list[tuple[uuid.UUID, str, str, datetime | None]]:
-        """One case's due timers, one after the other (their facts go to the same case)."""
-        changes = []
-        for timer in case_timers:
-            outcome = await self._fire(timer, now)
-            if outcome is not None:
-                changes.append((timer.id, outcome.stage, outcome.status, outcome.next_fire_at))
-        return changes
+    async def _decide(self, timer: Timer, now: datetime) -> tuple[Due, list[Fact]]:
+        """What the timer raises now (not yet recorded), and its next stage."""
+        next_stage = due(timer, now)
+        facts: list[Fact] = []
+        if "warning" in next_stage.raises:
+            facts.append(self._fact(timer, "warning", self._warning(timer), now))
+        if "breach" in next_stage.raises and timer.kind == lapor.AUTO_CLOSE:
+            # The LAPOR! report closes by itself: no breach, nobody to escalate to.
+            facts.append(self._fact(timer, "auto_close", lapor.report_closed(timer), now))
+        elif "breach" in next_stage.raises:
+            facts.append(self._fact(timer, "breach", self._breach(timer), now))
+            target = await self._target(timer)
+            if target is None:
+                log.warning(
+                    "escalation_target_missing",
+                    case_id=str(timer.case_id),
+                    timer_id=str(timer.id),
+                    roles=timer.roles,
+                )
+            else:
+                facts.append(self._fact(timer, "escalation", _escalation(timer, target), now))
+                next_stage = Due(next_stage.raises, "escalated", "fired", None)
+        return next_stage, facts
 
-    async def _fire(self, timer: Timer, now: datetime) -> Due | None:
-        """Append what the timer raises; its next stage, or None to try again next pass."""
+    async def _record(self, raised: list[Raised]) -> dict[uuid.UUID, Outcome]:
+        """Append the facts, a case's timers together, in `concurrency` commits at once."""
+        chunks: list[list[Raised]] = [[] for _ in range(self._concurrency)]
+        for item in raised:
+            chunks[hash(item.timer.case_id) % self._concurrency].append(item)
+        results = await asyncio.gather(
+            *(asyncio.to_thread(record_all, self._store, chunk) for chunk in chunks if chunk)
+        )
+        outcomes: dict[uuid.UUID, Outcome] = {}
+        for chunk, chunk_outcomes in zip([c for c in chunks if c], results, strict=True):
+            for item, outcome in zip(chunk, chunk_outcomes, strict=True):
+                outcomes[item.timer.id] = outcome
+        return outcomes
+
+    def _after(
+        self,
+        timer: Timer,
+        next_stage: Due,
+        facts: list[Fact],
+        outcome: Outcome | None,
+        now: datetime,
+    ) -> Due | None:
+        """Where the timer goes after recording; None to try again on the next pass."""
         with structlog.contextvars.bound_contextvars(
             case_id=str(timer.case_id), timer_id=str(timer.id), step=timer.step
         ):
-            next_stage = due(timer, now)
-            facts: list[Fact] = []
-            if "warning" in next_stage.raises:
-                facts.append(self._fact(timer, "warning", self._warning(timer), now))
-            if "breach" in next_stage.raises and timer.kind == lapor.AUTO_CLOSE:
-                # The LAPOR! report closes by itself: no breach, nobody to escalate to.
-                facts.append(self._fact(timer, "auto_close", lapor.report_closed(timer), now))
-            elif "breach" in next_stage.raises:
-                facts.append(self._fact(timer, "breach", self._breach(timer), now))
-                target = await self._target(timer)
-                if target is None:
-                    log.warning("escalation_target_missing", roles=timer.roles)
-                else:
-                    facts.append(self._fact(timer, "escalation", _escalation(timer, target), now))
-                    next_stage = Due(next_stage.raises, "escalated", "fired", None)
-            if not facts:
-                return next_stage
-            still_running = self._still_running.get(timer.kind, _always)
-            try:
-                async with self._appending:
-                    outcome = await asyncio.to_thread(
-                        record_raised, self._store, timer, facts, still_running
-                    )
-            except CaseConflict:
+            if outcome in (None, "case_changed"):
                 log.info("timer_deferred", reason="case changed while firing")
                 return None
-            except CaseNotFound:
+            if outcome == "case_missing":
                 log.error("timer_case_missing")
                 return Due((), timer.stage, "done", None)
             if outcome == "no_longer_running":

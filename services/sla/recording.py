@@ -1,21 +1,28 @@
-"""Appending what a timer raises to its case, once, and only while the timer still counts.
+"""Appending what timers raise to their cases, once, and only while each timer still counts.
 
-The facts go in one commit with the case's optimistic concurrency: if an officer acted on
-the case since it was read, `CaseConflict` is raised and the timer is tried again on the next
-pass. A fact whose causation id is already in the history is not appended again, so a worker
-that crashed after appending but before marking its timer repeats nothing.
+The facts of many cases go in one commit with each case's optimistic concurrency. If an officer
+acted on one of the cases since it was read, the commit fails (`CaseConflict`) and each case is
+tried on its own; a case that still conflicts is tried again on the next pass. A fact whose
+causation id is already in the history is not appended again, so a worker that crashed after
+appending but before marking its timer repeats nothing.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Literal
+from uuid import UUID
 
-from cases.store import CaseStore
+from cases.case import Case
+from cases.store import CaseConflict, CaseNotFound, CaseStore, Change
 from events import Fact
 from services.sla.timers import Timer
 
-Outcome = Literal["recorded", "already_recorded", "no_longer_running"]
+Outcome = Literal[
+    "recorded", "already_recorded", "no_longer_running", "case_changed", "case_missing"
+]
 # Whether a timer still counts, given its case's history (per timer kind).
 StillRunning = Callable[[Timer, Sequence[Fact]], bool]
 
@@ -29,26 +36,86 @@ def step_still_waiting(timer: Timer, history: Sequence[Fact]) -> bool:
     return bool(steps) and steps[-1].event_id == timer.started_event_id
 
 
+@dataclass(frozen=True)
+class Raised:
+    """What one due timer raises."""
+
+    timer: Timer
+    facts: Sequence[Fact]
+    still_running: StillRunning
+
+
 def record_raised(
     store: CaseStore,
     timer: Timer,
     facts: Sequence[Fact],
     still_running: StillRunning,
 ) -> Outcome:
-    """Append `facts` to the timer's case in one commit (sync: call it in a thread)."""
-    case = store.case(timer.case_id)
-    if not still_running(timer, case.history):
+    """Append one timer's `facts` to its case (sync: call it in a thread)."""
+    return record_all(store, [Raised(timer, facts, still_running)])[0]
+
+
+def record_all(store: CaseStore, raised: Sequence[Raised]) -> list[Outcome]:
+    """Append what several timers raise in one commit; each timer's outcome, in order.
+
+    Sync: call it in a thread.
+    """
+    by_case: dict[UUID, list[int]] = defaultdict(list)
+    for index, item in enumerate(raised):
+        by_case[item.timer.case_id].append(index)
+    outcomes: list[Outcome] = ["case_changed"] * len(raised)
+    changes: list[Change] = []
+    for indexes in by_case.values():
+        change = _record_case(store, [raised[i] for i in indexes], outcomes, indexes)
+        if change:
+            changes.append(change)
+    if not changes:
+        return outcomes
+    try:
+        store.commit(*changes)
+        return outcomes
+    except CaseConflict:
+        pass
+    # Someone acted on one of the cases meanwhile: each case on its own, from a fresh read.
+    for indexes in by_case.values():
+        change = _record_case(store, [raised[i] for i in indexes], outcomes, indexes)
+        if not change:
+            continue
+        try:
+            store.commit(change)
+        except CaseConflict:
+            for i in indexes:
+                outcomes[i] = "case_changed"
+    return outcomes
+
+
+def _record_case(
+    store: CaseStore, raised: Sequence[Raised], outcomes: list[Outcome], indexes: Sequence[int]
+) -> Change:
+    """Record one case's raised facts on its aggregate; the uncommitted change ([] if none)."""
+    try:
+        case = store.case(raised[0].timer.case_id)
+    except CaseNotFound:
+        for i in indexes:
+            outcomes[i] = "case_missing"
+        return []
+    for item, i in zip(raised, indexes, strict=True):
+        outcomes[i] = _record_on(case, item)
+    return list(case.collect_events())
+
+
+def _record_on(case: Case, item: Raised) -> Outcome:
+    history = case.history
+    if not item.still_running(item.timer, history):
         return "no_longer_running"
-    known = {f.causation_id for f in case.history if f.causation_id}
-    fresh = [f for f in facts if f.causation_id not in known]
+    known = {f.causation_id for f in history if f.causation_id}
+    fresh = [f for f in item.facts if f.causation_id not in known]
     if not fresh:
         return "already_recorded"
     # A clock that is not the waiting step's (SP4N-LAPOR!) must not move the case's step.
-    waiting = next((f.sop.next_step for f in reversed(case.history) if f.sop), None)
-    fresh = [_waiting_at(f, waiting) for f in fresh]
+    waiting = next((f.sop.next_step for f in reversed(history) if f.sop), None)
     for fact in fresh:
-        case.record(fact)
-    store.commit(case.collect_events())
+        case.record(_waiting_at(fact, waiting))
     return "recorded"
 
 

@@ -241,7 +241,7 @@ async def advance_many(
     await conn.execute(
         """
         UPDATE sla_timers AS t SET stage = u.stage, status = u.status,
-            next_fire_at = u.next_fire_at, updated_at = now()
+            next_fire_at = u.next_fire_at, updated_at = clock_timestamp()
         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[])
             AS u(id, stage, status, next_fire_at)
         WHERE t.id = u.id
