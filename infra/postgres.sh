@@ -69,7 +69,7 @@ write_config() {
 listen_addresses = '127.0.0.1'
 port = $PG_PORT
 unix_socket_directories = '$PG_SOCK'
-max_connections = 200
+max_connections = 400
 shared_buffers = 256MB
 effective_cache_size = 2GB
 work_mem = 8MB
