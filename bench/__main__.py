@@ -7,9 +7,11 @@ import os
 import statistics
 
 from alur import sandbox
+from alur.settings import AlurSettings
 from bench.case_actions import officer_actions, officer_token
 from bench.complaint_path import http_to_register
 from bench.raw_postgres import single_row_commits
+from bench.sla_timers import sla_timer_rows
 from bench.table import Row, render
 
 COMPLAINTS = int(os.environ.get("BENCH_COMPLAINTS", "2000"))
@@ -40,6 +42,8 @@ async def measure(alur: sandbox.Sandbox) -> list[Row]:
     for q in (50, 99):
         measured, limit = percentile(action_latencies, q), percentile(raw_latencies, q)
         rows.append(Row(f"latency officer action p{q}", "ms", measured * 1000, raw, limit * 1000))
+    # SLA timers on a database of their own (the sandbox's SLA worker would fire them too).
+    rows += await sla_timer_rows(AlurSettings().database_url)
     return rows
 
 

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 import asyncpg
 
 from alur.clock import SystemClock
+from alur.logs import configure_logging
 from bench.raw_postgres import single_row_commits
 from bench.table import Row
 from cases.store import CaseStore
@@ -87,6 +88,8 @@ def _percentile(values: list[float], q: int) -> float:
 
 
 async def sla_timer_rows(admin_url: str) -> list[Row]:
+    """The SLA rows of the benchmark table, measured on a database created for them."""
+    configure_logging("bench", fmt="console", level="warning")  # not a line per timer fired
     name = f"alur_benchsla_{uuid.uuid4().hex[:8]}"
     database_url = urlunsplit(urlsplit(admin_url)._replace(path=f"/{name}"))
     admin = await asyncpg.connect(admin_url)
@@ -318,11 +321,9 @@ async def _bare_loop(pool: asyncpg.Pool, zone: ZoneInfo) -> None:
 
 
 def main() -> None:
-    from alur.logs import configure_logging
     from alur.settings import AlurSettings
     from bench.table import render
 
-    configure_logging("bench", fmt="console", level="warning")
     rows = asyncio.run(sla_timer_rows(AlurSettings().database_url))
     print(f"\n{TIMERS:,} pending SLA timers, {DUE:,} due, poll every {POLL_SECONDS:g} s\n")
     print(render(rows))
