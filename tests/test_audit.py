@@ -395,31 +395,20 @@ async def test_a_rewritten_chain_is_caught_only_against_an_anchored_head(
     code, before = await asyncio.to_thread(_verify, alur)
     assert code == 0
     target = (await _case_rows(alur, worked.case_id))[2]
-    chain = await alur.sql("SELECT * FROM event_chain ORDER BY position")
-    events = {
-        r["notification_id"]: r
-        for r in await alur.sql("SELECT * FROM casestore_events ORDER BY notification_id")
-    }
     forged = target["state"].replace(b"Berkas Pengaduan", b"Berkas Palsu")
-    await _rewrite(alur, target["notification_id"], forged, chain, events)
+    await _rewrite(alur, target["notification_id"], forged)
     try:
         assert (await asyncio.to_thread(_verify, alur))[0] == 0  # consistent forgery
         code, anchored = await asyncio.to_thread(_verify, alur, "--anchor", before["head_hash"])
         assert code == 1
         assert anchored["problem"]["kind"] == "anchor_missing"
     finally:
-        await _rewrite(alur, target["notification_id"], target["state"], chain, events)
+        await _rewrite(alur, target["notification_id"], target["state"])
     assert (await asyncio.to_thread(_verify, alur, "--anchor", before["head_hash"]))[0] == 0
 
 
-async def _rewrite(
-    alur: Alur,
-    position: int,
-    state: bytes,
-    chain: list[asyncpg.Record],
-    events: dict[int, asyncpg.Record],
-) -> None:
-    """Set one event's state and recompute every link from there, as a careful forger would."""
+async def _rewrite(alur: Alur, position: int, state: bytes) -> None:
+    """Set one event's state and recompute every link, as a careful forger would."""
     conn = await asyncpg.connect(alur.database_url)
     try:
         async with conn.transaction():
@@ -429,23 +418,18 @@ async def _rewrite(
                 state,
                 position,
             )
+            rows = await conn.fetch(
+                "SELECT notification_id, originator_id, originator_version, topic, state"
+                " FROM casestore_events ORDER BY notification_id"
+            )
             previous = GENESIS
-            for link in chain:
-                event = events[link["position"]]
-                event_state = state if link["position"] == position else event["state"]
-                digest = link_hash(
-                    previous,
-                    link["position"],
-                    event["originator_id"],
-                    event["originator_version"],
-                    event["topic"],
-                    event_state,
-                )
+            for r in rows:
+                digest = link_hash(previous, *r.values())
                 await conn.execute(
                     "UPDATE event_chain SET hash = $1, previous_hash = $2 WHERE position = $3",
                     digest,
                     previous,
-                    link["position"],
+                    r["notification_id"],
                 )
                 previous = digest
     finally:
