@@ -64,6 +64,24 @@ async def _complaint(alur: Alur, **changes: Any) -> str:
     return response.json()["case_id"]
 
 
+async def _complaints(alur: Alur, count: int) -> list[str]:
+    return list(await asyncio.gather(*(_complaint(alur) for _ in range(count))))
+
+
+async def _started(alur: Alur, case_ids: list[str], step: str) -> list[dict[str, Any]]:
+    """The timers of `step` of every case, once they have all started."""
+
+    async def all_started() -> list[dict[str, Any]] | None:
+        rows = await alur.sql(
+            "SELECT * FROM sla_timers WHERE case_id = ANY($1) AND step = $2",
+            [uuid.UUID(c) for c in case_ids],
+            step,
+        )
+        return [dict(r) for r in rows] if len(rows) == len(case_ids) else None
+
+    return await eventually(all_started)
+
+
 async def _timers(alur: Alur, case_id: str) -> list[dict[str, Any]]:
     rows = await alur.sql(
         "SELECT * FROM sla_timers WHERE case_id = $1 ORDER BY started_position",
@@ -256,25 +274,24 @@ async def _fired(alur: Alur, case_ids: list[str]) -> bool:
 
 
 async def _raised_per_case(alur: Alur, case_ids: list[str], reader: Officer) -> list[Counter]:
-    return [
-        Counter(e["type"] for e in await _sla_events(alur, case_id, reader)) for case_id in case_ids
-    ]
+    raised = await asyncio.gather(*(_sla_events(alur, case_id, reader) for case_id in case_ids))
+    return [Counter(e["type"] for e in events) for events in raised]
 
 
 async def test_a_worker_killed_with_timers_pending_fires_each_once_after_restart(
     alur: Alur, reader: Officer
 ) -> None:
-    before = [await _complaint(alur) for _ in range(3)]
-    pending = [await _timer(alur, case_id, "2") for case_id in before]
+    before = await _complaints(alur, 3)
+    pending = await _started(alur, before, "2")
 
     killed = alur.processes.pop("sla")
     killed.kill()  # kill -9: no chance to finish anything
     killed.wait(timeout=10)
-    during = [await _complaint(alur) for _ in range(2)]  # their timers start after the restart
+    during = await _complaints(alur, 2)  # their timers start after the restart
     await _advance_to(alur, max(t["due_at"] for t in pending))
     _start_sla_worker(alur, "sla")
 
-    started = [await _timer(alur, case_id, "2") for case_id in during]
+    started = await _started(alur, during, "2")
     await _advance_to(alur, max(t["due_at"] for t in started))
     cases = before + during
     await eventually(lambda: _fired(alur, cases))
@@ -287,8 +304,8 @@ async def test_a_worker_killed_with_timers_pending_fires_each_once_after_restart
 
 async def test_two_sla_workers_never_fire_a_timer_twice(alur: Alur, reader: Officer) -> None:
     _start_sla_worker(alur, "sla-second")
-    cases = [await _complaint(alur) for _ in range(24)]
-    started = [await _timer(alur, case_id, "2") for case_id in cases]
+    cases = await _complaints(alur, 16)
+    started = await _started(alur, cases, "2")
     # Past the warning first, then past the deadline: each timer fires twice, in two passes.
     await _advance_to(alur, max(t["warn_at"] for t in started), extra_minutes=0.1)
     await eventually(
