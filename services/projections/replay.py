@@ -31,7 +31,7 @@ from services.projections.projector import Projection, apply_new, lock_exclusive
 
 log = structlog.get_logger(__name__)
 
-BATCH = 5000
+BATCH = 20_000
 
 
 @dataclass

@@ -1,0 +1,221 @@
+"""Replay speed: `alur replay` over a million stored events, against reading the same rows.
+
+A fresh database gets ≥ 1,000,000 real stored events — built as the store builds them (the
+case aggregate's events, the store's own mapper) and written with COPY: mostly complaints
+walking the office's complaint SOP to the archive, some visits, one case in ten left open.
+Then, in the same run: the raw limit (one plain sequential SELECT of the same rows through a
+cursor) and the replay of every projection into fresh tables with the swap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+
+from alur.logs import configure_logging
+from alur.settings import AlurSettings
+from bench.table import Row, render
+from cases import CaseStore
+from cases.case import Case
+from events import Actor, Fact, SopRef
+from services.projections.main import PROJECTIONS, build_projection
+from services.projections.replay import ReplayReport, replay
+from services.projections.sources import load_sources
+from sop.definition import SopDefinition
+from sop.registry import SopRegistry
+
+EVENTS = int(os.environ.get("BENCH_REPLAY_EVENTS", "1000000"))
+CASES_AT_ONCE = 500  # cases whose events interleave in the store, as at a busy office
+START = datetime(2026, 1, 5, 1, 0, tzinfo=UTC)  # 08:00 WIB on a Monday
+
+
+def _walk(sop: SopDefinition) -> list[tuple[str, str | None, str, str, str | None]]:
+    """(step, next step, event type, activity, decision) of a case going straight through."""
+    path = []
+    last = len(sop.steps)
+    for step in sop.steps:
+        after = str(step.number + 1) if step.number < last else ("closing" if sop.closing else None)
+        if step.kind == "decision":
+            branch = next(b for b in step.branches if b.goto is None)
+            path.append((str(step.number), after, branch.event, step.activity, branch.answer))
+        else:
+            assert step.event is not None
+            path.append((str(step.number), after, step.event, step.activity, None))
+    if sop.closing:
+        path.append(("closing", None, sop.closing.event, sop.closing.activity, None))
+    return path
+
+
+def _facts(sop: SopDefinition, number: int, opened: datetime, open_case: bool) -> list[Fact]:
+    path = _walk(sop)
+    if open_case:
+        path = path[: len(path) // 2]
+    facts = []
+    for i, (step, after, event_type, activity, decision) in enumerate(path):
+        if i == 0 and sop.case_type == "complaint":
+            payload = {
+                "tracking_number": f"ADU-2026-{number:07d}",
+                "channel": "web",
+                "reporter": {"name": "Penguji Replay", "email": "uji@example.id"},
+                "subject": "Antrean obat di Puskesmas terlalu lama",
+                "description": "Pengaduan untuk mengukur kecepatan replay.",
+            }
+            actor = Actor(id="public", role="pelapor")
+        else:
+            data = {"nama": f"Tamu {number}", "keperluan": "Konsultasi"} if step == "3" else {}
+            payload = {"activity": activity, "decision": decision, "data": data}
+            actor = Actor(id=f"petugas-{number % 40}", role=sop.step(1).roles[0])
+        facts.append(
+            Fact(
+                event_id=uuid.uuid4(),
+                type=event_type,
+                schema_version=1,
+                case_type=sop.case_type,
+                occurred_at=opened + timedelta(minutes=7 * i),
+                actor=actor,
+                sop=SopRef(id=sop.id, version=sop.version, step=step, next_step=after),
+                causation_id=None,
+                payload=payload,
+            )
+        )
+    return facts
+
+
+def _stored_rows(store: CaseStore, sops: list[SopDefinition], events: int) -> Iterator[tuple]:
+    """(originator_id, version, topic, state) rows, cases interleaved, until `events`."""
+    to_stored = store.mapper.to_stored_event
+    made, number = 0, 0
+    while made < events:
+        cases = []
+        for _ in range(CASES_AT_ONCE):
+            number += 1
+            sop = sops[1] if number % 10 == 0 else sops[0]  # one visit in ten
+            opened = START + timedelta(minutes=3 * number)
+            cases.append((uuid.uuid4(), _facts(sop, number, opened, number % 10 == 5)))
+        for version in range(1, max(len(f) for _, f in cases) + 1):
+            for case_id, facts in cases:
+                if version > len(facts) or made >= events:
+                    continue
+                fact = facts[version - 1].model_dump(mode="json")
+                at = facts[version - 1].occurred_at
+                if version == 1:
+                    event = Case.Opened(
+                        originator_id=case_id,
+                        originator_version=1,
+                        timestamp=at,
+                        originator_topic="cases.case:Case",
+                        fact=fact,
+                    )
+                else:
+                    event = Case.Recorded(
+                        originator_id=case_id, originator_version=version, timestamp=at, fact=fact
+                    )
+                stored = to_stored(event)
+                made += 1
+                yield (stored.originator_id, stored.originator_version, stored.topic, stored.state)
+
+
+async def _fill(database_url: str, store: CaseStore) -> tuple[int, float]:
+    conn = await asyncpg.connect(database_url)
+    try:
+        pool = await asyncpg.create_pool(database_url, min_size=1, max_size=2)
+        try:
+            registry = SopRegistry(pool)
+            await registry.create()
+            await registry.load_shipped()
+            sops = [
+                await registry.latest("pengaduan-masyarakat-dinkes-muba"),
+                await registry.latest("pelayanan-satu-pintu-dinkes-muba"),
+            ]
+        finally:
+            await pool.close()
+        # The audit chain's trigger is not what this measures; the rows are the store's own.
+        await conn.execute("ALTER TABLE casestore_events DISABLE TRIGGER USER")
+        started = time.perf_counter()
+        rows = _stored_rows(store, sops, EVENTS)
+        while True:
+            chunk = [r for _, r in zip(range(50_000), rows, strict=False)]
+            if not chunk:
+                break
+            await conn.copy_records_to_table(
+                "casestore_events",
+                records=chunk,
+                columns=("originator_id", "originator_version", "topic", "state"),
+            )
+        await conn.execute("ANALYZE casestore_events")
+        count = await conn.fetchval("SELECT count(*) FROM casestore_events")
+        return count, time.perf_counter() - started
+    finally:
+        await conn.close()
+
+
+async def _raw_select(database_url: str) -> tuple[int, float]:
+    """The raw limit: the same rows, one sequential SELECT in position order, read to the end."""
+    conn = await asyncpg.connect(database_url)
+    try:
+        started = time.perf_counter()
+        count = 0
+        async with conn.transaction():
+            async for _ in conn.cursor(
+                "SELECT notification_id, originator_id, originator_version, topic, state"
+                " FROM casestore_events ORDER BY notification_id",
+                prefetch=5000,
+            ):
+                count += 1
+        return count, time.perf_counter() - started
+    finally:
+        await conn.close()
+
+
+async def _replay(database_url: str, store: CaseStore) -> ReplayReport:
+    pool = await asyncpg.create_pool(database_url, min_size=2, max_size=4)
+    try:
+        sources = await load_sources(pool, AlurSettings().office())
+        projections = [build_projection(entry, sources) for entry in PROJECTIONS]
+        return await replay(pool, store.mapper, projections)
+    finally:
+        await pool.close()
+
+
+async def measure() -> tuple[list[Row], ReplayReport, int, float]:
+    admin_url = AlurSettings().database_url
+    name = f"alur_bench_replay_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(admin_url)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    database_url = urlunsplit(urlsplit(admin_url)._replace(path=f"/{name}"))
+    store = await asyncio.to_thread(CaseStore, database_url)
+    try:
+        count, fill_seconds = await _fill(database_url, store)
+        raw_count, raw_seconds = await _raw_select(database_url)
+        report = await _replay(database_url, store)
+    finally:
+        await asyncio.to_thread(store.close)
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+    assert raw_count == count == report.events
+    raw = f"sequential SELECT of the {count:,} rows"
+    rows = [Row("replay, all projections", "events/s", report.rate, raw, raw_count / raw_seconds)]
+    return rows, report, count, fill_seconds
+
+
+def main() -> None:
+    configure_logging("bench", fmt="console", level="error")  # one line per event otherwise
+    rows, report, count, fill_seconds = asyncio.run(measure())
+
+    print(f"\n{count:,} stored events written in {fill_seconds:.1f} s; replay per projection:")
+    for rebuilt in report.projections:
+        print(f"  {rebuilt.name:<20} {rebuilt.seconds:7.1f} s  {rebuilt.rate:>10,.0f} events/s")
+    print(f"  {'read + decode':<20} {report.read_seconds:7.1f} s")
+    print(f"  swap {report.swap_seconds * 1000:.0f} ms, replay total {report.seconds:.1f} s\n")
+    print(render(rows))
+
+
+if __name__ == "__main__":
+    main()
