@@ -11,6 +11,7 @@ from alur.settings import AlurSettings
 from bench.case_actions import officer_actions, officer_token
 from bench.complaint_path import http_to_register
 from bench.raw_postgres import single_row_commits
+from bench.replay import replay_rows
 from bench.sla_timers import sla_timer_rows
 from bench.table import Row, render
 
@@ -44,6 +45,8 @@ async def measure(alur: sandbox.Sandbox) -> list[Row]:
         rows.append(Row(f"latency officer action p{q}", "ms", measured * 1000, raw, limit * 1000))
     # SLA timers on a database of their own (the sandbox's SLA worker would fire them too).
     rows += await sla_timer_rows(AlurSettings().database_url)
+    # Replay over a million stored events, on a database of its own (BENCH_REPLAY_EVENTS).
+    rows += await replay_rows()
     return rows
 
 

@@ -219,3 +219,9 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+async def replay_rows() -> list[Row]:
+    """The replay row of `make bench` (quiet: projections log a line per odd event)."""
+    configure_logging("bench", fmt="console", level="error")
+    return (await measure())[0]
