@@ -64,8 +64,14 @@ async def _complaint(alur: Alur, **changes: Any) -> str:
     return response.json()["case_id"]
 
 
-async def _complaints(alur: Alur, count: int) -> list[str]:
-    return list(await asyncio.gather(*(_complaint(alur) for _ in range(count))))
+async def _complaints(alur: Alur, count: int, at_once: int = 4) -> list[str]:
+    posting = asyncio.Semaphore(at_once)  # a few at a time: the database is shared
+
+    async def one() -> str:
+        async with posting:
+            return await _complaint(alur)
+
+    return list(await asyncio.gather(*(one() for _ in range(count))))
 
 
 async def _started(alur: Alur, case_ids: list[str], step: str) -> list[dict[str, Any]]:
@@ -161,9 +167,15 @@ async def test_a_timed_step_gets_a_stored_deadline_on_the_office_calendar_and_on
 async def test_a_late_step_is_breached_and_escalated_to_its_officers_direct_superior(
     alur: Alur,
 ) -> None:
-    kepala = await add_officer(alur, _unique("Kabid Yankes"), "tim_pengelola_pengaduan")
+    kepala = await add_officer(
+        alur, _unique("Kabid Yankes"), "tim_pengelola_pengaduan", email="kabid@dinkes.test"
+    )
     anggota = await add_officer(
-        alur, _unique("Anggota Tim"), "tim_pengelola_pengaduan", superior=kepala.name
+        alur,
+        _unique("Anggota Tim"),
+        "tim_pengelola_pengaduan",
+        superior=kepala.name,
+        email="anggota@dinkes.test",
     )
     petugas = await add_officer(alur, _unique("Petugas"), "petugas_pengaduan")
     case_id = await _complaint(alur, category=None)
@@ -191,6 +203,23 @@ async def test_a_late_step_is_breached_and_escalated_to_its_officers_direct_supe
     assert published[-2:] == ["SlaBreached", "EscalationRaised"]
     (row,) = [t for t in await _timers(alur, case_id) if t["step"] == "5"]
     assert (row["status"], row["stage"], row["next_fire_at"]) == ("fired", "escalated", None)
+
+    async def superior_told() -> set[tuple[str, str]] | None:
+        async with alur.http() as client:
+            response = await client.get(
+                f"/api/cases/{case_id}/notifications", headers=petugas.headers
+            )
+        told = {
+            (n["event_type"], n["recipient"])
+            for n in response.json()
+            if n["event_type"] in SLA_EVENTS and n["channel"] == "email"
+        }
+        return told if len(told) >= 2 else None
+
+    assert await eventually(superior_told) == {
+        ("SlaBreached", "kabid@dinkes.test"),
+        ("EscalationRaised", "kabid@dinkes.test"),
+    }
 
 
 async def test_pelayanan_prima_follow_up_escalates_to_the_head_of_office(alur: Alur) -> None:
