@@ -97,6 +97,8 @@ class Firing:
                 await self.pass_once()
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
                 log.warning("sla_pass_failed", error=repr(error))
+            except Exception:  # a bug must not stop the polling for good
+                log.exception("sla_pass_failed")
             # A pass starts every `poll_seconds`, however long the last one took.
             await asyncio.sleep(max(0.0, poll_seconds - (loop.time() - started)))
 
@@ -108,7 +110,7 @@ class Firing:
         while True:
             async with self._pool.acquire() as conn, conn.transaction():
                 taken = await timers.take_due(conn, now, self._batch)
-                decided = await asyncio.gather(*(self._decide(t, now) for t in taken))
+                decided = await asyncio.gather(*(self._decide_safely(t, now) for t in taken))
                 outcomes = await self._record(
                     [
                         Raised(t, facts, self._still_running.get(t.kind, _always))
@@ -118,6 +120,8 @@ class Firing:
                 )
                 changes = []
                 for timer, (next_stage, facts) in zip(taken, decided, strict=True):
+                    if next_stage is None:
+                        continue
                     outcome = outcomes.get(timer.id) if facts else "recorded"
                     after = self._after(timer, next_stage, facts, outcome, now)
                     if after is not None:
@@ -126,6 +130,14 @@ class Firing:
             moved += len(changes)
             if len(taken) < self._batch or not changes:
                 return moved
+
+    async def _decide_safely(self, timer: Timer, now: datetime) -> tuple[Due | None, list[Fact]]:
+        """`_decide`, or (None, []) — try again next pass — if the timer cannot be decided."""
+        try:
+            return await self._decide(timer, now)
+        except Exception:  # one bad timer must not hold back the others
+            log.exception("timer_failed", case_id=str(timer.case_id), timer_id=str(timer.id))
+            return None, []
 
     async def _decide(self, timer: Timer, now: datetime) -> tuple[Due, list[Fact]]:
         """What the timer raises now (not yet recorded), and its next stage."""
@@ -156,11 +168,16 @@ class Firing:
         chunks: list[list[Raised]] = [[] for _ in range(self._concurrency)]
         for item in raised:
             chunks[hash(item.timer.case_id) % self._concurrency].append(item)
+        chunks = [c for c in chunks if c]
         results = await asyncio.gather(
-            *(asyncio.to_thread(record_all, self._store, chunk) for chunk in chunks if chunk)
+            *(asyncio.to_thread(record_all, self._store, chunk) for chunk in chunks),
+            return_exceptions=True,
         )
         outcomes: dict[uuid.UUID, Outcome] = {}
-        for chunk, chunk_outcomes in zip([c for c in chunks if c], results, strict=True):
+        for chunk, chunk_outcomes in zip(chunks, results, strict=True):
+            if isinstance(chunk_outcomes, BaseException):  # the store failed: next pass
+                log.warning("timers_not_recorded", size=len(chunk), error=repr(chunk_outcomes))
+                continue
             for item, outcome in zip(chunk, chunk_outcomes, strict=True):
                 outcomes[item.timer.id] = outcome
         return outcomes
