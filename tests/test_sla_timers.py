@@ -134,6 +134,7 @@ async def _until_raised(
 async def test_a_timed_step_gets_a_stored_deadline_on_the_office_calendar_and_one_warning(
     alur: Alur, reader: Officer
 ) -> None:
+    await add_officer(alur, _unique("Petugas"), "petugas_pengaduan", email="petugas@dinkes.test")
     case_id = await _complaint(alur)
     timer = await _timer(alur, case_id, "2")  # "Petugas menerima pengaduan …": 10 Menit
 
@@ -162,6 +163,10 @@ async def test_a_timed_step_gets_a_stored_deadline_on_the_office_calendar_and_on
     assert (warning["step"], warning["next_step"]) == (None, "2")  # the case still waits at 2
     assert warning["payload"]["role"] == "petugas_pengaduan"
     assert datetime.fromisoformat(warning["payload"]["due_at"]) == timer["due_at"]
+    # Nobody was given the step: the officers holding its role are warned.
+    assert ("SlaWarningRaised", "petugas@dinkes.test") in await eventually(
+        lambda: _emailed(alur, case_id, reader, 1)
+    )
 
 
 async def test_a_late_step_is_breached_and_escalated_to_its_officers_direct_superior(
@@ -204,22 +209,25 @@ async def test_a_late_step_is_breached_and_escalated_to_its_officers_direct_supe
     (row,) = [t for t in await _timers(alur, case_id) if t["step"] == "5"]
     assert (row["status"], row["stage"], row["next_fire_at"]) == ("fired", "escalated", None)
 
-    async def superior_told() -> set[tuple[str, str]] | None:
-        async with alur.http() as client:
-            response = await client.get(
-                f"/api/cases/{case_id}/notifications", headers=petugas.headers
-            )
-        told = {
-            (n["event_type"], n["recipient"])
-            for n in response.json()
-            if n["event_type"] in SLA_EVENTS and n["channel"] == "email"
-        }
-        return told if len(told) >= 2 else None
-
-    assert await eventually(superior_told) == {
+    assert await eventually(lambda: _emailed(alur, case_id, petugas, 2)) == {
         ("SlaBreached", "kabid@dinkes.test"),
         ("EscalationRaised", "kabid@dinkes.test"),
     }
+
+
+async def _emailed(
+    alur: Alur, case_id: str, officer: Officer, at_least: int
+) -> set[tuple[str, str]] | None:
+    """(event type, address) of the case's SLA emails, once there are `at_least` of them."""
+    async with alur.http() as client:
+        response = await client.get(f"/api/cases/{case_id}/notifications", headers=officer.headers)
+    assert response.status_code == 200, response.text
+    told = {
+        (n["event_type"], n["recipient"])
+        for n in response.json()
+        if n["event_type"] in SLA_EVENTS and n["channel"] == "email"
+    }
+    return told if len(told) >= at_least else None
 
 
 async def test_pelayanan_prima_follow_up_escalates_to_the_head_of_office(alur: Alur) -> None:
