@@ -32,6 +32,7 @@ SLA_ENV = {
     "ALUR_SLA_POLL_SECONDS": "0.2",
     # Small batches, so that two workers take turns on the same due timers.
     "ALUR_SLA_FIRE_BATCH": "3",
+    "ALUR_NOTIFIER_POLL_SECONDS": "0.2",
 }
 SLA_EVENTS = ("SlaWarningRaised", "SlaBreached", "EscalationRaised")
 # Long enough for several polling passes of every SLA worker.
