@@ -22,6 +22,9 @@ import pytest
 
 from alur import sandbox
 from alur.settings import REPO_ROOT
+from cases.store import CaseStore
+from events import Actor, Fact, SopRef
+from events.sla import SlaWarningRaised
 from officers.directory import officer_id
 from tests.casework import Officer, add_officer, alur_cli, case, do, published_types, sop_id
 from tests.conftest import Alur, eventually
@@ -280,6 +283,40 @@ async def test_doing_the_step_cancels_its_timer(alur: Alur, reader: Officer) -> 
         e["event_id"] for e in registered["events"] if e["type"] == "ComplaintRegistered"
     )
     assert str(done["completed_event_id"]) == registered_id
+
+
+async def test_a_warning_appended_before_a_crash_is_not_appended_again(
+    alur: Alur, reader: Officer
+) -> None:
+    case_id = await _complaint(alur)
+    timer = await _timer(alur, case_id, "2")
+    # A worker appended the warning, then died before it could mark its timer.
+    warning = SlaWarningRaised(
+        step="2", activity=timer["activity"], due_at=timer["due_at"], role="petugas_pengaduan"
+    )
+    appended = Fact(
+        event_id=uuid.uuid4(),
+        type=warning.type,
+        schema_version=warning.schema_version,
+        case_type="complaint",
+        occurred_at=timer["warn_at"],
+        actor=Actor(id="sla", role="sistem"),
+        sop=SopRef(id=timer["sop_id"], version=timer["sop_version"], step=None, next_step="2"),
+        causation_id=f"sla:{timer['id']}:warning",
+        payload=warning.model_dump(mode="json"),
+    )
+    store = await asyncio.to_thread(CaseStore, alur.database_url)
+    try:
+        await asyncio.to_thread(store.record_once, uuid.UUID(case_id), appended)
+    finally:
+        await asyncio.to_thread(store.close)
+
+    await _advance_to(alur, timer["warn_at"], extra_minutes=0.5)
+    await eventually(lambda: _count(alur, [case_id], "stage = 'warned' OR status = 'fired'", 1))
+    await asyncio.sleep(QUIET_SECONDS)
+
+    raised = [e["type"] for e in await _sla_events(alur, case_id, reader)]
+    assert raised.count("SlaWarningRaised") == 1, raised
 
 
 def _start_sla_worker(alur: Alur, name: str) -> subprocess.Popen:
