@@ -28,7 +28,7 @@ from events import Topics
 from events.topics import CASE_TYPES
 from office import OfficeConfig
 from officers import OfficerDirectory
-from services.routing.router import Router
+from services.routing.router import Router, in_store
 from services.routing.settings import RoutingSettings
 from sop.definition import SopDefinition
 from sop.registry import SopRegistry, shipped_definitions
@@ -79,7 +79,7 @@ def build_app(settings: RoutingSettings, office: OfficeConfig, pool: asyncpg.Poo
         await directory.create()
         clock = await start_clock(settings.clock, settings.database_url, ZoneInfo(office.time_zone))
         state["clock"] = clock
-        store = await asyncio.to_thread(CaseStore, settings.database_url)
+        store = await _store_when_ready(settings.database_url)
         router = Router(
             pool, store, registry, directory, office.routing, office.org_chart, clock.now
         )
@@ -101,6 +101,16 @@ def build_app(settings: RoutingSettings, office: OfficeConfig, pool: asyncpg.Poo
         log.info("routing_stopped")
 
     return app
+
+
+async def _store_when_ready(database_url: str) -> CaseStore:
+    """The case store, once PostgreSQL accepts its connections (it may be busy or starting)."""
+    while True:
+        try:
+            return await in_store(CaseStore, database_url)
+        except ConnectionError as error:
+            log.warning("postgres_not_ready", error=repr(error))
+            await asyncio.sleep(1)
 
 
 async def serve(settings: RoutingSettings) -> None:

@@ -20,8 +20,11 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TypeVar
 
 import asyncpg
+import eventsourcing.persistence
+import psycopg
 import structlog
 
 from cases import CaseStore
@@ -40,7 +43,26 @@ from sop.roles import acting_role, recording_roles
 
 log = structlog.get_logger(__name__)
 
+T = TypeVar("T")
+
 ACTOR = Actor(id="routing", role="sistem")
+
+# The case store cannot be reached: not the message's fault (see alur/consumption.py).
+STORE_DOWN = (
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+    eventsourcing.persistence.OperationalError,
+    eventsourcing.persistence.InterfaceError,
+)
+
+
+async def in_store(call: Callable[..., T], *args: object) -> T:
+    """Run a (sync) case store call in a thread; an unreachable store is a ConnectionError,
+    which the delivery policy treats as an outage (wait, redeliver) rather than a bad message."""
+    try:
+        return await asyncio.to_thread(call, *args)
+    except STORE_DOWN as error:
+        raise ConnectionError(f"case store unreachable: {error}") from error
 
 
 @dataclass(frozen=True)
@@ -153,7 +175,7 @@ class Router:
 
     async def _history(self, case_id: uuid.UUID) -> list[Fact] | None:
         try:
-            return list((await asyncio.to_thread(self._store.case, case_id)).history)
+            return list((await in_store(self._store.case, case_id)).history)
         except CaseNotFound:
             return None
 
@@ -266,7 +288,7 @@ class Router:
         """Append the fact if the case still waits, unassigned, at the step; retry once."""
         for attempt in (1, 2):
             try:
-                return await asyncio.to_thread(
+                return await in_store(
                     _append_if_waiting, self._store, case_id, sop, step_number, fact
                 )
             except CaseConflict:
