@@ -51,7 +51,7 @@ def build_app(settings: AlurSettings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         office = settings.office()
         time_zone = ZoneInfo(office.time_zone)
-        store = await asyncio.to_thread(CaseStore, settings.database_url)
+        store = await asyncio.to_thread(CaseStore, settings.database_url, 8)
         pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=10)
         tracking = TrackingNumbers(pool, settings.secret_key_bytes())
         await tracking.create()

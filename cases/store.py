@@ -29,7 +29,7 @@ class CaseNotFound(LookupError):
     pass
 
 
-def postgres_env(database_url: str) -> dict[str, str]:
+def postgres_env(database_url: str, pool_size: int = 2) -> dict[str, str]:
     """The `eventsourcing` PostgreSQL settings for a `postgresql://` URL."""
     url = urlsplit(database_url)
     if url.scheme not in ("postgresql", "postgres"):
@@ -41,7 +41,7 @@ def postgres_env(database_url: str) -> dict[str, str]:
         "POSTGRES_PORT": str(url.port or 5432),
         "POSTGRES_USER": unquote(url.username or ""),
         "POSTGRES_PASSWORD": unquote(url.password or ""),
-        "POSTGRES_POOL_SIZE": "8",
+        "POSTGRES_POOL_SIZE": str(pool_size),
         "POSTGRES_LOCK_TIMEOUT": "5",
         # Off on purpose: in 9.5 it mixes tables between applications and loses ordering.
         "POSTGRES_ENABLE_DB_FUNCTIONS": "n",
@@ -54,13 +54,15 @@ class CaseStore(Application):
 
     name = "CaseStore"  # the table is casestore_events
 
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, pool_size: int = 2) -> None:
+        """`pool_size`: connections kept open; the web (many requests at once) wants more
+        than a worker that appends from one loop."""
         # One process at a time creates the tables (two concurrent CREATE TABLE IF NOT EXISTS
         # can fail) and installs the hash chain that links every stored event (audit/chain.py)
         # before its first append.
         with psycopg.connect(database_url, autocommit=True) as setup:
             setup.execute("SELECT pg_advisory_lock(hashtext('alur.casestore.setup'))")
-            super().__init__(env=postgres_env(database_url))
+            super().__init__(env=postgres_env(database_url, pool_size))
             with setup.transaction(), setup.cursor() as cursor:
                 install_chain(cursor)
 
