@@ -24,7 +24,11 @@ def test_compose_runs_official_kafka_and_postgresql_images() -> None:
 
 def test_every_alur_worker_in_compose_has_an_entry_point_that_exists() -> None:
     workers = {n: s for n, s in COMPOSE["services"].items() if "command" in s}
-    assert set(workers) == set(WORKERS) == {"web", "relay", "projections", "notifier"}
+    assert (
+        set(workers)
+        == set(WORKERS)
+        == {"web", "relay", "projections", "notifier", "routing", "sla"}
+    )
     for name, service in workers.items():
         assert service["command"] == ["serve", name]
         assert callable(importlib.import_module(WORKERS[name]).main)
