@@ -33,7 +33,7 @@ cmd_start() {
     ((SECONDS < deadline)) || die "web did not become healthy in 90 s (see $LOG_DIR)"
     sleep 0.5
   done
-  log "Alur is ready: complaint form http://$HOST:$PORT/lapor, register http://$HOST:$PORT/register"
+  log "Alur is ready: complaint form http://$HOST:$PORT/lapor, register http://$HOST:$PORT/register, dashboard http://$HOST:$PORT/dasbor"
   log "SOPs: http://$HOST:$PORT/api/sops; add an officer: .venv/bin/alur users add NAME --role ROLE"
 }
 
