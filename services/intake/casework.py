@@ -114,7 +114,9 @@ class CaseWork:
                 return Acted(earlier, self._view(case, sop, officer))
         if request.assignee is not None:
             request = _with_assignee_id(request)
-        wanted = {*(f.actor.id for f in case.history), request.assignee or ""}
+        # Everyone a refusal may name: past actors, the requested and the current assignee.
+        current = progress(sop, case.history).assignee or ""
+        wanted = {*(f.actor.id for f in case.history), request.assignee or "", current}
         directory = await self._directory.by_ids(wanted)
         decided = self._engine.decide(
             sop, case.history, officer, request, directory=directory, causation_id=request_id
