@@ -15,7 +15,7 @@ class CaseRouted(BaseModel):
 
     type: ClassVar[str] = "CaseRouted"
     schema_version: ClassVar[int] = 1
-    label: ClassVar[str] = "Pengaduan diarahkan ke unit yang menangani"
+    label: ClassVar[str] = "Kasus ditugaskan"  # reads "Kasus ditugaskan kepada Anda" in emails
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
