@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Protocol
 
 import structlog
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
+from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
 
-from alur.consumption import Publish
-from events import Topics
+from alur.consumption import DeliveryPolicy, Publish
+from events import Envelope, Topics
 from events.topics import CASE_TYPES
 
 log = structlog.get_logger(__name__)
@@ -91,3 +95,51 @@ def dead_letters_through(broker: KafkaBroker) -> Publish:
         await broker.publish(body, topic, headers=headers)
 
     return publish
+
+
+class EventApplier(Protocol):
+    """What a consuming worker does with case events: a batch together, or one at a time."""
+
+    async def apply_many(self, envelopes: list[Envelope]) -> None: ...
+
+    async def apply(self, envelope: Envelope) -> None: ...
+
+
+def subscribe_case_events(
+    broker: KafkaBroker,
+    topics: Topics,
+    group: str,
+    applier: Callable[[], EventApplier],
+    *,
+    batch_size: int,
+    attempts: int,
+    case_types: Sequence[str] = CASE_TYPES,
+    before: Callable[[], Awaitable[None]] | None = None,
+) -> None:
+    """Feed the case topics to `applier()` in consumer group `group`, from the earliest offset.
+
+    Batches go through the shared delivery policy (retries, dead letters); a failed batch is
+    nacked and comes again. `applier` is called per batch, so it may be built at start-up;
+    `before` runs ahead of each batch (e.g. re-reading a simulated clock).
+    """
+    policy = DeliveryPolicy(
+        consumer=group,
+        dead_letter_topic=topics.dead_letter,
+        publish=dead_letters_through(broker),
+        attempts=attempts,
+    )
+
+    @broker.subscriber(
+        *(topics.cases(t) for t in case_types),
+        group_id=group,
+        auto_offset_reset="earliest",
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        batch=True,
+        max_records=batch_size,
+        batch_timeout_ms=50,
+    )
+    async def on_case_events(message: KafkaMessage) -> None:
+        if before is not None:
+            await before()
+        target = applier()
+        await policy.deliver(message.raw_message, target.apply_many, target.apply)

@@ -15,15 +15,17 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import structlog
-from faststream import AckPolicy, FastStream
-from faststream.kafka.annotations import KafkaMessage
+from faststream import FastStream
 
-from alur.consumption import DeliveryPolicy
 from alur.database import pool_when_ready
-from alur.kafka import consumer_broker, dead_letters_through, ensure_topics
+from alur.kafka import (
+    consumer_broker,
+    dead_letters_through,
+    ensure_topics,
+    subscribe_case_events,
+)
 from alur.logs import configure_logging
 from events import Topics
-from events.topics import CASE_TYPES
 from officers import OfficerDirectory
 from services.notifier.audience import Audiences
 from services.notifier.backoff import Backoff
@@ -65,25 +67,14 @@ def build_app(settings: NotifierSettings) -> FastStream:
 
     publish = dead_letters_through(broker)
 
-    policy = DeliveryPolicy(
-        consumer=settings.group("notifier"),
-        dead_letter_topic=topics.dead_letter,
-        publish=publish,
+    subscribe_case_events(
+        broker,
+        topics,
+        settings.group("notifier"),
+        lambda: state["planner"],
+        batch_size=settings.batch_size,
         attempts=settings.apply_attempts,
     )
-
-    @broker.subscriber(
-        *[topics.cases(t) for t in CASE_TYPES],
-        group_id=settings.group("notifier"),
-        auto_offset_reset="earliest",
-        ack_policy=AckPolicy.NACK_ON_ERROR,
-        batch=True,
-        max_records=settings.batch_size,
-        batch_timeout_ms=50,
-    )
-    async def on_case_events(message: KafkaMessage) -> None:
-        planner: Planner = state["planner"]
-        await policy.deliver(message.raw_message, planner.apply_many, planner.apply)
 
     @app.on_startup
     async def start() -> None:

@@ -17,8 +17,9 @@ import asyncpg
 import structlog
 from pydantic import BaseModel
 
+from alur.event_ledger import EventLedger
 from events import CATALOG, ComplaintReceived, Envelope
-from services.notifier import complaints, ledger, notification_log
+from services.notifier import complaints, notification_log
 from services.notifier.audience import Audiences, Recipient
 from services.notifier.complaints import Complaint
 from services.notifier.disclosure import Disclosure
@@ -29,6 +30,9 @@ from sop.progress import CLOSING
 from sop.registry import SopRegistry, UnknownSop
 
 log = structlog.get_logger(__name__)
+
+# Events already applied, claimed in the same transaction as their effect.
+LEDGER = EventLedger("notifier_planned_events")
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,7 @@ class Planner:
     async def create_tables(self) -> None:
         async with self._pool.acquire() as conn, conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock(hashtext('notifications'))")
-            await ledger.create(conn)
+            await LEDGER.create(conn)
             await complaints.create(conn)
             await notification_log.create(conn)
 
@@ -80,7 +84,7 @@ class Planner:
         added: list[tuple[Envelope, Planned]] = []
         async with self._pool.acquire() as conn, conn.transaction():
             for envelope in envelopes:
-                if await ledger.claim(conn, envelope.event_id):
+                if await LEDGER.claim(conn, envelope.event_id):
                     for planned in await self._plan(conn, envelope):
                         if await notification_log.insert(conn, planned):
                             added.append((envelope, planned))

@@ -13,12 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import structlog
-from faststream import AckPolicy, FastStream
-from faststream.kafka.annotations import KafkaMessage
+from faststream import FastStream
 
-from alur.consumption import DeliveryPolicy
 from alur.database import pool_when_ready
-from alur.kafka import consumer_broker, dead_letters_through, ensure_topics
+from alur.kafka import consumer_broker, ensure_topics, subscribe_case_events
 from alur.logs import configure_logging
 from events import Topics
 from events.topics import CASE_TYPES
@@ -72,32 +70,16 @@ def build_app(settings: ProjectionSettings) -> FastStream:
     app = FastStream(broker, logger=None)
     projectors: dict[str, Projector] = {}
     state: dict[str, object] = {}
-    publish = dead_letters_through(broker)
-
-    def subscribe(entry: ProjectionEntry) -> None:
-        group = settings.group(entry.consumer_group)
-        policy = DeliveryPolicy(
-            consumer=group,
-            dead_letter_topic=topics.dead_letter,
-            publish=publish,
-            attempts=settings.apply_attempts,
-        )
-
-        @broker.subscriber(
-            *(topics.cases(t) for t in entry.case_types),
-            group_id=group,
-            auto_offset_reset="earliest",
-            ack_policy=AckPolicy.NACK_ON_ERROR,
-            batch=True,
-            max_records=settings.batch_size,
-            batch_timeout_ms=50,
-        )
-        async def on_events(message: KafkaMessage) -> None:
-            projector = projectors[entry.name]
-            await policy.deliver(message.raw_message, projector.apply_many, projector.apply)
-
     for entry in PROJECTIONS:
-        subscribe(entry)
+        subscribe_case_events(
+            broker,
+            topics,
+            settings.group(entry.consumer_group),
+            lambda name=entry.name: projectors[name],
+            batch_size=settings.batch_size,
+            attempts=settings.apply_attempts,
+            case_types=entry.case_types,
+        )
 
     @app.on_startup
     async def start() -> None:

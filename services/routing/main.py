@@ -15,17 +15,14 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 import structlog
-from faststream import AckPolicy, FastStream
-from faststream.kafka.annotations import KafkaMessage
+from faststream import FastStream
 
 from alur.clock import start_clock
-from alur.consumption import DeliveryPolicy
 from alur.database import pool_when_ready
-from alur.kafka import consumer_broker, dead_letters_through, ensure_topics
+from alur.kafka import consumer_broker, ensure_topics, subscribe_case_events
 from alur.logs import configure_logging
 from cases import CaseStore
 from events import Topics
-from events.topics import CASE_TYPES
 from office import OfficeConfig
 from officers import OfficerDirectory
 from services.routing.router import Router, in_store
@@ -51,26 +48,18 @@ def build_app(settings: RoutingSettings, office: OfficeConfig, pool: asyncpg.Poo
     app = FastStream(broker, logger=None)
     state: dict[str, Any] = {"pool": pool}
 
-    policy = DeliveryPolicy(
-        consumer=settings.group("routing"),
-        dead_letter_topic=topics.dead_letter,
-        publish=dead_letters_through(broker),
-        attempts=settings.apply_attempts,
-    )
-
-    @broker.subscriber(
-        *[topics.cases(t) for t in CASE_TYPES],
-        group_id=settings.group("routing"),
-        auto_offset_reset="earliest",
-        ack_policy=AckPolicy.NACK_ON_ERROR,
-        batch=True,
-        max_records=settings.batch_size,
-        batch_timeout_ms=50,
-    )
-    async def on_case_events(message: KafkaMessage) -> None:
-        router: Router = state["router"]
+    async def refresh_clock() -> None:
         await state["clock"].refresh()
-        await policy.deliver(message.raw_message, router.apply_many, router.apply)
+
+    subscribe_case_events(
+        broker,
+        topics,
+        settings.group("routing"),
+        lambda: state["router"],
+        batch_size=settings.batch_size,
+        attempts=settings.apply_attempts,
+        before=refresh_clock,
+    )
 
     @app.on_startup
     async def start() -> None:

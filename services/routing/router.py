@@ -27,6 +27,7 @@ import eventsourcing.persistence
 import psycopg
 import structlog
 
+from alur.event_ledger import EventLedger
 from cases import CaseStore
 from cases.store import CaseConflict, CaseNotFound
 from events import Actor, ComplaintReceived, Envelope, Fact, SopRef
@@ -34,7 +35,7 @@ from events.routing import CaseRouted
 from office.org_chart import OrgChart
 from office.routing_rules import RoutingRules, Target, unit_key
 from officers import OfficerDirectory
-from services.routing import choice, ledger, workload
+from services.routing import choice, workload
 from sop.actions import Officer
 from sop.definition import SopDefinition, Step
 from sop.progress import progress
@@ -42,6 +43,9 @@ from sop.registry import SopRegistry, UnknownSop
 from sop.roles import acting_role, recording_roles
 
 log = structlog.get_logger(__name__)
+
+# Events already applied, claimed in the same transaction as their effect.
+LEDGER = EventLedger("routing_applied_events")
 
 T = TypeVar("T")
 
@@ -94,7 +98,7 @@ class Router:
     async def create_tables(self) -> None:
         async with self._pool.acquire() as conn, conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock(hashtext('routing'))")
-            await ledger.create(conn)
+            await LEDGER.create(conn)
             await workload.create(conn)
 
     async def apply(self, envelope: Envelope) -> None:
@@ -104,7 +108,7 @@ class Router:
         routed: list[Envelope] = []
         async with self._pool.acquire() as conn, conn.transaction():
             for envelope in envelopes:
-                if not await ledger.claim(conn, envelope.event_id):
+                if not await LEDGER.claim(conn, envelope.event_id):
                     continue
                 await workload.follow(conn, envelope)
                 recorded = await self._route(conn, envelope)

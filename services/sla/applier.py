@@ -7,15 +7,19 @@ from collections.abc import Awaitable, Callable
 import asyncpg
 import structlog
 
+from alur.event_ledger import EventLedger
 from events import Envelope
 from office import OfficeConfig
-from services.sla import ledger, timers
+from services.sla import timers
 from services.sla.plan import Calendar, Context, plan
 from sop.definition import SopDefinition, Step
 from sop.duration import Duration
 from sop.registry import UnknownSop
 
 log = structlog.get_logger(__name__)
+
+# Events already applied, claimed in the same transaction as their effect.
+LEDGER = EventLedger("sla_applied_events")
 
 
 class TimerApplier:
@@ -35,7 +39,7 @@ class TimerApplier:
 
     async def create_tables(self) -> None:
         async with self._pool.acquire() as conn:
-            await ledger.create(conn)
+            await LEDGER.create(conn)
             await timers.create(conn)
 
     async def apply(self, envelope: Envelope) -> None:
@@ -48,7 +52,7 @@ class TimerApplier:
         async with self._pool.acquire() as conn, conn.transaction():
             outcomes = []
             for envelope, context in zip(envelopes, contexts, strict=True):
-                fresh = await ledger.claim(conn, envelope.position, envelope.event_id)
+                fresh = await LEDGER.claim(conn, envelope.event_id)
                 changes = plan(envelope, context) if fresh else []
                 for change in changes:
                     await change.apply(conn)

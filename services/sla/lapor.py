@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING
 from uuid import UUID
 
@@ -33,7 +32,7 @@ from office import OfficeConfig
 from office.lapor_clocks import LaporClock, LaporClocks
 from services.sla import timers
 from services.sla.recording import StillRunning
-from services.sla.timers import Timer
+from services.sla.timers import StartTimer, Timer
 from sop.definition import SopDefinition
 from sop.duration import Duration
 from sop.progress import CLOSING
@@ -57,27 +56,10 @@ def lapor_rules(office: OfficeConfig) -> LaporClocks:
 
 
 @dataclass(frozen=True)
-class StartLaporClock:
+class StartLaporClock(StartTimer):
     """Start a LAPOR! clock. The later ones (`follows_verification`) start only on a case
     whose verification clock started, i.e. a LAPOR! complaint, and only once per case."""
 
-    case_id: UUID
-    case_type: str
-    sop_id: str
-    sop_version: int
-    step: str
-    kind: str
-    activity: str
-    roles: list[str]
-    assignee: str | None
-    started_event_id: UUID
-    started_position: int
-    started_at: datetime
-    due_at: datetime
-    warn_at: datetime | None
-    duration_value: float | None
-    duration_unit: str
-    calendar_fingerprint: str | None
     follows_verification: bool = True
 
     async def apply(self, conn: asyncpg.Connection) -> None:

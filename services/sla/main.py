@@ -15,17 +15,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import structlog
-from faststream import AckPolicy, FastStream
-from faststream.kafka.annotations import KafkaMessage
+from faststream import FastStream
 
 from alur.clock import start_clock
-from alur.consumption import DeliveryPolicy
 from alur.database import pool_when_ready
-from alur.kafka import consumer_broker, dead_letters_through, ensure_topics
+from alur.kafka import consumer_broker, ensure_topics, subscribe_case_events
 from alur.logs import configure_logging
 from cases.store import CaseStore
 from events import Topics
-from events.topics import CASE_TYPES
 from office.calendar import step_duration
 from office.closures import ClosureBook, office_calendar
 from officers import OfficerDirectory
@@ -47,25 +44,14 @@ def build_app(settings: SlaSettings) -> FastStream:
     app = FastStream(broker, logger=None)
     state: dict[str, Any] = {}
 
-    policy = DeliveryPolicy(
-        consumer=settings.group("sla"),
-        dead_letter_topic=topics.dead_letter,
-        publish=dead_letters_through(broker),
+    subscribe_case_events(
+        broker,
+        topics,
+        settings.group("sla"),
+        lambda: state["applier"],
+        batch_size=settings.batch_size,
         attempts=settings.apply_attempts,
     )
-
-    @broker.subscriber(
-        *[topics.cases(t) for t in CASE_TYPES],
-        group_id=settings.group("sla"),
-        auto_offset_reset="earliest",
-        ack_policy=AckPolicy.NACK_ON_ERROR,
-        batch=True,
-        max_records=settings.batch_size,
-        batch_timeout_ms=50,
-    )
-    async def on_case_events(message: KafkaMessage) -> None:
-        applier: TimerApplier = state["applier"]
-        await policy.deliver(message.raw_message, applier.apply_many, applier.apply)
 
     @app.on_startup
     async def start() -> None:

@@ -32,6 +32,7 @@ from office import OfficeConfig
 from services.sla import timers
 from services.sla.lapor import lapor_clocks
 from services.sla.suspension import clock_suspension
+from services.sla.timers import StartTimer
 from sop.definition import SopDefinition, Step
 from sop.duration import Duration
 from sop.roles import is_public, recording_roles
@@ -65,30 +66,6 @@ class Change(Protocol):
 
 
 Planner = Callable[[Envelope, Context], Sequence[Change]]
-
-
-@dataclass(frozen=True)
-class StartTimer:
-    case_id: UUID
-    case_type: str
-    sop_id: str
-    sop_version: int
-    step: str
-    kind: str
-    activity: str
-    roles: list[str]
-    assignee: str | None
-    started_event_id: UUID
-    started_position: int
-    started_at: datetime
-    due_at: datetime
-    warn_at: datetime | None
-    duration_value: float | None
-    duration_unit: str
-    calendar_fingerprint: str | None
-
-    async def apply(self, conn: asyncpg.Connection) -> None:
-        await timers.start(conn, **asdict(self))
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ look at it next; the partial index on it is the whole polling query.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
@@ -251,3 +251,29 @@ async def advance_many(
         statuses,
         next_fire,
     )
+
+
+@dataclass(frozen=True)
+class StartTimer:
+    """Start a timer (planned from an event; applied in the event's transaction)."""
+
+    case_id: UUID
+    case_type: str
+    sop_id: str
+    sop_version: int
+    step: str
+    kind: str
+    activity: str
+    roles: list[str]
+    assignee: str | None
+    started_event_id: UUID
+    started_position: int
+    started_at: datetime
+    due_at: datetime
+    warn_at: datetime | None
+    duration_value: float | None
+    duration_unit: str
+    calendar_fingerprint: str | None
+
+    async def apply(self, conn: asyncpg.Connection) -> None:
+        await start(conn, **asdict(self))
