@@ -3,6 +3,9 @@ FROM python:3.11-slim
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY alur ./alur
+COPY runtime ./runtime
+COPY audit ./audit
+COPY skm ./skm
 COPY cases ./cases
 COPY events ./events
 COPY office ./office

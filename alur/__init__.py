@@ -1,5 +1,5 @@
-"""Alur: runs Indonesian public-service SOPs as event-sourced cases.
+"""Alur's entry points: the `alur` CLI, the web app factory and one process per worker.
 
-This package holds what every worker shares at run time: settings, logging,
-the Kafka consumption policy, the HTTP composition root and the `alur` CLI.
+This is the top layer: it builds each process's typed dependencies once and hands them to the
+services below. Nothing below it imports it (see the README's folder table).
 """

@@ -14,11 +14,11 @@ from events import CATALOG
 # Each worker's entry point: the module whose `main()` runs it in the foreground.
 WORKERS = {
     "web": "alur.web",
-    "relay": "services.relay.main",
-    "projections": "services.projections.main",
-    "notifier": "services.notifier.main",
-    "routing": "services.routing.main",
-    "sla": "services.sla.main",
+    "relay": "alur.workers.relay",
+    "projections": "alur.workers.projections",
+    "notifier": "alur.workers.notifier",
+    "routing": "alur.workers.routing",
+    "sla": "alur.workers.sla",
 }
 
 
@@ -64,10 +64,10 @@ def parser() -> argparse.ArgumentParser:
     )
     sop_import.add_argument("path", help="the SOP document (seed text format)")
     sop_import.add_argument("--json", action="store_true", help="print a JSON summary")
-    sop_import.set_defaults(handler=_lazy("alur.sop_commands", "import_sop"))
+    sop_import.set_defaults(handler=_lazy("alur.commands.sop", "import_sop"))
     sop_list = sop_commands.add_parser("list", help="the SOPs loaded, every version")
     sop_list.add_argument("--json", action="store_true")
-    sop_list.set_defaults(handler=_lazy("alur.sop_commands", "list_sops"))
+    sop_list.set_defaults(handler=_lazy("alur.commands.sop", "list_sops"))
 
     users = commands.add_parser("users", help="officers and their API tokens")
     user_commands = users.add_subparsers(dest="users_command", required=True)
@@ -80,7 +80,7 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("--superior", help="the name of the officer's direct superior")
     add.add_argument("--email", help="where notifications reach the officer")
     add.add_argument("--phone", help="the officer's phone (WhatsApp/SMS gateway)")
-    add.set_defaults(handler=_lazy("alur.user_commands", "add_user"))
+    add.set_defaults(handler=_lazy("alur.commands.users", "add_user"))
 
     notifications = commands.add_parser("notifications", help="notification templates")
     notification_commands = notifications.add_subparsers(
@@ -101,7 +101,7 @@ def parser() -> argparse.ArgumentParser:
     deadline.add_argument("--start", required=True, help="ISO 8601, e.g. 2026-03-17T09:00+07:00")
     deadline.add_argument("--duration", required=True, help='the Waktu text, e.g. "3 Hari Kerja"')
     deadline.add_argument("--office", help="office configuration (default: ALUR_OFFICE)")
-    deadline.set_defaults(handler=_lazy("alur.calendar_commands", "deadline"))
+    deadline.set_defaults(handler=_lazy("alur.commands.calendar", "deadline"))
     close = calendar_commands.add_parser(
         "close", help="add a closure (the office is closed on these days); prints it"
     )
@@ -110,24 +110,24 @@ def parser() -> argparse.ArgumentParser:
     close.add_argument("--reason", required=True, help='e.g. "HUT Kabupaten Musi Banyuasin"')
     close.add_argument("--by", help="who decided it (recorded with the closure)")
     close.add_argument("--office", help="office configuration (default: ALUR_OFFICE)")
-    close.set_defaults(handler=_lazy("alur.calendar_commands", "close"))
+    close.set_defaults(handler=_lazy("alur.commands.calendar", "close"))
     closures = calendar_commands.add_parser(
         "closures", help="closures from the office configuration and those added"
     )
     closures.add_argument("--office", help="office configuration (default: ALUR_OFFICE)")
-    closures.set_defaults(handler=_lazy("alur.calendar_commands", "closures"))
+    closures.set_defaults(handler=_lazy("alur.commands.calendar", "closures"))
     closed = calendar_commands.add_parser(
         "holidays", help="the days of a year the office is closed, with their names"
     )
     closed.add_argument("--year", required=True, type=int, help="e.g. 2026")
     closed.add_argument("--office", help="office configuration (default: ALUR_OFFICE)")
-    closed.set_defaults(handler=_lazy("alur.calendar_commands", "holidays"))
+    closed.set_defaults(handler=_lazy("alur.commands.calendar", "holidays"))
 
     replay = commands.add_parser(
         "replay", help="rebuild projections from the first event; prints events/s"
     )
     replay.add_argument("--projection", help="one projection by name (default: all)")
-    replay.set_defaults(handler=_lazy("alur.replay_commands", "replay"))
+    replay.set_defaults(handler=_lazy("alur.commands.replay", "replay"))
 
     audit = commands.add_parser("audit", help="a case's full history, or verify the whole log")
     audit.add_argument("case_id", nargs="?", help="the case to show")
@@ -137,7 +137,7 @@ def parser() -> argparse.ArgumentParser:
     )
     audit.add_argument("--anchor", help="with --verify: a head hash recorded earlier")
     audit.add_argument("--json", action="store_true", help="print JSON")
-    audit.set_defaults(handler=_lazy("alur.audit_commands", "audit"))
+    audit.set_defaults(handler=_lazy("alur.commands.audit", "audit"))
 
     events = commands.add_parser("events", help="the event contract")
     event_commands = events.add_subparsers(dest="events_command", required=True)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from alur.clock import SimulatedClock
+from runtime.clock import SimulatedClock
 
 router = APIRouter()
 

@@ -19,13 +19,13 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from alur.clock import start_clock
 from alur.clock_api import router as clock_router
-from alur.logs import configure_logging
-from alur.settings import AlurSettings
 from cases import CaseStore
 from cases.group_commit import GroupCommit
 from officers import OfficerDirectory
+from runtime.clock import start_clock
+from runtime.logs import configure_logging
+from runtime.settings import AlurSettings
 from services.intake.api import router as intake_router
 from services.intake.cases_api import router as cases_router
 from services.intake.casework import CaseWork

@@ -6,14 +6,14 @@ import asyncio
 import os
 import statistics
 
-from alur import sandbox
-from alur.settings import AlurSettings
 from bench.case_actions import officer_actions, officer_token
 from bench.complaint_path import http_to_register
 from bench.raw_postgres import single_row_commits
 from bench.replay import replay_rows
 from bench.sla_timers import sla_timer_rows
 from bench.table import Row, render
+from runtime.settings import AlurSettings
+from tests.support import sandbox
 
 COMPLAINTS = int(os.environ.get("BENCH_COMPLAINTS", "2000"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "16"))

@@ -11,9 +11,9 @@ import os
 import subprocess
 import time
 
-from alur.sandbox import Sandbox
-from alur.settings import REPO_ROOT
 from bench.complaint_path import COMPLAINT
+from runtime.settings import REPO_ROOT
+from tests.support.sandbox import Sandbox
 
 ACTIONS = [
     ("register_complaint", ["Berkas"]),

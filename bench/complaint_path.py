@@ -10,7 +10,7 @@ import asyncio
 import time
 from datetime import UTC
 
-from alur.sandbox import Sandbox
+from tests.support.sandbox import Sandbox
 
 COMPLAINT = {
     "channel": "web",

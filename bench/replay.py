@@ -19,13 +19,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
-from alur.logs import configure_logging
-from alur.settings import AlurSettings
 from bench.table import Row, render
 from cases import CaseStore
 from cases.case import Case
 from events import Actor, Fact, SopRef
-from services.projections.main import PROJECTIONS, build_projection
+from runtime.logs import configure_logging
+from runtime.settings import AlurSettings
+from services.projections.catalog import PROJECTIONS, build_projection
 from services.projections.replay import ReplayReport, replay
 from services.projections.sources import load_sources
 from sop.definition import SopDefinition

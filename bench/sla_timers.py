@@ -26,14 +26,14 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from alur.clock import SystemClock
-from alur.logs import configure_logging
 from bench.raw_postgres import single_row_commits
 from bench.table import Row
 from cases.store import CaseStore
 from events import Actor, Fact, SopRef
 from office import OfficeConfig, load_office
 from officers import OfficerDirectory
+from runtime.clock import SystemClock
+from runtime.logs import configure_logging
 from services.sla import timers
 from services.sla.firing import Firing
 
@@ -321,8 +321,8 @@ async def _bare_loop(pool: asyncpg.Pool, zone: ZoneInfo) -> None:
 
 
 def main() -> None:
-    from alur.settings import AlurSettings
     from bench.table import render
+    from runtime.settings import AlurSettings
 
     rows = asyncio.run(sla_timer_rows(AlurSettings().database_url))
     print(f"\n{TIMERS:,} pending SLA timers, {DUE:,} due, poll every {POLL_SECONDS:g} s\n")

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from alur import sandbox
-from alur.sandbox import Sandbox as Alur
-from tests import mailbox as smtp
-from tests.gateway import Gateway
-from tests.mailbox import Mailbox
+from tests.support import mailbox as smtp
+from tests.support import sandbox
+from tests.support.gateway import Gateway
+from tests.support.mailbox import Mailbox
+from tests.support.sandbox import Sandbox as Alur
 
 __all__ = ["Alur", "Gateway", "Mailbox", "eventually"]
 

@@ -19,10 +19,10 @@ from datetime import UTC, datetime
 import asyncpg
 import pytest
 
-from alur import sandbox
 from audit.chain import GENESIS, content, link_hash
-from tests.casework import Officer, add_officer, alur_cli, do
 from tests.conftest import Alur
+from tests.support import sandbox
+from tests.support.casework import Officer, add_officer, alur_cli, do
 from tests.test_complaint_to_register import COMPLAINT
 
 HEADERS = ["Waktu", "Petugas", "Peran", "Langkah", "Kegiatan", "Kelengkapan", "Keterangan"]

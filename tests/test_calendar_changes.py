@@ -14,12 +14,12 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from alur import sandbox
 from office import load_office
 from office.calendar import Closure, WorkingCalendar
 from sop.duration import Duration
-from tests.casework import Officer, add_officer, alur_cli, do
 from tests.conftest import Alur, eventually
+from tests.support import sandbox
+from tests.support.casework import Officer, add_officer, alur_cli, do
 from tests.test_clock_suspension import CLOCK_ENV, at, complaint, events_of, timer
 
 FLOOD = "Banjir di kantor Dinas Kesehatan"

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import pytest
 
-from alur.settings import REPO_ROOT, AlurSettings
+from runtime.settings import REPO_ROOT, AlurSettings
 
 ALUR = str(REPO_ROOT / ".venv" / "bin" / "alur")
 OFFICE = REPO_ROOT / "office" / "dinkes-muba.yaml"

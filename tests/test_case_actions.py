@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-from tests.casework import Officer, add_officer, alur_cli, case
 from tests.conftest import Alur
+from tests.support.casework import Officer, add_officer, alur_cli, case
 from tests.test_complaint_to_register import COMPLAINT
 
 

@@ -15,12 +15,12 @@ from typing import Any
 
 import pytest
 
-from alur import sandbox
 from office import load_office
 from office.calendar import WorkingCalendar
 from sop.duration import Duration
-from tests.casework import Officer, add_officer, case
 from tests.conftest import Alur, eventually
+from tests.support import sandbox
+from tests.support.casework import Officer, add_officer, case
 from tests.test_complaint_to_register import COMPLAINT
 
 CLOCK_ENV = {"ALUR_CLOCK": "simulated", "ALUR_SLA_POLL_SECONDS": "0.2"}

@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 from openpyxl import load_workbook
 
-from tests.casework import add_officer, do, sop_id
 from tests.conftest import Alur, eventually
+from tests.support.casework import add_officer, do, sop_id
 from tests.test_complaint_to_register import COMPLAINT
 
 REGISTER_HEADERS = [

@@ -17,9 +17,9 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
-from alur.settings import REPO_ROOT
-from tests.casework import add_officer, do, sop_id
+from runtime.settings import REPO_ROOT
 from tests.conftest import Alur, eventually
+from tests.support.casework import add_officer, do, sop_id
 from tests.test_complaint_to_register import COMPLAINT
 
 CHROMIUM = Path("/usr/bin/chromium")

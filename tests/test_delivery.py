@@ -9,7 +9,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from events import Envelope, Topics
 from tests.conftest import Alur, eventually
-from tests.factories import posted_complaint, stored
+from tests.support.factories import posted_complaint, stored
 
 
 def _envelope(position: int) -> Envelope:

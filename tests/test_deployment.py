@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from alur.cli import WORKERS
-from alur.settings import AlurSettings
+from runtime.settings import AlurSettings
 from services.notifier.settings import NotifierSettings
 
 REPO = Path(__file__).resolve().parent.parent

@@ -11,7 +11,7 @@ from cases import CaseConflict, CaseStore
 from cases.group_commit import GroupCommit
 from events import Fact
 from tests.conftest import Alur
-from tests.factories import posted_complaint
+from tests.support.factories import posted_complaint
 
 
 def _fact(subject: str) -> Fact:

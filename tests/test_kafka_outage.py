@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from alur.settings import REPO_ROOT as REPO
+from runtime.settings import REPO_ROOT as REPO
 from tests.conftest import Alur, eventually
 from tests.test_complaint_to_register import COMPLAINT
 

@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from alur import sandbox
 from sop.duration import Duration
-from tests.casework import Officer, add_officer, do
 from tests.conftest import Alur, eventually
+from tests.support import sandbox
+from tests.support.casework import Officer, add_officer, do
 from tests.test_clock_suspension import (
     CLOCK_ENV,
     QUIET_SECONDS,

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import pytest
 
-from alur.settings import AlurSettings
+from runtime.settings import AlurSettings
 from services.notifier import notification_log
 from services.notifier.backoff import Backoff
 from services.notifier.dispatcher import Dispatcher

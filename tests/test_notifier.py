@@ -13,9 +13,9 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from events import Envelope, StepRecorded, Topics
-from tests.casework import add_officer, do, sop_id
 from tests.conftest import NOTIFIER_ATTEMPTS, PUBLIC_URL, Alur, Gateway, Mailbox, eventually
-from tests.mailbox import Received
+from tests.support.casework import add_officer, do, sop_id
+from tests.support.mailbox import Received
 from tests.test_complaint_to_register import COMPLAINT
 
 

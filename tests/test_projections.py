@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 from office.calendar import WorkingCalendar
 from office.config import load_office
 from sop.duration import Duration
-from tests.casework import Officer, add_officer, do, published_types, sop_id
 from tests.conftest import Alur, eventually
+from tests.support.casework import Officer, add_officer, do, published_types, sop_id
 from tests.test_complaint_to_register import COMPLAINT
 
 WIB = ZoneInfo("Asia/Jakarta")

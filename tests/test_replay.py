@@ -17,14 +17,14 @@ from typing import Any
 
 import pytest
 
-from alur import sandbox
 from office.calendar import WorkingCalendar
 from office.config import load_office
-from services.projections.main import PROJECTIONS, build_projection
+from services.projections.catalog import PROJECTIONS, build_projection
 from services.projections.sops import SopBook
 from services.projections.sources import Sources
-from tests.casework import ALUR, add_officer, do
 from tests.conftest import Alur, eventually
+from tests.support import sandbox
+from tests.support.casework import ALUR, add_officer, do
 from tests.test_complaint_to_register import COMPLAINT
 from tests.test_projections import work_cases
 

@@ -19,10 +19,10 @@ import pytest
 import yaml
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from alur import sandbox
 from events import Topics
-from tests.casework import Officer, add_officer, case, do
 from tests.conftest import Alur, Mailbox, eventually
+from tests.support import sandbox
+from tests.support.casework import Officer, add_officer, case, do
 from tests.test_complaint_to_register import COMPLAINT
 
 MUBA = "pengaduan-masyarakat-dinkes-muba"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import uuid
 
-from tests.casework import add_officer, case, do, published_types, sop_id
 from tests.conftest import Alur, eventually
+from tests.support.casework import add_officer, case, do, published_types, sop_id
 from tests.test_complaint_to_register import COMPLAINT
 
 

@@ -6,7 +6,7 @@ import asyncio
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from alur.clock import SimulatedClock, start_clock
+from runtime.clock import SimulatedClock, start_clock
 from tests.conftest import Alur, eventually
 
 WIB = ZoneInfo("Asia/Jakarta")

@@ -20,14 +20,14 @@ from typing import Any
 
 import pytest
 
-from alur import sandbox
-from alur.settings import REPO_ROOT
 from cases.store import CaseStore
 from events import Actor, Fact, SopRef
 from events.sla import SlaWarningRaised
 from officers.directory import officer_id
-from tests.casework import Officer, add_officer, alur_cli, case, do, published_types, sop_id
+from runtime.settings import REPO_ROOT
 from tests.conftest import Alur, eventually
+from tests.support import sandbox
+from tests.support.casework import Officer, add_officer, alur_cli, case, do, published_types, sop_id
 from tests.test_complaint_to_register import COMPLAINT
 
 SLA_ENV = {

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from alur import sandbox
-from tests.casework import add_officer, alur_cli, case, do
 from tests.conftest import Alur
+from tests.support import sandbox
+from tests.support.casework import add_officer, alur_cli, case, do
 from tests.test_complaint_to_register import COMPLAINT
 
 SEEDS = Path(__file__).resolve().parent / "unit" / "sop_documents" / "seeds"

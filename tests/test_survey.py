@@ -16,10 +16,10 @@ import httpx
 import pytest
 import yaml
 
-from alur import sandbox
 from office.config import DEFAULT_OFFICE
-from tests.casework import Officer, add_officer, case, do, published_types, sop_id
 from tests.conftest import Alur, eventually
+from tests.support import sandbox
+from tests.support.casework import Officer, add_officer, case, do, published_types, sop_id
 from tests.test_complaint_to_register import COMPLAINT
 
 COMPLAINT_SOP = "pengaduan-masyarakat-dinkes-muba"

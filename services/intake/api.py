@@ -12,9 +12,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from alur.settings import REPO_ROOT
 from cases.store import CaseNotFound
 from events import CATALOG
+from runtime.settings import REPO_ROOT
 from services.intake.intake import ComplaintIntake, Receipt
 from services.intake.submission import SubmissionRefused, parse_submission
 from services.intake.survey_api import offered_link
@@ -22,7 +22,7 @@ from services.intake.tracking import TrackingNumbers
 
 router = APIRouter()
 templates = Jinja2Templates(
-    directory=[Path(__file__).parent / "templates", REPO_ROOT / "alur" / "templates"]
+    directory=[Path(__file__).parent / "templates", REPO_ROOT / "runtime" / "templates"]
 )
 
 

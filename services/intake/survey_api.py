@@ -17,14 +17,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
 
-from alur.settings import REPO_ROOT
 from cases.case import Case
+from runtime.settings import REPO_ROOT
 from services.intake.survey_desk import NOT_FOUND, SurveyDesk, SurveyRefused, offer
 from skm import ELEMENTS, SCALE, AnswersRefused, parse_answers
 
 router = APIRouter()
 templates = Jinja2Templates(
-    directory=[Path(__file__).parent / "templates", REPO_ROOT / "alur" / "templates"]
+    directory=[Path(__file__).parent / "templates", REPO_ROOT / "runtime" / "templates"]
 )
 
 

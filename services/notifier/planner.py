@@ -17,8 +17,8 @@ import asyncpg
 import structlog
 from pydantic import BaseModel
 
-from alur.event_ledger import EventLedger
 from events import CATALOG, ComplaintReceived, Envelope
+from runtime.event_ledger import EventLedger
 from services.notifier import complaints, notification_log
 from services.notifier.audience import Audiences, Recipient
 from services.notifier.complaints import Complaint

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from pydantic import Field
 
-from alur.settings import AlurSettings
+from runtime.settings import AlurSettings
 
 RULES = Path(__file__).resolve().parent / "rules.yaml"
 

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from alur.settings import REPO_ROOT
+from runtime.settings import REPO_ROOT
 from services.projections import dashboard_queries as queries
 from services.projections.ikm_api import IkmQuery, ikm_query, ikm_report
 from services.projections.read_api import CHANNELS
@@ -22,7 +22,7 @@ from services.projections.register_filters import STATUSES, RegisterFilters
 
 router = APIRouter()
 templates = Jinja2Templates(
-    directory=[Path(__file__).parent / "templates", REPO_ROOT / "alur" / "templates"]
+    directory=[Path(__file__).parent / "templates", REPO_ROOT / "runtime" / "templates"]
 )
 CASE_TYPES = {"complaint": "Pengaduan", "visit": "Kunjungan", "service": "Layanan"}
 

@@ -12,12 +12,12 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from alur.settings import REPO_ROOT
+from runtime.settings import REPO_ROOT
 from services.projections.register_filters import FilterRefused, parse_date
 
 router = APIRouter()
 templates = Jinja2Templates(
-    directory=[Path(__file__).parent / "templates", REPO_ROOT / "alur" / "templates"]
+    directory=[Path(__file__).parent / "templates", REPO_ROOT / "runtime" / "templates"]
 )
 
 

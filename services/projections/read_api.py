@@ -11,13 +11,13 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
 
-from alur.settings import REPO_ROOT
+from runtime.settings import REPO_ROOT
 from services.projections.read_models_api import router as read_models_router
 from services.projections.register_filters import STATUSES, RegisterFilters, register_filters
 
 router = APIRouter()
 templates = Jinja2Templates(
-    directory=[Path(__file__).parent / "templates", REPO_ROOT / "alur" / "templates"]
+    directory=[Path(__file__).parent / "templates", REPO_ROOT / "runtime" / "templates"]
 )
 
 CHANNELS = {

@@ -27,7 +27,6 @@ import eventsourcing.persistence
 import psycopg
 import structlog
 
-from alur.event_ledger import EventLedger
 from cases import CaseStore
 from cases.store import CaseConflict, CaseNotFound
 from events import Actor, ComplaintReceived, Envelope, Fact, SopRef
@@ -35,6 +34,7 @@ from events.routing import CaseRouted
 from office.org_chart import OrgChart
 from office.routing_rules import RoutingRules, Target, unit_key
 from officers import OfficerDirectory
+from runtime.event_ledger import EventLedger
 from services.routing import choice, workload
 from sop.actions import Officer
 from sop.definition import SopDefinition, Step

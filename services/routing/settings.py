@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from alur.settings import AlurSettings
+from runtime.settings import AlurSettings
 
 
 class RoutingSettings(AlurSettings):

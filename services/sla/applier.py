@@ -7,9 +7,9 @@ from collections.abc import Awaitable, Callable
 import asyncpg
 import structlog
 
-from alur.event_ledger import EventLedger
 from events import Envelope
 from office import OfficeConfig
+from runtime.event_ledger import EventLedger
 from services.sla import timers
 from services.sla.plan import Calendar, Context, plan
 from sop.definition import SopDefinition, Step

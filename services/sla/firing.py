@@ -20,11 +20,11 @@ import asyncpg
 import structlog
 from pydantic import BaseModel
 
-from alur.clock import Clock
 from cases.store import CaseStore
 from events import Actor, Fact, SopRef
 from events.sla import EscalationRaised, SlaBreached, SlaWarningRaised
 from office import OfficeConfig
+from runtime.clock import Clock
 from services.sla import lapor, timers
 from services.sla.escalation import LateStep, Officers, Target, escalation_target
 from services.sla.plan import STEP

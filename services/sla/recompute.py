@@ -30,10 +30,10 @@ from typing import Protocol
 import asyncpg
 import structlog
 
-from alur.clock import Clock
 from cases.store import CaseStore
 from office import OfficeConfig
 from office.calendar import Closure, WorkingCalendar
+from runtime.clock import Clock
 from services.sla.deadline_changes import DeadlineMove, note, record_pending
 from sop.duration import Duration
 

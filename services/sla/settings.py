@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from alur.settings import AlurSettings
+from runtime.settings import AlurSettings
 
 
 class SlaSettings(AlurSettings):

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 from aiokafka import ConsumerRecord
 
-from alur.consumption import DeliveryPolicy
 from events import CATALOG, Actor, Envelope
+from runtime.consumption import DeliveryPolicy
 
 
 def _record(value: bytes, offset: int = 7) -> ConsumerRecord:

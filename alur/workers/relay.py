@@ -1,4 +1,4 @@
-"""Entry point of the outbox relay worker: `python -m services.relay.main`."""
+"""Entry point of the outbox relay worker: `python -m alur.workers.relay`."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import asyncpg
 import structlog
 from aiokafka.errors import KafkaError
 
-from alur.kafka import ensure_topics, reliable_producer
-from alur.lifecycle import run_until_stopped
-from alur.logs import configure_logging
 from cases import CaseStore
 from events import Topics
+from runtime.kafka import ensure_topics, reliable_producer
+from runtime.lifecycle import run_until_stopped
+from runtime.logs import configure_logging
 from services.relay.checkpoint import RelayCheckpoint
 from services.relay.relay import OutboxRelay
 from services.relay.settings import RelaySettings

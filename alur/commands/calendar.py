@@ -14,11 +14,11 @@ from datetime import date, datetime
 
 import asyncpg
 
-from alur.settings import AlurSettings
 from office.calendar import Closure, WorkingCalendar
 from office.calendar_rules import office_time_zone
 from office.closures import ClosureBook
 from office.config import OfficeConfig, OfficeConfigError, load_office
+from runtime.settings import AlurSettings
 from sop.duration import Duration, UnreadableDuration, parse_duration
 
 USAGE_ERROR = 2

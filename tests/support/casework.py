@@ -13,8 +13,8 @@ from typing import Any
 import httpx
 from aiokafka import AIOKafkaConsumer
 
-from alur.settings import REPO_ROOT
 from events import Topics
+from runtime.settings import REPO_ROOT
 from tests.conftest import Alur
 
 ALUR = str(REPO_ROOT / ".venv" / "bin" / "alur")

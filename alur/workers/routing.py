@@ -17,14 +17,14 @@ import asyncpg
 import structlog
 from faststream import FastStream
 
-from alur.clock import start_clock
-from alur.database import pool_when_ready
-from alur.kafka import consumer_broker, ensure_topics, subscribe_case_events
-from alur.logs import configure_logging
 from cases import CaseStore
 from events import Topics
 from office import OfficeConfig
 from officers import OfficerDirectory
+from runtime.clock import start_clock
+from runtime.database import pool_when_ready
+from runtime.kafka import consumer_broker, ensure_topics, subscribe_case_events
+from runtime.logs import configure_logging
 from services.routing.router import Router, in_store
 from services.routing.settings import RoutingSettings
 from sop.definition import SopDefinition

@@ -13,10 +13,10 @@ import sys
 
 import asyncpg
 
-from alur.database import DatabaseUnreachable, connect_pool
-from alur.settings import AlurSettings
 from cases import CaseStore
-from services.projections.main import PROJECTIONS, ProjectionEntry, build_projection
+from runtime.database import DatabaseUnreachable, connect_pool
+from runtime.settings import AlurSettings
+from services.projections.catalog import PROJECTIONS, ProjectionEntry, build_projection
 from services.projections.replay import ReplayReport
 from services.projections.replay import replay as rebuild
 from services.projections.sources import load_sources

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import yaml
 
-from alur.database import DatabaseUnreachable, connect_pool
-from alur.settings import AlurSettings
+from runtime.database import DatabaseUnreachable, connect_pool
+from runtime.settings import AlurSettings
 from sop.definition import SopDefinition, SourceDocument
 from sop.importer import UnreadableDocument, draft_definition, read_document, summary
 from sop.registry import InvalidDefinition, SopRegistry

@@ -22,7 +22,7 @@ import asyncpg
 import httpx
 
 from alur.cli import WORKERS
-from alur.settings import REPO_ROOT, AlurSettings
+from runtime.settings import REPO_ROOT, AlurSettings
 
 LOGS = Path(os.environ.get("ALUR_RUN_DIR", REPO_ROOT / ".run")) / "logs"
 
@@ -76,7 +76,7 @@ def start(log_prefix: str = "sandbox", extra_env: dict[str, str] | None = None) 
     try:
         for worker in WORKERS:
             with open(LOGS / f"{log_prefix}-{worker}.log", "ab") as log:
-                sandbox.processes[worker] = subprocess.Popen(  # noqa: S603 - our own entry point
+                sandbox.processes[worker] = subprocess.Popen(
                     [str(REPO_ROOT / ".venv" / "bin" / "alur"), "serve", worker],
                     env=env,
                     stdout=log,

@@ -14,14 +14,14 @@ import sys
 import uuid
 from datetime import datetime
 
-from alur.database import DatabaseUnreachable, connect_pool
-from alur.settings import AlurSettings
 from audit import printout
 from audit.history import CaseNotStored, stored_history, up_to
 from audit.record import audit_record
 from audit.verification import verify
 from office.calendar_rules import office_time_zone
 from office.config import OfficeConfigError
+from runtime.database import DatabaseUnreachable, connect_pool
+from runtime.settings import AlurSettings
 
 USAGE_ERROR = 2
 FAILED = 1

@@ -17,15 +17,15 @@ from zoneinfo import ZoneInfo
 import structlog
 from faststream import FastStream
 
-from alur.clock import start_clock
-from alur.database import pool_when_ready
-from alur.kafka import consumer_broker, ensure_topics, subscribe_case_events
-from alur.logs import configure_logging
 from cases.store import CaseStore
 from events import Topics
 from office.calendar import step_duration
 from office.closures import ClosureBook, office_calendar
 from officers import OfficerDirectory
+from runtime.clock import start_clock
+from runtime.database import pool_when_ready
+from runtime.kafka import consumer_broker, ensure_topics, subscribe_case_events
+from runtime.logs import configure_logging
 from services.sla import deadline_changes, lapor, suspension
 from services.sla.applier import TimerApplier
 from services.sla.firing import STILL_RUNNING, Firing

@@ -1,4 +1,4 @@
-"""Entry point of the projections worker: `python -m services.projections.main`.
+"""Entry point of the projections worker: `python -m alur.workers.projections`.
 
 Every read model is one entry of `PROJECTIONS`: its name (also `alur replay --projection NAME`),
 how to build it from the shared sources, and the case types it reads. Each gets its own
@@ -9,59 +9,20 @@ starts from the beginning of the stream. A projection implements `projector.Proj
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import structlog
 from faststream import FastStream
 
-from alur.database import pool_when_ready
-from alur.kafka import consumer_broker, ensure_topics, subscribe_case_events
-from alur.logs import configure_logging
 from events import Topics
-from events.topics import CASE_TYPES
-from services.projections.archive import ArchiveProjection
-from services.projections.guest_book import GuestBookProjection
-from services.projections.projector import Projection, Projector
-from services.projections.register import RegisterProjection
+from runtime.database import pool_when_ready
+from runtime.kafka import consumer_broker, ensure_topics, subscribe_case_events
+from runtime.logs import configure_logging
+from services.projections.catalog import PROJECTIONS, build_projection
+from services.projections.projector import Projector
 from services.projections.settings import ProjectionSettings
-from services.projections.skm import SkmProjection
-from services.projections.sources import Sources, load_sources
-from services.projections.step_times import StepTimesProjection
-from services.projections.timeline import TimelineProjection
+from services.projections.sources import load_sources
 
 log = structlog.get_logger(__name__)
-
-
-@dataclass(frozen=True)
-class ProjectionEntry:
-    name: str
-    build: Callable[[Sources], Projection]
-    case_types: tuple[str, ...] = CASE_TYPES
-    group: str | None = None  # consumer group (inside the namespace); default projections.NAME
-
-    @property
-    def consumer_group(self) -> str:
-        return self.group or f"projections.{self.name}"
-
-
-PROJECTIONS: list[ProjectionEntry] = [
-    # The register's group keeps its first name, so a running installation does not re-read.
-    ProjectionEntry(
-        "complaint_register", lambda s: RegisterProjection(s.sops), group="projections.register"
-    ),
-    ProjectionEntry("guest_book", lambda s: GuestBookProjection()),
-    ProjectionEntry("case_archive", lambda s: ArchiveProjection(s.office)),
-    ProjectionEntry("step_times", lambda s: StepTimesProjection(s.sops, s.office, s.calendar)),
-    ProjectionEntry("case_timeline", lambda s: TimelineProjection()),
-    ProjectionEntry("skm_responses", lambda s: SkmProjection(s.sops)),
-]
-
-
-def build_projection(entry: ProjectionEntry, sources: Sources) -> Projection:
-    projection = entry.build(sources)
-    assert projection.name == entry.name, f"{entry.name} builds {projection.name}"
-    return projection
 
 
 def build_app(settings: ProjectionSettings) -> FastStream:

@@ -15,9 +15,9 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
-from alur.consumption import DeliveryPolicy, Publish
 from events import Envelope, Topics
 from events.topics import CASE_TYPES
+from runtime.consumption import DeliveryPolicy, Publish
 
 log = structlog.get_logger(__name__)
 

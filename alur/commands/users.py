@@ -6,9 +6,9 @@ import argparse
 import asyncio
 import sys
 
-from alur.database import DatabaseUnreachable, connect_pool
-from alur.settings import AlurSettings
 from officers import OfficerDirectory, OfficerRefused
+from runtime.database import DatabaseUnreachable, connect_pool
+from runtime.settings import AlurSettings
 from sop.actions import Officer
 from sop.registry import SopRegistry
 

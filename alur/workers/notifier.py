@@ -17,16 +17,16 @@ import httpx
 import structlog
 from faststream import FastStream
 
-from alur.database import pool_when_ready
-from alur.kafka import (
+from events import Topics
+from officers import OfficerDirectory
+from runtime.database import pool_when_ready
+from runtime.kafka import (
     consumer_broker,
     dead_letters_through,
     ensure_topics,
     subscribe_case_events,
 )
-from alur.logs import configure_logging
-from events import Topics
-from officers import OfficerDirectory
+from runtime.logs import configure_logging
 from services.notifier.audience import Audiences
 from services.notifier.backoff import Backoff
 from services.notifier.dispatcher import Dispatcher

@@ -1,0 +1,1 @@
+"""The `alur` subcommands, one module per command group (imported only when run)."""

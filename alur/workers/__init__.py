@@ -1,0 +1,1 @@
+"""One module per worker process: wiring only (`alur serve NAME`)."""

@@ -1,0 +1,3 @@
+"""The shared runtime below the services: settings, database pools, Kafka, the consumer
+framework, logs, the clock and the HTTP edge. It imports the core (events, cases, sop, office,
+officers), never `services/` and never the entry points in `alur/`."""

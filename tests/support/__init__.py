@@ -1,0 +1,1 @@
+"""What tests and benchmarks share: the sandbox, officers and cases, the SMTP and webhook sinks."""
