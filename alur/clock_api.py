@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Body, Request
+from fastapi import APIRouter, Body
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from runtime.clock import SimulatedClock
+from runtime.http.dependencies import CurrentClock
+from runtime.http.errors import error_response, invalid_input
 
 router = APIRouter()
 
@@ -20,30 +22,18 @@ class Advance(BaseModel):
 
 
 @router.post("/api/clock/advance")
-async def advance(request: Request, body: Any = Body(None)) -> JSONResponse:  # noqa: B008
-    clock = request.app.state.clock
+async def advance(clock: CurrentClock, body: Any = Body(None)) -> JSONResponse:  # noqa: B008
     if not isinstance(clock, SimulatedClock):
-        return JSONResponse(
-            {"error": "not_found", "message": "jam simulasi tidak aktif (ALUR_CLOCK=system)"},
-            status_code=404,
-        )
+        return error_response(404, "not_found", "jam simulasi tidak aktif (ALUR_CLOCK=system)")
     try:
         wanted = Advance.model_validate(body)
     except ValidationError as error:
         first = error.errors()[0]
-        return JSONResponse(
-            {
-                "error": "invalid_input",
-                "message": first["msg"],
-                "field": ".".join(str(p) for p in first["loc"]) or "minutes",
-            },
-            status_code=422,
-        )
+        return invalid_input(".".join(str(p) for p in first["loc"]) or "minutes", first["msg"])
     now = await clock.advance(wanted.minutes)
     return JSONResponse({"now": now.isoformat()})
 
 
 @router.get("/api/clock")
-async def now(request: Request) -> JSONResponse:
-    clock = request.app.state.clock
+async def now(clock: CurrentClock) -> JSONResponse:
     return JSONResponse({"now": clock.now().isoformat(), "simulated": clock.simulated})

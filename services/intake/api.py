@@ -1,61 +1,53 @@
-"""Intake over HTTP: the complaint API, the public form (Bahasa Indonesia) and tracking."""
+"""Intake over HTTP: the complaint API, the public form (Bahasa Indonesia) and tracking.
+
+A complaint is parsed once, where it enters (the `Complaint` dependency for JSON, the form's
+handler for the form), and reaches the intake as a `ComplaintSubmission`.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import json
-import uuid
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
-from fastapi.templating import Jinja2Templates
 
 from cases.store import CaseNotFound
 from events import CATALOG
-from runtime.settings import REPO_ROOT
-from services.intake.intake import ComplaintIntake, Receipt
-from services.intake.submission import SubmissionRefused, parse_submission
+from runtime.http.errors import error_response
+from runtime.http.requests import RequestId
+from runtime.http.templates import templates_in
+from services.intake.dependencies import Desk, Intake, Store, Tracking
+from services.intake.intake import Receipt
+from services.intake.submission import (
+    ComplaintSubmission,
+    SubmissionRefused,
+    checked_body,
+    parse_submission,
+)
 from services.intake.survey_api import offered_link
-from services.intake.tracking import TrackingNumbers
 
 router = APIRouter()
-templates = Jinja2Templates(
-    directory=[Path(__file__).parent / "templates", REPO_ROOT / "runtime" / "templates"]
-)
+templates = templates_in(Path(__file__).parent / "templates")
+
+FIELD_LABELS = {
+    "reporter.name": "Nama",
+    "reporter.email": "Surel",
+    "reporter.phone": "Nomor telepon",
+    "subject": "Perihal",
+    "description": "Uraian pengaduan",
+    "category": "Kategori",
+}
 
 
-def _intake(request: Request) -> ComplaintIntake:
-    return request.app.state.intake
+Complaint = Annotated[
+    ComplaintSubmission, Depends(checked_body(parse_submission, not_json="invalid_json"))
+]
 
 
-def _refusal(error: SubmissionRefused) -> JSONResponse:
-    return JSONResponse(
-        {"error": "invalid_input", "message": error.reason, "field": error.field},
-        status_code=422,
-    )
-
-
-@router.post("/api/complaints", status_code=201)
-async def submit_complaint(request: Request) -> JSONResponse:
-    try:
-        data = json.loads(await request.body())
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return JSONResponse(
-            {
-                "error": "invalid_json",
-                "message": "isi permintaan bukan JSON yang valid",
-                "field": "body",
-            },
-            status_code=422,
-        )
-    try:
-        submission = parse_submission(data)
-    except SubmissionRefused as error:
-        return _refusal(error)
-    receipt = await _intake(request).receive(submission, request_id=_request_id(request))
-    assert isinstance(receipt, Receipt), receipt  # the web checks the complaint SOP at start
+def receipt_response(receipt: Receipt) -> JSONResponse:
+    """201 with what the reporter needs to follow their complaint."""
     return JSONResponse(
         {
             "case_id": str(receipt.case_id),
@@ -66,14 +58,24 @@ async def submit_complaint(request: Request) -> JSONResponse:
     )
 
 
+@router.post("/api/complaints", status_code=201)
+async def submit_complaint(
+    complaint: Complaint,
+    intake: Intake,
+    request_id: RequestId,
+) -> JSONResponse:
+    receipt = await intake.receive(complaint, request_id=request_id)
+    assert isinstance(receipt, Receipt), receipt  # the web checks the complaint SOP at start
+    return receipt_response(receipt)
+
+
 @router.get("/api/track/{tracking_number}")
-async def track(request: Request, tracking_number: str, pin: str = "") -> JSONResponse:
-    view = await _reporter_view(request, tracking_number, pin)
+async def track(
+    tracking_number: str, tracking: Tracking, store: Store, desk: Desk, pin: str = ""
+) -> JSONResponse:
+    view = await _reporter_view(tracking, store, desk, tracking_number, pin)
     if view is None:
-        return JSONResponse(
-            {"error": "not_found", "message": "nomor pengaduan atau PIN tidak cocok"},
-            status_code=404,
-        )
+        return error_response(404, "not_found", "nomor pengaduan atau PIN tidak cocok")
     return JSONResponse(view)
 
 
@@ -88,7 +90,9 @@ async def complaint_form(request: Request) -> HTMLResponse:
 
 
 @router.post("/lapor", response_class=HTMLResponse)
-async def submit_complaint_form(request: Request) -> HTMLResponse:
+async def submit_complaint_form(
+    request: Request, intake: Intake, request_id: RequestId
+) -> HTMLResponse:
     form = dict(await request.form())
     data = {
         "channel": "web",
@@ -108,7 +112,7 @@ async def submit_complaint_form(request: Request) -> HTMLResponse:
             {"form": form, "error": error, "field_label": FIELD_LABELS.get(error.field)},
             status_code=422,
         )
-    receipt = await _intake(request).receive(submission, request_id=_request_id(request))
+    receipt = await intake.receive(submission, request_id=request_id)
     assert isinstance(receipt, Receipt), receipt
     return templates.TemplateResponse(
         request, "receipt.html", {"receipt": receipt}, status_code=201
@@ -116,8 +120,10 @@ async def submit_complaint_form(request: Request) -> HTMLResponse:
 
 
 @router.get("/lacak", response_class=HTMLResponse)
-async def track_page(request: Request, nomor: str = "", pin: str = "") -> HTMLResponse:
-    view = await _reporter_view(request, nomor, pin) if nomor else None
+async def track_page(
+    request: Request, tracking: Tracking, store: Store, desk: Desk, nomor: str = "", pin: str = ""
+) -> HTMLResponse:
+    view = await _reporter_view(tracking, store, desk, nomor, pin) if nomor else None
     return templates.TemplateResponse(
         request,
         "track.html",
@@ -126,30 +132,21 @@ async def track_page(request: Request, nomor: str = "", pin: str = "") -> HTMLRe
     )
 
 
-FIELD_LABELS = {
-    "reporter.name": "Nama",
-    "reporter.email": "Surel",
-    "reporter.phone": "Nomor telepon",
-    "subject": "Perihal",
-    "description": "Uraian pengaduan",
-    "category": "Kategori",
-}
-
-
-async def _reporter_view(request: Request, tracking_number: str, pin: str) -> dict[str, Any] | None:
-    tracking: TrackingNumbers = request.app.state.tracking
+async def _reporter_view(
+    tracking: Tracking, store: Store, desk: Desk, tracking_number: str, pin: str
+) -> dict[str, Any] | None:
     case_id = await tracking.verify(tracking_number, pin)
     if case_id is None:
         return None
     try:
-        case = await asyncio.to_thread(request.app.state.store.case, case_id)
+        case = await asyncio.to_thread(store.case, case_id)
     except CaseNotFound:
         return None
     return {
         "tracking_number": tracking_number,
         "status": case.status,
         "received_at": case.history[0].occurred_at.isoformat(),
-        "survey_url": await offered_link(request, case),
+        "survey_url": offered_link(desk, case),
         "history": [
             {
                 "type": fact.type,
@@ -159,7 +156,3 @@ async def _reporter_view(request: Request, tracking_number: str, pin: str) -> di
             for fact in case.history
         ],
     }
-
-
-def _request_id(request: Request) -> str:
-    return request.headers.get("x-request-id") or f"http:{uuid.uuid4()}"

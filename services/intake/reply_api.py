@@ -9,10 +9,8 @@ auto-close clock (services/sla/lapor.py).
 from __future__ import annotations
 
 import asyncio
-import json
 import uuid
 from datetime import datetime
-from typing import Any
 
 import structlog
 from fastapi import APIRouter, Request
@@ -22,8 +20,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from cases.store import CaseConflict, CaseNotFound, CaseStore
 from events import Actor, Envelope, Fact, SopRef
 from events.lapor import ReporterReplied
+from runtime.http.dependencies import CurrentClock
+from runtime.http.errors import error_response, invalid_input, json_body
+from runtime.http.requests import RequestId
+from services.intake.dependencies import Store, Tracking
 from services.intake.submission import SubmissionRefused, parse
-from services.intake.tracking import TrackingNumbers
 
 log = structlog.get_logger(__name__)
 
@@ -41,39 +42,29 @@ class ReplySubmission(BaseModel):
     message: str = Field(min_length=1, max_length=5_000)
 
 
-def _error(status: int, code: str, message: str, field: str | None = None) -> JSONResponse:
-    body: dict[str, Any] = {"error": code, "message": message}
-    if field is not None:
-        body["field"] = field
-    return JSONResponse(body, status_code=status)
-
-
 NOT_FOUND = (404, "not_found", "nomor pengaduan atau PIN tidak cocok")
 
 
 @router.post("/api/track/{tracking_number}/reply", status_code=201)
-async def reply(request: Request, tracking_number: str) -> JSONResponse:
-    try:
-        data = json.loads(await request.body())
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return _error(422, "invalid_json", "isi permintaan bukan JSON yang valid", "body")
+async def reply(
+    request: Request,
+    tracking_number: str,
+    tracking: Tracking,
+    store: Store,
+    clock: CurrentClock,
+    causation: RequestId,
+) -> JSONResponse:
+    # The PIN in the body is the reporter's credential: checked before the rest of the body.
+    data = await json_body(request)
     pin = data.get("pin") if isinstance(data, dict) else None
-    tracking: TrackingNumbers = request.app.state.tracking
     case_id = await tracking.verify(tracking_number, pin) if isinstance(pin, str) else None
     if case_id is None:
-        return _error(*NOT_FOUND)
+        return error_response(*NOT_FOUND)
     try:
         submission = parse(ReplySubmission, data)
     except SubmissionRefused as error:
-        return _error(422, "invalid_input", error.reason, error.field)
-    causation = request.headers.get("x-request-id") or f"http:{uuid.uuid4()}"
-    fact_or_error = await _record(
-        request.app.state.store,
-        case_id,
-        submission.message,
-        request.app.state.clock.now(),
-        causation,
-    )
+        return invalid_input(error.field, error.reason)
+    fact_or_error = await _record(store, case_id, submission.message, clock.now(), causation)
     if isinstance(fact_or_error, JSONResponse):
         return fact_or_error
     return JSONResponse(
@@ -94,11 +85,13 @@ async def _record(
         try:
             fact = await asyncio.to_thread(_record_reply, store, case_id, message, now, causation)
         except CaseNotFound:
-            return _error(*NOT_FOUND)
+            return error_response(*NOT_FOUND)
         except CaseConflict:
             continue
         return fact
-    return _error(409, "not_allowed_now", "pengaduan sedang diperbarui; coba lagi sebentar lagi")
+    return error_response(
+        409, "not_allowed_now", "pengaduan sedang diperbarui; coba lagi sebentar lagi"
+    )
 
 
 def _record_reply(

@@ -1,11 +1,17 @@
-"""What a reporter submits, and the checks it must pass before anything is recorded."""
+"""What a reporter or an officer submits, and the checks it must pass before anything is
+recorded. A body is checked once, where it enters (`checked_body`), and travels typed after."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any, Literal, TypeVar
 
+from fastapi import Request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from runtime.http.errors import HttpError, json_body
+from sop.actions import ActionRequest
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 M = TypeVar("M", bound=BaseModel)
@@ -75,6 +81,17 @@ class ActionSubmission(BaseModel):
     assignee: str | None = Field(None, max_length=200)
     data: dict[str, Any] = Field(default_factory=dict)
 
+    def request(self) -> ActionRequest:
+        """What the SOP engine is asked."""
+        return ActionRequest(
+            action=self.action,
+            documents=tuple(self.documents),
+            note=self.note,
+            decision=self.decision,
+            assignee=self.assignee,
+            data=self.data,
+        )
+
 
 class SubmissionRefused(ValueError):
     """A submission that fails a check: which field, and why (in Bahasa Indonesia)."""
@@ -105,6 +122,21 @@ def parse(model: type[M], data: Any) -> M:
         first = error.errors()[0]
         field = ".".join(str(part) for part in first["loc"]) or "body"
         raise SubmissionRefused(field, _reason(first)) from None
+
+
+def checked_body(
+    check: Callable[[Any], M], *, not_json: str = "invalid_input"
+) -> Callable[[Request], Awaitable[M]]:
+    """A FastAPI dependency: the request's JSON body through `check`, else 422 naming the
+    field (`not_json` is the error code of a body that is not JSON at all)."""
+
+    async def checked(request: Request) -> M:
+        try:
+            return check(await json_body(request, code=not_json))
+        except SubmissionRefused as error:
+            raise HttpError(422, "invalid_input", error.reason, error.field) from None
+
+    return checked
 
 
 def _reason(error: Any) -> str:

@@ -9,63 +9,43 @@
 
 from __future__ import annotations
 
-import json
-import uuid
 from pathlib import Path
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse
-from fastapi.templating import Jinja2Templates
 
 from cases.case import Case
-from runtime.settings import REPO_ROOT
+from runtime.http.auth import OfficerRequired
+from runtime.http.errors import error_response, invalid_input, json_body
+from runtime.http.requests import uuid_or_none
+from runtime.http.templates import templates_in
+from services.intake.dependencies import Desk
 from services.intake.survey_desk import NOT_FOUND, SurveyDesk, SurveyRefused, offer
 from skm import ELEMENTS, SCALE, AnswersRefused, parse_answers
+from sop.actions import Officer
 
 router = APIRouter()
-templates = Jinja2Templates(
-    directory=[Path(__file__).parent / "templates", REPO_ROOT / "runtime" / "templates"]
-)
+templates = templates_in(Path(__file__).parent / "templates")
 
-
-def _desk(request: Request) -> SurveyDesk:
-    return request.app.state.survey_desk
-
-
-def _case_id(text: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(text)
-    except ValueError:
-        return None
+# Who may hand a guest the questionnaire's link.
+LinkGiver = Annotated[Officer, Depends(OfficerRequired("perlu token petugas yang valid"))]
 
 
 def _refusal(refusal: SurveyRefused) -> JSONResponse:
-    return JSONResponse(
-        {"error": refusal.code, "message": refusal.message}, status_code=refusal.status
-    )
-
-
-def _invalid(error: AnswersRefused) -> JSONResponse:
-    return JSONResponse(
-        {"error": "invalid_input", "message": error.reason, "field": error.field},
-        status_code=422,
-    )
+    return error_response(refusal.status, refusal.code, refusal.message)
 
 
 @router.post("/api/surveys/{case_id}", status_code=201)
-async def submit_survey(request: Request, case_id: str, t: str = "") -> JSONResponse:
-    parsed = _case_id(case_id)
-    if parsed is None or not _desk(request).valid(parsed, t):
+async def submit_survey(request: Request, case_id: str, desk: Desk, t: str = "") -> JSONResponse:
+    parsed = uuid_or_none(case_id)
+    if parsed is None or not desk.valid(parsed, t):
         return _refusal(NOT_FOUND)
     try:
-        body = json.loads(await request.body())
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return _invalid(AnswersRefused("body", "isi permintaan bukan JSON yang valid"))
-    try:
-        answers = parse_answers(body)
+        answers = parse_answers(await json_body(request, code="invalid_input"))
     except AnswersRefused as error:
-        return _invalid(error)
-    recorded = await _desk(request).record(parsed, t, answers)
+        return invalid_input(error.field, error.reason)
+    recorded = await desk.record(parsed, t, answers)
     if isinstance(recorded, SurveyRefused):
         return _refusal(recorded)
     return JSONResponse(
@@ -74,32 +54,21 @@ async def submit_survey(request: Request, case_id: str, t: str = "") -> JSONResp
 
 
 @router.get("/api/surveys/{case_id}/link")
-async def survey_link(request: Request, case_id: str) -> JSONResponse:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    officer = None
-    if scheme.lower() == "bearer" and token.strip():
-        officer = await request.app.state.directory.by_token(token.strip())
-    if officer is None:
-        return JSONResponse(
-            {"error": "unauthorized", "message": "perlu token petugas yang valid"},
-            status_code=401,
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-    parsed = _case_id(case_id)
+async def survey_link(_: LinkGiver, case_id: str, desk: Desk) -> JSONResponse:
+    parsed = uuid_or_none(case_id)
     if parsed is None:
         return _refusal(NOT_FOUND)
-    desk = _desk(request)
     case = await desk.case(parsed, desk.token(parsed))
     if isinstance(case, SurveyRefused):
         return _refusal(case)
     return JSONResponse({"url": desk.link(parsed)})
 
 
-async def offered_link(request: Request, case: Case) -> str | None:
+def offered_link(desk: SurveyDesk, case: Case) -> str | None:
     """The questionnaire's link when the case's survey may be answered now (for /lacak)."""
     if offer(case) is not None:
         return None
-    return _desk(request).link(case.id)
+    return desk.link(case.id)
 
 
 def _page(
@@ -139,28 +108,28 @@ def _element_name(field: str) -> str | None:
 
 
 @router.get("/survei/{case_id}", response_class=HTMLResponse)
-async def survey_form(request: Request, case_id: str, t: str = "") -> HTMLResponse:
-    parsed = _case_id(case_id)
-    found = await _desk(request).case(parsed, t) if parsed else NOT_FOUND
+async def survey_form(request: Request, case_id: str, desk: Desk, t: str = "") -> HTMLResponse:
+    parsed = uuid_or_none(case_id)
+    found = await desk.case(parsed, t) if parsed else NOT_FOUND
     if isinstance(found, SurveyRefused):
         return _page(request, case_id, t, refusal=found, status=found.status)
     return _page(request, case_id, t)
 
 
 @router.post("/survei/{case_id}", response_class=HTMLResponse)
-async def submit_survey_form(request: Request, case_id: str) -> HTMLResponse:
+async def submit_survey_form(request: Request, case_id: str, desk: Desk) -> HTMLResponse:
     form = await request.form()
     token = str(form.get("t", ""))
     typed = {e.code: str(form.get(e.code, "")) for e in ELEMENTS}
     saran = str(form.get("saran", ""))
-    parsed = _case_id(case_id)
-    if parsed is None or not _desk(request).valid(parsed, token):
+    parsed = uuid_or_none(case_id)
+    if parsed is None or not desk.valid(parsed, token):
         return _page(request, case_id, token, refusal=NOT_FOUND, status=404)
     try:
         answers = parse_answers({"skm": typed, "saran": saran})
     except AnswersRefused as error:
         return _page(request, case_id, token, answers=typed, saran=saran, error=error, status=422)
-    recorded = await _desk(request).record(parsed, token, answers)
+    recorded = await desk.record(parsed, token, answers)
     if isinstance(recorded, SurveyRefused):
         return _page(request, case_id, token, refusal=recorded, status=recorded.status)
     return _page(request, case_id, token, done=True, status=201)

@@ -3,16 +3,20 @@ with every attempt (officers only)."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import asyncpg
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
+from runtime.http.auth import OfficerRequired
+from runtime.http.dependencies import Pool
+from runtime.http.errors import error_response
+from runtime.http.requests import uuid_or_none
 from services.notifier.notification_log import NotificationLog
 
-router = APIRouter()
+# Officers only: the log names the officers notified and the reporter's (masked) address.
+router = APIRouter(dependencies=[Depends(OfficerRequired())])
 
 
 def _masked(address: str) -> str:
@@ -54,27 +58,12 @@ def _view(row: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get("/api/cases/{case_id}/notifications")
-async def case_notifications(request: Request, case_id: str) -> JSONResponse:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    officer = None
-    if scheme.lower() == "bearer" and token.strip():
-        officer = await request.app.state.directory.by_token(token.strip())
-    if officer is None:
-        return JSONResponse(
-            {
-                "error": "unauthorized",
-                "message": "perlu token petugas yang valid (Authorization: Bearer TOKEN)",
-            },
-            status_code=401,
-        )
+async def case_notifications(case_id: str, pool: Pool) -> JSONResponse:
+    case = uuid_or_none(case_id)
+    if case is None:
+        return error_response(404, "not_found", "kasus tidak ditemukan")
     try:
-        case = uuid.UUID(case_id)
-    except ValueError:
-        return JSONResponse(
-            {"error": "not_found", "message": "kasus tidak ditemukan"}, status_code=404
-        )
-    try:
-        rows = await NotificationLog(request.app.state.pool).for_case(case)
+        rows = await NotificationLog(pool).for_case(case)
     except asyncpg.UndefinedTableError:
         rows = []  # the notifier has not started yet
     return JSONResponse([_view(r) for r in rows])

@@ -8,22 +8,21 @@ registers with their filters and exports.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
 
-from runtime.settings import REPO_ROOT
+from runtime.http.dependencies import CurrentClock, Registry
+from runtime.http.templates import templates_in
 from services.projections import dashboard_queries as queries
-from services.projections.ikm_api import IkmQuery, ikm_query, ikm_report
+from services.projections.dependencies import Tables
+from services.projections.ikm_api import Ikm, Reports
 from services.projections.read_api import CHANNELS
 from services.projections.register_filters import STATUSES, RegisterFilters
 
 router = APIRouter()
-templates = Jinja2Templates(
-    directory=[Path(__file__).parent / "templates", REPO_ROOT / "runtime" / "templates"]
-)
+templates = templates_in(Path(__file__).parent / "templates")
 CASE_TYPES = {"complaint": "Pengaduan", "visit": "Kunjungan", "service": "Layanan"}
 
 
@@ -32,20 +31,26 @@ def step_label(step: str) -> str:
 
 
 @router.get("/dasbor", response_class=HTMLResponse)
-async def dashboard(request: Request, ikm: Annotated[IkmQuery, Depends(ikm_query)]) -> HTMLResponse:
-    pool = request.app.state.pool
-    tz = request.app.state.time_zone
-    now = request.app.state.clock.now()
+async def dashboard(
+    request: Request,
+    ikm: Ikm,
+    reports: Reports,
+    tables: Tables,
+    clock: CurrentClock,
+    registry: Registry,
+) -> HTMLResponse:
+    pool, tz = tables.pool, tables.time_zone
+    now = clock.now()
     open_steps = await queries.open_by_step(pool, now)
     if not open_steps:
         open_steps = await queries.open_complaints_by_step(pool)
-    sops = {sop.id: sop.header.name for sop in await request.app.state.registry.all_latest()}
+    sops = {sop.id: sop.header.name for sop in await registry.all_latest()}
     context: dict[str, Any] = {
         "now": now.astimezone(tz),
         "open_steps": open_steps,
         "late": await queries.late_cases(pool, now),
         "compliance": await queries.compliance_by_step(pool, now),
-        "ikm": None if ikm.problem else await ikm_report(request, ikm),
+        "ikm": None if ikm.problem else await reports.report(ikm),
         "ikm_query": ikm,
         "sops": sops,
         "case_types": CASE_TYPES,

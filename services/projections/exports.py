@@ -15,18 +15,20 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter
+from fastapi.responses import Response
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from services.projections.guest_book_api import GuestBookFilters, guest_book_filters, guest_rows
-from services.projections.ikm_api import IkmQuery, ikm_query, ikm_report
-from services.projections.read_api import CHANNELS
-from services.projections.read_api import _rows as register_rows
-from services.projections.register_filters import RegisterFilters, register_filters
+from runtime.http.errors import error_response, invalid_input
+from runtime.http.requests import Page
+from services.projections.dependencies import ReadModels, Tables
+from services.projections.guest_book_api import GuestBookFilters, Guests, guest_rows
+from services.projections.ikm_api import Ikm, IkmQuery, IkmReports, Reports
+from services.projections.read_api import CHANNELS, Filtered, register_rows
+from services.projections.register_filters import RegisterFilters
 from skm import ELEMENTS
 
 router = APIRouter()
@@ -84,12 +86,6 @@ def as_xlsx(sheet: Sheet) -> Response:
     )
 
 
-def _refused(field: str, reason: str) -> JSONResponse:
-    return JSONResponse(
-        {"error": "invalid_input", "message": reason, "field": field}, status_code=422
-    )
-
-
 REGISTER_HEADERS = [
     "No.",
     "Nomor Registrasi",
@@ -112,10 +108,8 @@ def _step(row: dict[str, Any]) -> str:
     return f"{where}: {row['current_activity']}" if row["current_activity"] else where
 
 
-async def register_sheet(request: Request, filters: RegisterFilters) -> Sheet:
-    rows = await register_rows(
-        request.app.state.pool, EVERYTHING, 0, request.app.state.time_zone, filters
-    )
+async def register_sheet(tables: ReadModels, filters: RegisterFilters) -> Sheet:
+    rows = await register_rows(tables, Page(EVERYTHING, 0), filters)
     return Sheet(
         "buku-register-pengaduan",
         REGISTER_HEADERS,
@@ -149,8 +143,8 @@ GUEST_HEADERS = [
 ]
 
 
-async def guest_book_sheet(request: Request, filters: GuestBookFilters) -> Sheet:
-    rows = await guest_rows(request, filters, EVERYTHING)
+async def guest_book_sheet(tables: ReadModels, filters: GuestBookFilters) -> Sheet:
+    rows = await guest_rows(tables, filters, EVERYTHING)
     return Sheet(
         "buku-tamu",
         GUEST_HEADERS,
@@ -183,8 +177,8 @@ IKM_HEADERS = [
 ]
 
 
-async def ikm_sheet(request: Request, query: IkmQuery) -> Sheet:
-    report = await ikm_report(request, query)
+async def ikm_sheet(reports: IkmReports, query: IkmQuery) -> Sheet:
+    report = await reports.report(query)
     return Sheet(
         "ikm",
         IKM_HEADERS,
@@ -204,37 +198,30 @@ async def ikm_sheet(request: Request, query: IkmQuery) -> Sheet:
     )
 
 
-Register = Annotated[RegisterFilters, Depends(register_filters)]
-Guests = Annotated[GuestBookFilters, Depends(guest_book_filters)]
-Ikm = Annotated[IkmQuery, Depends(ikm_query)]
-
-
 @router.get("/register.{kind}")
-async def register_export(request: Request, kind: str, filters: Register) -> Response:
+async def register_export(kind: str, filters: Filtered, tables: Tables) -> Response:
     if filters.problems:
-        return _refused(filters.problems[0].field, filters.problems[0].reason)
-    return await _file(kind, register_sheet(request, filters))
+        return invalid_input(filters.problems[0].field, filters.problems[0].reason)
+    return await _file(kind, register_sheet(tables, filters))
 
 
 @router.get("/buku-tamu.{kind}")
-async def guest_book_export(request: Request, kind: str, filters: Guests) -> Response:
+async def guest_book_export(kind: str, filters: Guests, tables: Tables) -> Response:
     if filters.problems:
-        return _refused(filters.problems[0].field, filters.problems[0].reason)
-    return await _file(kind, guest_book_sheet(request, filters))
+        return invalid_input(filters.problems[0].field, filters.problems[0].reason)
+    return await _file(kind, guest_book_sheet(tables, filters))
 
 
 @router.get("/ikm.{kind}")
-async def ikm_export(request: Request, kind: str, query: Ikm) -> Response:
+async def ikm_export(kind: str, query: Ikm, reports: Reports) -> Response:
     if query.problem:
-        return _refused(query.problem.field, query.problem.reason)
-    return await _file(kind, ikm_sheet(request, query))
+        return invalid_input(query.problem.field, query.problem.reason)
+    return await _file(kind, ikm_sheet(reports, query))
 
 
 async def _file(kind: str, sheet: Any) -> Response:
     if kind not in ("csv", "xlsx"):
         sheet.close()
-        return JSONResponse(
-            {"error": "not_found", "message": "format unduhan: csv atau xlsx"}, status_code=404
-        )
+        return error_response(404, "not_found", "format unduhan: csv atau xlsx")
     built = await sheet
     return as_csv(built) if kind == "csv" else as_xlsx(built)

@@ -3,28 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
 import asyncpg
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
 
-from runtime.settings import REPO_ROOT
-from services.projections.register_filters import FilterRefused, parse_date
+from runtime.http.templates import templates_in
+from services.projections.dependencies import ReadModels, Tables
+from services.projections.register_filters import FilterRefused, date_range
 
 router = APIRouter()
-templates = Jinja2Templates(
-    directory=[Path(__file__).parent / "templates", REPO_ROOT / "runtime" / "templates"]
-)
+templates = templates_in(Path(__file__).parent / "templates")
 
 
 @dataclass(frozen=True)
 class GuestBookFilters:
-    date_from: Any = None
-    date_to: Any = None
+    date_from: date | None = None
+    date_to: date | None = None
     text: str | None = None
     problems: list[FilterRefused] = field(default_factory=list)
 
@@ -43,17 +41,14 @@ def guest_book_filters(
     q: str | None = Query(None, max_length=200),
 ) -> GuestBookFilters:
     problems: list[FilterRefused] = []
-    start = parse_date("from", date_from, problems)
-    end = parse_date("to", date_to, problems)
-    if start and end and end < start:
-        problems.append(FilterRefused("to", "tanggal akhir sebelum tanggal awal"))
+    start, end = date_range(date_from, date_to, problems)
     return GuestBookFilters(start, end, (q or "").strip() or None, problems)
 
 
 async def guest_rows(
-    request: Request, filters: GuestBookFilters, limit: int = 500
+    tables: ReadModels, filters: GuestBookFilters, limit: int = 500
 ) -> list[dict[str, Any]]:
-    tz = request.app.state.time_zone
+    tz = tables.time_zone
     start = datetime.combine(filters.date_from, time(), tz) if filters.date_from else None
     end = (
         datetime.combine(filters.date_to + timedelta(days=1), time(), tz)
@@ -62,7 +57,7 @@ async def guest_rows(
     )
     like = f"%{filters.text}%" if filters.text else None
     try:
-        rows = await request.app.state.pool.fetch(
+        rows = await tables.pool.fetch(
             "SELECT case_id, arrived_at, visitor_name, institution, purpose, meets, phone,"
             " left_at, closed FROM guest_book"
             " WHERE ($1::timestamptz IS NULL OR arrived_at >= $1)"
@@ -87,14 +82,15 @@ async def guest_rows(
     ]
 
 
+Guests = Annotated[GuestBookFilters, Depends(guest_book_filters)]
+
+
 @router.get("/buku-tamu", response_class=HTMLResponse)
-async def guest_book_page(
-    request: Request, filters: Annotated[GuestBookFilters, Depends(guest_book_filters)]
-) -> HTMLResponse:
+async def guest_book_page(request: Request, filters: Guests, tables: Tables) -> HTMLResponse:
     usable = GuestBookFilters() if filters.problems else filters
     return templates.TemplateResponse(
         request,
         "guest_book.html",
-        {"rows": await guest_rows(request, usable), "filters": filters},
+        {"rows": await guest_rows(tables, usable), "filters": filters},
         status_code=422 if filters.problems else 200,
     )

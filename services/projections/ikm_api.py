@@ -9,9 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Query
 
+from office import OfficeConfig
+from runtime.http.dependencies import CurrentClock, Office, TimeZone
+from runtime.http.errors import invalid_input
+from services.projections.dependencies import ReadModels, Tables
 from services.projections.skm import ikm_by_unit
 from skm.period import Period, PeriodRefused, period
 
@@ -28,38 +31,44 @@ class IkmQuery:
 
 
 def ikm_query(
-    request: Request,
+    clock: CurrentClock,
+    time_zone: TimeZone,
     year: int | None = Query(None),
     semester: int | None = Query(None),
     quarter: int | None = Query(None),
     month: int | None = Query(None),
 ) -> IkmQuery:
     """A FastAPI dependency: the report's period (this year in office time by default)."""
-    year = year or request.app.state.clock.now().astimezone(request.app.state.time_zone).year
+    year = year or clock.now().astimezone(time_zone).year
     try:
         return IkmQuery(period(year, semester, quarter, month), None, semester, quarter, month)
     except PeriodRefused as problem:
         return IkmQuery(period(year if 2000 <= year <= 2100 else 2000), problem)
 
 
-async def ikm_report(request: Request, query: IkmQuery) -> dict[str, Any]:
-    when = query.period
-    assert when is not None
-    units = await ikm_by_unit(
-        request.app.state.pool, request.app.state.office.survey, when, request.app.state.time_zone
-    )
-    return {"period": when.label, "year": when.year, "units": [u.as_dict() for u in units]}
+@dataclass(frozen=True)
+class IkmReports:
+    tables: ReadModels
+    office: OfficeConfig
+
+    async def report(self, query: IkmQuery) -> dict[str, Any]:
+        when = query.period
+        assert when is not None
+        tz = self.tables.time_zone
+        units = await ikm_by_unit(self.tables.pool, self.office.survey, when, tz)
+        return {"period": when.label, "year": when.year, "units": [u.as_dict() for u in units]}
+
+
+def ikm_reports(tables: Tables, office: Office) -> IkmReports:
+    return IkmReports(tables, office)
+
+
+Ikm = Annotated[IkmQuery, Depends(ikm_query)]
+Reports = Annotated[IkmReports, Depends(ikm_reports)]
 
 
 @router.get("/api/ikm")
-async def ikm_json(request: Request, query: Annotated[IkmQuery, Depends(ikm_query)]) -> Any:
+async def ikm_json(query: Ikm, reports: Reports) -> Any:
     if query.problem:
-        return JSONResponse(
-            {
-                "error": "invalid_input",
-                "message": query.problem.reason,
-                "field": query.problem.field,
-            },
-            status_code=422,
-        )
-    return await ikm_report(request, query)
+        return invalid_input(query.problem.field, query.problem.reason)
+    return await reports.report(query)

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
-import asyncpg
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse
-from fastapi.templating import Jinja2Templates
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
 
-from runtime.settings import REPO_ROOT
+from runtime.http.errors import invalid_input
+from runtime.http.requests import Page, Paged
+from runtime.http.templates import templates_in
+from services.projections.dependencies import ReadModels, Tables
 from services.projections.read_models_api import router as read_models_router
 from services.projections.register_filters import STATUSES, RegisterFilters, register_filters
 
 router = APIRouter()
-templates = Jinja2Templates(
-    directory=[Path(__file__).parent / "templates", REPO_ROOT / "runtime" / "templates"]
-)
+templates = templates_in(Path(__file__).parent / "templates")
 
 CHANNELS = {
     "web": "Formulir web",
@@ -32,21 +30,20 @@ NO_FILTERS = RegisterFilters()
 Filtered = Annotated[RegisterFilters, Depends(register_filters)]
 
 
-async def _rows(
-    pool: asyncpg.Pool,
-    limit: int,
-    offset: int,
-    tz: ZoneInfo,
-    filters: RegisterFilters = NO_FILTERS,
+async def register_rows(
+    tables: ReadModels, page: Page, filters: RegisterFilters = NO_FILTERS
 ) -> list[dict[str, Any]]:
+    """The register's rows as officers see them: confidential subjects and anonymous names
+    hidden, times in office time."""
+    tz = tables.time_zone
     where, args = filters.where(tz, first_arg=3)
-    rows = await pool.fetch(
+    rows = await tables.pool.fetch(
         "SELECT case_id, tracking_number, received_at, channel, anonymous, confidential,"  # noqa: S608
         " reporter_name, subject, category, status, sop_id, sop_version, current_step,"
         f" current_activity, closed FROM complaint_register WHERE {where}"
         " ORDER BY received_at DESC, tracking_number DESC LIMIT $1 OFFSET $2",
-        limit,
-        offset,
+        page.limit,
+        page.offset,
         *args,
     )
     return [
@@ -72,30 +69,18 @@ async def _rows(
 
 
 @router.get("/api/register")
-async def register_json(
-    request: Request,
-    filters: Filtered,
-    limit: int = Query(100, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
-) -> Any:
+async def register_json(filters: Filtered, tables: Tables, page: Paged) -> Any:
     if filters.problems:
-        problem = filters.problems[0]
-        return JSONResponse(
-            {"error": "invalid_input", "message": problem.reason, "field": problem.field},
-            status_code=422,
-        )
-    return await _rows(request.app.state.pool, limit, offset, request.app.state.time_zone, filters)
+        return invalid_input(filters.problems[0].field, filters.problems[0].reason)
+    return await register_rows(tables, page, filters)
 
 
 @router.get("/register", response_class=HTMLResponse)
 async def register_page(
-    request: Request,
-    filters: Filtered,
-    limit: int = Query(100, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
+    request: Request, filters: Filtered, tables: Tables, page: Paged
 ) -> HTMLResponse:
     usable = NO_FILTERS if filters.problems else filters
-    rows = await _rows(request.app.state.pool, limit, offset, request.app.state.time_zone, usable)
+    rows = await register_rows(tables, page, usable)
     return templates.TemplateResponse(
         request,
         "register.html",

@@ -96,6 +96,17 @@ def parse_date(name: str, value: str | None, problems: list[FilterRefused]) -> d
         return None
 
 
+def date_range(
+    date_from: str | None, date_to: str | None, problems: list[FilterRefused]
+) -> tuple[date | None, date | None]:
+    """The `from` and `to` dates (inclusive); what is wrong with them goes to `problems`."""
+    start = parse_date("from", date_from, problems)
+    end = parse_date("to", date_to, problems)
+    if start and end and end < start:
+        problems.append(FilterRefused("to", "tanggal akhir sebelum tanggal awal"))
+    return start, end
+
+
 def register_filters(
     date_from: str | None = Query(None, alias="from"),
     date_to: str | None = Query(None, alias="to"),
@@ -106,10 +117,7 @@ def register_filters(
 ) -> RegisterFilters:
     """A FastAPI dependency: the filters of a request; bad values are listed in `problems`."""
     problems: list[FilterRefused] = []
-    start = parse_date("from", date_from, problems)
-    end = parse_date("to", date_to, problems)
-    if start and end and end < start:
-        problems.append(FilterRefused("to", "tanggal akhir sebelum tanggal awal"))
+    start, end = date_range(date_from, date_to, problems)
     if channel and channel not in CHANNELS:
         problems.append(FilterRefused("channel", "saluran tidak dikenal"))
         channel = None

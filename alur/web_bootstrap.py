@@ -1,0 +1,100 @@
+"""The web process's bootstrap: everything its routers need, built once at start.
+
+`WebDependencies` is the typed container; routers ask for its fields by type through
+`runtime.http.dependencies.provided` and never learn where they are kept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import asyncpg
+import structlog
+
+from cases import CaseStore
+from cases.group_commit import GroupCommit
+from office import OfficeConfig
+from officers import OfficerDirectory
+from runtime.clock import Clock, start_clock
+from runtime.http.auth import Authenticator, BearerTokens
+from runtime.settings import AlurSettings
+from services.intake.casework import CaseWork
+from services.intake.intake import ComplaintIntake
+from services.intake.survey_desk import SurveyDesk
+from services.intake.tracking import TrackingNumbers
+from sop.engine import SopEngine
+from sop.registry import SopRegistry, UnknownSop
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class WebDependencies:
+    settings: AlurSettings
+    office: OfficeConfig
+    time_zone: ZoneInfo
+    clock: Clock
+    pool: asyncpg.Pool
+    store: CaseStore
+    writer: GroupCommit
+    registry: SopRegistry
+    authenticator: Authenticator
+    tracking: TrackingNumbers
+    intake: ComplaintIntake
+    casework: CaseWork
+    survey_desk: SurveyDesk
+
+    async def close(self) -> None:
+        await self.writer.close()
+        await self.clock.close()
+        await self.pool.close()
+        await asyncio.to_thread(self.store.close)
+
+
+async def start_web(settings: AlurSettings) -> WebDependencies:
+    """Connect, create what is missing, load the shipped SOPs and check the complaint SOP."""
+    office = settings.office()
+    time_zone = ZoneInfo(office.time_zone)
+    store = await asyncio.to_thread(CaseStore, settings.database_url, 8)
+    pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=10)
+    tracking = TrackingNumbers(pool, settings.secret_key_bytes())
+    await tracking.create()
+    registry = SopRegistry(pool)
+    await registry.create()
+    for saved in await registry.load_shipped():
+        if saved.created:
+            log.info("sop_loaded", sop=saved.definition.id, version=saved.definition.version)
+    await _check_complaint_sop(registry, office.complaint_sop)
+    directory = OfficerDirectory(pool)
+    await directory.create()
+    writer = GroupCommit(store)
+    clock = await start_clock(settings.clock, settings.database_url, time_zone)
+    secret = settings.secret_key_bytes()
+    return WebDependencies(
+        settings=settings,
+        office=office,
+        time_zone=time_zone,
+        clock=clock,
+        pool=pool,
+        store=store,
+        writer=writer,
+        registry=registry,
+        authenticator=BearerTokens(directory),
+        tracking=tracking,
+        intake=ComplaintIntake(writer, tracking, registry, office.complaint_sop, clock.now),
+        casework=CaseWork(store, writer, registry, directory, clock.now),
+        survey_desk=SurveyDesk(store, registry, secret, clock.now),
+    )
+
+
+async def _check_complaint_sop(registry: SopRegistry, sop_id: str) -> None:
+    """The office's complaint SOP must exist and start with the public's own step."""
+    try:
+        sop = await registry.latest(sop_id)
+    except UnknownSop:
+        raise SystemExit(f"the office's complaint_sop {sop_id!r} is not a loaded SOP") from None
+    if SopEngine(datetime.now).may_open(sop, None) is not None:
+        raise SystemExit(f"the first step of complaint_sop {sop_id!r} is not the reporter's")
