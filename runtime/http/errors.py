@@ -1,13 +1,15 @@
 """The error JSON of every endpoint: `{"error": CODE, "message": TEXT, "field"?: NAME}`.
 
 `error_response` builds it (a 401 also says `WWW-Authenticate: Bearer`); a dependency or a
-router that cannot go on raises `HttpError`, which the app renders the same way. Messages are
+router that cannot go on raises `HttpError` (or `FieldRefused`, a 422 naming the field), which
+the app renders the same way. Messages are
 in Bahasa Indonesia: the public and officers read them.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -30,18 +32,34 @@ def invalid_input(field: str | None, reason: str) -> JSONResponse:
     return error_response(422, "invalid_input", reason, field)
 
 
+@dataclass(eq=False)
 class HttpError(Exception):
     """Stop handling the request and answer with this error."""
 
-    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
-        super().__init__(f"{status} {code}: {message}")
-        self.status = status
-        self.code = code
-        self.message = message
-        self.field = field
+    status: int
+    code: str
+    message: str
+    field: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.status} {self.code}: {self.message}"
 
     def response(self) -> JSONResponse:
         return error_response(self.status, self.code, self.message, self.field)
+
+
+@dataclass(eq=False)
+class FieldRefused(ValueError):
+    """A field of the request fails a check: which one, and why (Bahasa Indonesia)."""
+
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.reason}"
+
+    def response(self) -> JSONResponse:
+        return invalid_input(self.field, self.reason)
 
 
 async def json_body(request: Request, *, code: str = "invalid_json") -> Any:
@@ -53,10 +71,12 @@ async def json_body(request: Request, *, code: str = "invalid_json") -> Any:
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Render `HttpError` and FastAPI's own validation errors as the error JSON."""
+    """Render `HttpError`, `FieldRefused` and FastAPI's own validation errors as the error
+    JSON."""
 
     @app.exception_handler(HttpError)
-    async def refused(_: Request, error: HttpError) -> JSONResponse:
+    @app.exception_handler(FieldRefused)
+    async def refused(_: Request, error: HttpError | FieldRefused) -> JSONResponse:
         return error.response()
 
     @app.exception_handler(RequestValidationError)

@@ -13,7 +13,7 @@ from cases.store import CaseNotFound
 from events import ComplaintReceived
 from runtime.http.auth import OfficerIfAny, OfficerOnly
 from runtime.http.dependencies import Registry
-from runtime.http.errors import HttpError, error_response, invalid_input
+from runtime.http.errors import HttpError, error_response
 from runtime.http.requests import RequestId, uuid_or_none
 from services.intake.api import receipt_response
 from services.intake.casework import Opened, fact_view
@@ -84,7 +84,7 @@ async def _open_complaint(
     try:
         submission = parse_submission(data)
     except SubmissionRefused as error:
-        return invalid_input(f"data.{error.field}", error.reason)
+        raise SubmissionRefused(f"data.{error.field}", error.reason) from None
     receipt = await intake.receive(submission, request_id=request_id, officer=officer, sop=sop)
     if isinstance(receipt, Refusal):
         return _refused(receipt)

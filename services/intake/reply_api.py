@@ -21,10 +21,10 @@ from cases.store import CaseConflict, CaseNotFound, CaseStore
 from events import Actor, Envelope, Fact, SopRef
 from events.lapor import ReporterReplied
 from runtime.http.dependencies import CurrentClock
-from runtime.http.errors import error_response, invalid_input, json_body
+from runtime.http.errors import error_response, json_body
 from runtime.http.requests import RequestId
 from services.intake.dependencies import Store, Tracking
-from services.intake.submission import SubmissionRefused, parse
+from services.intake.submission import parse
 
 log = structlog.get_logger(__name__)
 
@@ -60,10 +60,7 @@ async def reply(
     case_id = await tracking.verify(tracking_number, pin) if isinstance(pin, str) else None
     if case_id is None:
         return error_response(*NOT_FOUND)
-    try:
-        submission = parse(ReplySubmission, data)
-    except SubmissionRefused as error:
-        return invalid_input(error.field, error.reason)
+    submission = parse(ReplySubmission, data)
     fact_or_error = await _record(store, case_id, submission.message, clock.now(), causation)
     if isinstance(fact_or_error, JSONResponse):
         return fact_or_error

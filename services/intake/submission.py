@@ -5,17 +5,31 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
 from fastapi import Request
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
-from runtime.http.errors import HttpError, json_body
+from events.complaint import Channel
+from runtime.http.errors import FieldRefused, json_body
 from sop.actions import ActionRequest
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 M = TypeVar("M", bound=BaseModel)
-PHONE = re.compile(r"^\+?[0-9][0-9 \-]{6,18}[0-9]$")
+# A contact's shape, and what a reporter reads when theirs does not have it.
+SHAPES = {
+    "email": (re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$"), "alamat surel tidak valid"),
+    "phone": (
+        re.compile(r"^\+?[0-9][0-9 \-]{6,18}[0-9]$"),
+        "nomor telepon tidak valid (8–20 angka, boleh diawali +)",
+    ),
+}
 
 
 class ReporterInput(BaseModel):
@@ -30,18 +44,12 @@ class ReporterInput(BaseModel):
     def blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("email")
+    @field_validator("email", "phone")
     @classmethod
-    def email_shape(cls, value: str | None) -> str | None:
-        if value is not None and not EMAIL.match(value):
-            raise ValueError("alamat surel tidak valid")
-        return value
-
-    @field_validator("phone")
-    @classmethod
-    def phone_shape(cls, value: str | None) -> str | None:
-        if value is not None and not PHONE.match(value):
-            raise ValueError("nomor telepon tidak valid (8–20 angka, boleh diawali +)")
+    def contact_shape(cls, value: str | None, info: ValidationInfo) -> str | None:
+        pattern, reason = SHAPES[str(info.field_name)]
+        if value is not None and not pattern.match(value):
+            raise ValueError(reason)
         return value
 
 
@@ -50,7 +58,7 @@ class ComplaintSubmission(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    channel: Literal["web", "email", "post", "box", "lapor"]
+    channel: Channel
     reporter: ReporterInput = Field(default_factory=ReporterInput)
     subject: str = Field(min_length=3, max_length=200)
     description: str = Field(min_length=10, max_length=10_000)
@@ -93,13 +101,8 @@ class ActionSubmission(BaseModel):
         )
 
 
-class SubmissionRefused(ValueError):
+class SubmissionRefused(FieldRefused):
     """A submission that fails a check: which field, and why (in Bahasa Indonesia)."""
-
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
-        self.field = field
-        self.reason = reason
 
 
 def parse_submission(data: Any) -> ComplaintSubmission:
@@ -127,14 +130,11 @@ def parse(model: type[M], data: Any) -> M:
 def checked_body(
     check: Callable[[Any], M], *, not_json: str = "invalid_input"
 ) -> Callable[[Request], Awaitable[M]]:
-    """A FastAPI dependency: the request's JSON body through `check`, else 422 naming the
-    field (`not_json` is the error code of a body that is not JSON at all)."""
+    """A FastAPI dependency: the request's JSON body through `check`; a `SubmissionRefused`
+    is answered 422 naming the field (`not_json`: the error code of a body that is not JSON)."""
 
     async def checked(request: Request) -> M:
-        try:
-            return check(await json_body(request, code=not_json))
-        except SubmissionRefused as error:
-            raise HttpError(422, "invalid_input", error.reason, error.field) from None
+        return check(await json_body(request, code=not_json))
 
     return checked
 

@@ -201,14 +201,14 @@ async def ikm_sheet(reports: IkmReports, query: IkmQuery) -> Sheet:
 @router.get("/register.{kind}")
 async def register_export(kind: str, filters: Filtered, tables: Tables) -> Response:
     if filters.problems:
-        return invalid_input(filters.problems[0].field, filters.problems[0].reason)
+        return filters.problems[0].response()
     return await _file(kind, register_sheet(tables, filters))
 
 
 @router.get("/buku-tamu.{kind}")
 async def guest_book_export(kind: str, filters: Guests, tables: Tables) -> Response:
     if filters.problems:
-        return invalid_input(filters.problems[0].field, filters.problems[0].reason)
+        return filters.problems[0].response()
     return await _file(kind, guest_book_sheet(tables, filters))
 
 

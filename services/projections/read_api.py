@@ -8,7 +8,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from runtime.http.errors import invalid_input
 from runtime.http.requests import Page, Paged
 from runtime.http.templates import templates_in
 from services.projections.dependencies import ReadModels, Tables
@@ -71,7 +70,7 @@ async def register_rows(
 @router.get("/api/register")
 async def register_json(filters: Filtered, tables: Tables, page: Paged) -> Any:
     if filters.problems:
-        return invalid_input(filters.problems[0].field, filters.problems[0].reason)
+        return filters.problems[0].response()
     return await register_rows(tables, page, filters)
 
 

@@ -9,19 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
-from typing import Any
+from typing import Any, get_args
 
 from fastapi import Query
 
+from events.complaint import Channel
+from runtime.http.errors import FieldRefused
+
 STATUSES = {"open": "Dalam proses", "closed": "Selesai"}
-CHANNELS = ("web", "email", "post", "box", "lapor")
+CHANNELS = get_args(Channel)
 
 
-class FilterRefused(ValueError):
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
-        self.field = field
-        self.reason = reason
+class FilterRefused(FieldRefused):
+    """A query parameter the register cannot filter by: which, and why."""
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,13 @@ from alur.web import build_app
 from alur.web_bootstrap import WebDependencies
 from runtime.http import dependencies
 from runtime.http.auth import UNAUTHORIZED, Authenticator, BearerTokens, OfficerIfAny, OfficerOnly
-from runtime.http.errors import HttpError, error_response, install_error_handlers, json_body
+from runtime.http.errors import (
+    FieldRefused,
+    HttpError,
+    error_response,
+    install_error_handlers,
+    json_body,
+)
 from runtime.settings import REPO_ROOT, AlurSettings
 from services.projections.read_models_api import router as read_models_router
 from sop.actions import Officer
@@ -53,6 +59,11 @@ async def any_officer(officer: OfficerIfAny) -> dict[str, Any]:
 @router.get("/refused")
 async def refused() -> None:
     raise HttpError(409, "not_allowed_now", "belum boleh")
+
+
+@router.get("/field")
+async def field() -> None:
+    raise FieldRefused("subject", "wajib diisi")
 
 
 @router.get("/paged")
@@ -130,6 +141,13 @@ async def test_a_raised_http_error_is_answered_as_the_error_json(client: httpx.A
     response = await client.get("/refused")
     assert response.status_code == 409
     assert response.json() == {"error": "not_allowed_now", "message": "belum boleh"}
+    refused_field = await client.get("/field")
+    assert refused_field.status_code == 422
+    assert refused_field.json() == {
+        "error": "invalid_input",
+        "message": "wajib diisi",
+        "field": "subject",
+    }
 
 
 async def test_fastapis_own_validation_errors_use_the_error_json(client: httpx.AsyncClient) -> None:
