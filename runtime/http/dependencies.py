@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import dataclasses
 import typing
-from typing import Annotated, Any, TypeVar
+from dataclasses import dataclass
+from typing import Annotated, Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 import asyncpg
@@ -41,9 +42,6 @@ class Dependencies:
                 raise TypeError(f"two dependencies of type {kind!r}: ask for {field.name} by type")
             self._by_type[kind] = getattr(container, field.name)
 
-    def __contains__(self, kind: object) -> bool:
-        return kind in self._by_type
-
     def get(self, kind: type[T]) -> T:
         try:
             return self._by_type[kind]
@@ -56,16 +54,20 @@ def install(app: FastAPI, container: Any) -> None:
     app.state.dependencies = Dependencies(container)
 
 
+@dataclass(frozen=True)
+class Provided(Generic[T]):
+    """The FastAPI dependency behind `provided`: the installed dependency of type `kind`."""
+
+    kind: type[T]
+
+    def __call__(self, request: Request) -> T:
+        dependencies: Dependencies = request.app.state.dependencies
+        return dependencies.get(self.kind)
+
+
 def provided(kind: type[T]) -> Any:
     """`Depends(...)` that hands a router the installed dependency of type `kind`."""
-
-    def dependency(request: Request) -> T:
-        dependencies: Dependencies = request.app.state.dependencies
-        return dependencies.get(kind)
-
-    dependency.__name__ = f"provided_{getattr(kind, '__name__', 'dependency')}"
-    dependency.provides = kind  # type: ignore[attr-defined]  # what a wiring check looks for
-    return Depends(dependency)
+    return Depends(Provided(kind))
 
 
 # What several services ask for: the runtime's and the core's shared objects.
