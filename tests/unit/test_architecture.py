@@ -224,14 +224,14 @@ def test_a_service_never_imports_another_service():
 
 @pytest.mark.xfail(
     strict=True,
-    reason="until the SLA vocabulary is split from the planner registry (the h-sla branch merges)",
+    reason="until h-consumers merges (SLA vocabulary split from the planner registry)",
 )
 def test_no_module_imports_itself_through_others():
     assert cycles(import_graph()) == []
 
 
 @pytest.mark.xfail(
-    strict=True, reason="until routers receive their dependencies through Depends (h-web merges)"
+    strict=True, reason="until h-http merges (routers receive their dependencies through Depends)"
 )
 def test_no_service_reads_app_state():
     assert app_state_reads(modules()) == []
