@@ -20,6 +20,7 @@ import yaml
 
 from tests.support import mailbox as smtp
 from tests.support import sandbox
+from tests.support.casework import Officer, add_officer, unique_name
 from tests.support.gateway import Gateway
 from tests.support.mailbox import Mailbox
 from tests.support.sandbox import NOTIFIER_ATTEMPTS, PUBLIC_URL, Alur, Setup
@@ -83,6 +84,13 @@ def alur(request: pytest.FixtureRequest) -> Iterator[Alur]:
         yield request.getfixturevalue("shared_alur")
     else:
         yield from _running(Setup(*mark.args, **mark.kwargs), request)
+
+
+@pytest.fixture(scope="module")
+async def petugas(alur: Alur) -> Officer:
+    """A complaints officer (petugas pengaduan) of the test's Alur: registers complaints and
+    reads cases."""
+    return await add_officer(alur, unique_name("petugas"), "petugas_pengaduan")
 
 
 def _running(setup: Setup, request: pytest.FixtureRequest) -> Iterator[Alur]:

@@ -13,13 +13,13 @@ import pytest
 
 from tests.support.casework import alur_cli
 from tests.support.sandbox import Alur
-from tests.support.seed_cases import COMPLAINT, ReturnedComplaint, returned_complaint
+from tests.support.seed_cases import COMPLAINT, Returned, returned_complaint
 
 HEADERS = ["Waktu", "Petugas", "Peran", "Langkah", "Kegiatan", "Kelengkapan", "Keterangan"]
 
 
 @pytest.fixture(scope="module")
-def worked(alur: Alur) -> ReturnedComplaint:
+def worked(alur: Alur) -> Returned:
     return asyncio.run(returned_complaint(alur))
 
 
@@ -28,7 +28,7 @@ def _audit(alur: Alur, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_a_case_s_history_says_when_who_in_which_role_did_which_step_with_which_documents(
-    alur: Alur, worked: ReturnedComplaint
+    alur: Alur, worked: Returned
 ) -> None:
     done = _audit(alur, worked.case_id)
     assert done.returncode == 0, done.stderr
@@ -51,7 +51,7 @@ def test_a_case_s_history_says_when_who_in_which_role_did_which_step_with_which_
     assert "menunggu langkah 5" in out  # returned for correction: back to the team's draft
 
 
-def test_the_reporter_s_personal_data_is_not_printed(alur: Alur, worked: ReturnedComplaint) -> None:
+def test_the_reporter_s_personal_data_is_not_printed(alur: Alur, worked: Returned) -> None:
     out = _audit(alur, worked.case_id).stdout
     reporter = COMPLAINT["reporter"]
     for personal in (reporter["name"], reporter["email"], reporter["phone"], "Aminah"):
@@ -75,7 +75,7 @@ async def test_a_confidential_complaint_s_subject_reads_dirahasiakan(alur: Alur)
 
 
 def test_as_of_shows_only_what_had_happened_and_where_the_case_stood_then(
-    alur: Alur, worked: ReturnedComplaint
+    alur: Alur, worked: Returned
 ) -> None:
     moment = worked.after_review.isoformat()
     done = _audit(alur, worked.case_id, "--as-of", moment, "--json")
@@ -97,7 +97,7 @@ def test_as_of_shows_only_what_had_happened_and_where_the_case_stood_then(
     assert worked.kadis.name not in text
 
 
-def test_as_of_before_the_case_existed_shows_nothing(alur: Alur, worked: ReturnedComplaint) -> None:
+def test_as_of_before_the_case_existed_shows_nothing(alur: Alur, worked: Returned) -> None:
     done = _audit(alur, worked.case_id, "--as-of", "2000-01-01T00:00:00+07:00", "--json")
     assert done.returncode == 0, done.stderr
     then = json.loads(done.stdout)
@@ -116,7 +116,7 @@ def test_as_of_before_the_case_existed_shows_nothing(alur: Alur, worked: Returne
     ],
 )
 def test_bad_input_is_refused_with_a_message_naming_it(
-    alur: Alur, worked: ReturnedComplaint, args: list[str], code: int, names: str
+    alur: Alur, worked: Returned, args: list[str], code: int, names: str
 ) -> None:
     done = _audit(alur, *(a.replace("{case}", worked.case_id) for a in args))
     assert done.returncode == code, done.stdout + done.stderr

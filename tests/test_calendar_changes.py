@@ -16,7 +16,7 @@ import pytest
 from office import load_office
 from office.calendar import Closure, WorkingCalendar
 from sop.duration import Duration
-from tests.support.casework import Officer, add_officer, alur_cli, events_of, work
+from tests.support.casework import Officer, alur_cli, events_of, work
 from tests.support.sandbox import Alur
 from tests.support.seed_cases import complaint, to_the_team
 from tests.support.timers import CLOCK_ENV, at, timer
@@ -26,11 +26,6 @@ pytestmark = pytest.mark.sandbox("calendar", env=CLOCK_ENV)
 
 FLOOD = "Banjir di kantor Dinas Kesehatan"
 THREE_WORKING_DAYS = Duration(value=3, unit="working_days")
-
-
-@pytest.fixture(scope="module")
-def petugas(alur: Alur) -> Officer:
-    return asyncio.run(add_officer(alur, "Rina Kalender", "petugas_pengaduan"))
 
 
 async def _at_team_analysis(alur: Alur, petugas: Officer) -> str:

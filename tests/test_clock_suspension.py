@@ -7,7 +7,6 @@ The module runs its own sandbox: it moves the (simulated) clock forward.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 import pytest
@@ -30,11 +29,6 @@ pytestmark = pytest.mark.sandbox("suspension", env=CLOCK_ENV)
 
 WAITING = "menunggu kelengkapan berkas (fotokopi KTP) dari pelapor"
 TWO_WORKING_DAYS = Duration(value=2, unit="working_days")
-
-
-@pytest.fixture(scope="module")
-def petugas(alur: Alur) -> Officer:
-    return asyncio.run(add_officer(alur, "Siti Penjeda", "petugas_pengaduan"))
 
 
 async def test_a_suspended_clock_moves_the_deadline_by_the_working_time_it_stood_still(

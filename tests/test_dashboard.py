@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 from openpyxl import load_workbook
 
-from tests.support.casework import add_officer, do, open_case, unique_name
+from tests.support.casework import do, new_officers, open_case
 from tests.support.sandbox import Alur
 from tests.support.seed_cases import file_complaint, visit_sop
 from tests.support.waiting import eventually
@@ -91,9 +91,9 @@ async def test_register_exports_follow_the_pages_filters_and_hide_what_the_regis
 async def test_the_dashboard_shows_open_cases_per_step_and_the_ikm_report_exports(
     alur: Alur,
 ) -> None:
-    petugas = await add_officer(alur, unique_name("Petugas"), "petugas_pengaduan")
-    satpam = await add_officer(alur, unique_name("Satpam"), "satpam")
-    resepsionis = await add_officer(alur, unique_name("Resepsionis"), "resepsionis")
+    petugas, satpam, resepsionis = await new_officers(
+        alur, "petugas_pengaduan", "satpam", "resepsionis"
+    )
     guest = f"Tamu {uuid.uuid4().hex[:6]}"
     async with alur.http() as client:
         complaint = await file_complaint(client)

@@ -18,7 +18,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
 from runtime.settings import REPO_ROOT
-from tests.support.casework import add_officer, do, open_case, work
+from tests.support.casework import do, new_officers, open_case, work
 from tests.support.sandbox import Alur
 from tests.support.seed_cases import file_complaint, to_the_survey, visit_sop
 from tests.support.waiting import eventually
@@ -67,12 +67,10 @@ def _open(browser: webdriver.Chrome, url: str, screenshot: str) -> str:
 
 
 async def _scripted_cases(alur: Alur) -> dict[str, Any]:
-    suffix = uuid.uuid4().hex[:6]
-    petugas = await add_officer(alur, f"Petugas {suffix}", "petugas_pengaduan")
-    satpam = await add_officer(alur, f"Satpam {suffix}", "satpam")
-    resepsionis = await add_officer(alur, f"Resepsionis {suffix}", "resepsionis")
-    layanan = await add_officer(alur, f"Layanan {suffix}", "petugas_layanan")
-    subject = f"Antrean loket farmasi {suffix}"
+    petugas, satpam, resepsionis, layanan = await new_officers(
+        alur, "petugas_pengaduan", "satpam", "resepsionis", "petugas_layanan"
+    )
+    subject = f"Antrean loket farmasi {uuid.uuid4().hex[:6]}"
     async with alur.http() as client:
         complaint = await file_complaint(client, subject=subject)
         # Registered and reviewed: the complaint waits at step 4 (forward to the team).

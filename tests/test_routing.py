@@ -56,11 +56,6 @@ OFFICE = {
 pytestmark = pytest.mark.sandbox("routing", office=OFFICE, mail=True)
 
 
-@pytest.fixture(scope="module")
-async def petugas(alur: Alur) -> Officer:
-    return await add_officer(alur, "Petugas Loket", "petugas_pengaduan")
-
-
 async def _tim(alur: Alur, name: str, unit: str | None, email: str | None = None) -> Officer:
     return await add_officer(alur, name, "tim_pengelola_pengaduan", unit=unit, email=email)
 

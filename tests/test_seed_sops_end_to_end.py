@@ -11,6 +11,7 @@ from tests.support.casework import (
     add_officer,
     case,
     do,
+    new_officers,
     open_case,
     published_types,
     sop_id,
@@ -145,9 +146,9 @@ async def test_a_complaint_letter_to_dinkes_jambi_runs_the_disposition_chain(alu
 
 
 async def test_a_visit_runs_from_arrival_to_the_survey_and_escort_out(alur: Alur) -> None:
-    satpam = await add_officer(alur, unique_name("satpam"), "satpam")
-    resepsionis = await add_officer(alur, unique_name("resepsionis"), "resepsionis")
-    layanan = await add_officer(alur, unique_name("petugas layanan"), "petugas_layanan")
+    satpam, resepsionis, layanan = await new_officers(
+        alur, "satpam", "resepsionis", "petugas_layanan"
+    )
     guest = {"nama": "Budi", "instansi": "Apotek Sehat", "keperluan": "Izin apotek"}
     async with alur.http() as client:
         opened = await open_case(

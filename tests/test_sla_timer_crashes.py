@@ -18,7 +18,7 @@ from cases.store import CaseStore
 from events import Actor, Fact, SopRef
 from events.sla import SlaWarningRaised
 from tests.support import sandbox
-from tests.support.casework import Officer, add_officer
+from tests.support.casework import Officer
 from tests.support.sandbox import Alur
 from tests.support.seed_cases import complaint
 from tests.support.timers import (
@@ -33,12 +33,6 @@ from tests.support.waiting import eventually
 
 # Small batches, so that two workers take turns on the same due timers.
 pytestmark = pytest.mark.sandbox("crashes", env={**CLOCK_ENV, "ALUR_SLA_FIRE_BATCH": "3"})
-
-
-@pytest.fixture(scope="module")
-def reader(alur: Alur) -> Officer:
-    """An officer who only reads cases (GET /api/cases/{id} needs a token)."""
-    return asyncio.run(add_officer(alur, "Pembaca Arsip", "petugas_pengaduan"))
 
 
 async def _complaints(alur: Alur, count: int, at_once: int = 4) -> list[str]:
@@ -77,13 +71,13 @@ async def _all_fired(alur: Alur, case_ids: list[str]) -> bool:
     return await _count(alur, case_ids, "status = 'fired'") == len(case_ids)
 
 
-async def _raised_per_case(alur: Alur, case_ids: list[str], reader: Officer) -> list[Counter]:
-    raised = await asyncio.gather(*(sla_events(alur, case_id, reader) for case_id in case_ids))
+async def _raised_per_case(alur: Alur, case_ids: list[str], petugas: Officer) -> list[Counter]:
+    raised = await asyncio.gather(*(sla_events(alur, case_id, petugas) for case_id in case_ids))
     return [Counter(e["type"] for e in events) for events in raised]
 
 
 async def test_a_warning_appended_before_a_crash_is_not_appended_again(
-    alur: Alur, reader: Officer
+    alur: Alur, petugas: Officer
 ) -> None:
     case_id = (await complaint(alur))["case_id"]
     step_2 = await timer(alur, case_id, step="2")
@@ -112,14 +106,14 @@ async def test_a_warning_appended_before_a_crash_is_not_appended_again(
     await eventually(lambda: _count(alur, [case_id], "stage = 'warned' OR status = 'fired'"))
     # The same timer's breach, fired in a later pass, marks that no second warning came first.
     await advance_to(alur, step_2["due_at"])
-    raised = [e["type"] for e in await until_raised(alur, case_id, reader, "SlaBreached")]
+    raised = [e["type"] for e in await until_raised(alur, case_id, petugas, "SlaBreached")]
 
     assert raised.count("SlaWarningRaised") == 1, raised
     assert raised.index("SlaWarningRaised") < raised.index("SlaBreached")
 
 
 async def test_a_worker_killed_with_timers_pending_fires_each_once_after_restart(
-    alur: Alur, reader: Officer
+    alur: Alur, petugas: Officer
 ) -> None:
     before = await _complaints(alur, 3)
     pending = await _started(alur, before, "2")
@@ -135,14 +129,14 @@ async def test_a_worker_killed_with_timers_pending_fires_each_once_after_restart
     await advance_to(alur, max(t["due_at"] for t in started))
     cases = before + during
     await eventually(lambda: _all_fired(alur, cases))
-    await a_later_deadline_fired(alur, reader)
+    await a_later_deadline_fired(alur, petugas)
 
-    for raised in await _raised_per_case(alur, cases, reader):
+    for raised in await _raised_per_case(alur, cases, petugas):
         assert raised["SlaBreached"] == 1, raised
         assert set(raised.values()) == {1}, raised
 
 
-async def test_two_sla_workers_never_fire_a_timer_twice(alur: Alur, reader: Officer) -> None:
+async def test_two_sla_workers_never_fire_a_timer_twice(alur: Alur, petugas: Officer) -> None:
     sandbox.start_worker(alur, "sla", name="sla-second")
     cases = await _complaints(alur, 16)
     started = await _started(alur, cases, "2")
@@ -156,8 +150,8 @@ async def test_two_sla_workers_never_fire_a_timer_twice(alur: Alur, reader: Offi
     await eventually(all_warned)
     await advance_to(alur, max(t["due_at"] for t in started))
     await eventually(lambda: _all_fired(alur, cases))
-    await a_later_deadline_fired(alur, reader)
+    await a_later_deadline_fired(alur, petugas)
 
-    for raised in await _raised_per_case(alur, cases, reader):
+    for raised in await _raised_per_case(alur, cases, petugas):
         assert raised["SlaBreached"] == 1, raised
         assert set(raised.values()) == {1}, raised

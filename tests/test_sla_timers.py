@@ -9,7 +9,6 @@ tests must not see.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime, timedelta
 
 import pytest
@@ -40,12 +39,6 @@ from tests.support.waiting import eventually
 pytestmark = pytest.mark.sandbox("sla", env={**CLOCK_ENV, "ALUR_NOTIFIER_POLL_SECONDS": "0.2"})
 
 
-@pytest.fixture(scope="module")
-def reader(alur: Alur) -> Officer:
-    """An officer who only reads cases (GET /api/cases/{id} needs a token)."""
-    return asyncio.run(add_officer(alur, "Pembaca Arsip", "petugas_pengaduan"))
-
-
 def _step_events(events: list[dict]) -> list[tuple[str, str]]:
     return [(e["type"], e["payload"]["step"]) for e in events]
 
@@ -66,7 +59,7 @@ async def _emailed(
 
 
 async def test_a_timed_step_gets_a_stored_deadline_on_the_office_calendar_and_one_warning(
-    alur: Alur, reader: Officer
+    alur: Alur, petugas: Officer
 ) -> None:
     await add_officer(
         alur, unique_name("Petugas"), "petugas_pengaduan", email="petugas@dinkes.test"
@@ -90,10 +83,10 @@ async def test_a_timed_step_gets_a_stored_deadline_on_the_office_calendar_and_on
     assert step_2["started_at"] < step_2["warn_at"] < step_2["due_at"]
 
     await advance_to(alur, step_2["warn_at"], extra_minutes=0.5)  # 2.5 working minutes left
-    (warning,) = await until_raised(alur, case_id, reader, "SlaWarningRaised")
+    (warning,) = await until_raised(alur, case_id, petugas, "SlaWarningRaised")
     # The same timer's breach, fired in a later pass, marks that no second warning came first.
     await advance_to(alur, step_2["due_at"])
-    raised = await until_raised(alur, case_id, reader, "SlaBreached")
+    raised = await until_raised(alur, case_id, petugas, "SlaBreached")
 
     assert [e["type"] for e in raised][:2] == ["SlaWarningRaised", "SlaBreached"]
     assert [e["type"] for e in raised].count("SlaWarningRaised") == 1
@@ -103,7 +96,7 @@ async def test_a_timed_step_gets_a_stored_deadline_on_the_office_calendar_and_on
     assert datetime.fromisoformat(warning["payload"]["due_at"]) == step_2["due_at"]
     # Nobody was given the step: the officers holding its role are warned.
     assert ("SlaWarningRaised", "petugas@dinkes.test") in await eventually(
-        lambda: _emailed(alur, case_id, reader, 1)
+        lambda: _emailed(alur, case_id, petugas, 1)
     )
 
 
@@ -188,8 +181,7 @@ async def test_pelayanan_prima_follow_up_escalates_to_the_head_of_office(alur: A
     assert escalation["payload"]["escalated_to"] == officer_id(kepala.name)
 
 
-async def test_doing_the_step_cancels_its_timer(alur: Alur, reader: Officer) -> None:
-    petugas = await add_officer(alur, unique_name("Petugas"), "petugas_pengaduan")
+async def test_doing_the_step_cancels_its_timer(alur: Alur, petugas: Officer) -> None:
     case_id = (await complaint(alur))["case_id"]
     step_2 = await timer(alur, case_id, step="2")
     async with alur.http() as client:
@@ -200,7 +192,7 @@ async def test_doing_the_step_cancels_its_timer(alur: Alur, reader: Officer) -> 
     # Past step 2's deadline to step 3's warning: the worker fires the earliest due timers
     # first, so the pass that warns of step 3 would have breached step 2 too.
     await advance_to(alur, step_3["warn_at"], extra_minutes=0.1)
-    raised = await until_raised(alur, case_id, reader, "SlaWarningRaised")
+    raised = await until_raised(alur, case_id, petugas, "SlaWarningRaised")
 
     assert _step_events(raised) == [("SlaWarningRaised", "3")]
     (done,) = [t for t in await timers(alur, case_id) if t["step"] == "2"]

@@ -17,12 +17,11 @@ import yaml
 from office.config import DEFAULT_OFFICE
 from tests.support.casework import (
     Officer,
-    add_officer,
     case,
     do,
+    new_officers,
     open_case,
     published_types,
-    unique_name,
     work,
 )
 from tests.support.sandbox import Alur
@@ -136,7 +135,7 @@ async def test_the_reporter_of_a_closed_complaint_answers_the_survey_once_and_th
 
 
 async def test_bad_answers_are_refused_naming_the_element_and_record_nothing(alur: Alur) -> None:
-    satpam = await add_officer(alur, unique_name("Satpam"), "satpam")
+    (satpam,) = await new_officers(alur, "satpam")
     async with alur.http() as client:
         case_id = await _visit(client, satpam)
         link = await client.get(f"/api/surveys/{case_id}/link", headers=satpam.headers)
@@ -175,9 +174,9 @@ async def test_bad_answers_are_refused_naming_the_element_and_record_nothing(alu
 async def test_visits_count_for_their_unit_from_the_guest_and_from_the_officers_survey_step(
     alur: Alur,
 ) -> None:
-    satpam = await add_officer(alur, unique_name("Satpam"), "satpam")
-    resepsionis = await add_officer(alur, unique_name("Resepsionis"), "resepsionis")
-    layanan = await add_officer(alur, unique_name("Petugas layanan"), "petugas_layanan")
+    satpam, resepsionis, layanan = await new_officers(
+        alur, "satpam", "resepsionis", "petugas_layanan"
+    )
     async with alur.http() as client:
         # A guest answers through the link the receptionist gives.
         guest_visit = await _visit(client, satpam)

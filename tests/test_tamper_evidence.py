@@ -20,13 +20,13 @@ import pytest
 from audit.chain import GENESIS, content, link_hash
 from tests.support.casework import alur_cli, do
 from tests.support.sandbox import Alur
-from tests.support.seed_cases import ReturnedComplaint, returned_complaint
+from tests.support.seed_cases import Returned, returned_complaint
 
 pytestmark = pytest.mark.sandbox("audit")
 
 
 @pytest.fixture(scope="module")
-def worked(alur: Alur) -> ReturnedComplaint:
+def worked(alur: Alur) -> Returned:
     return asyncio.run(returned_complaint(alur))
 
 
@@ -40,7 +40,7 @@ def _verify(alur: Alur, *args: str) -> tuple[int, dict]:
 
 
 async def test_python_hashes_exactly_the_bytes_the_database_trigger_hashes(
-    alur: Alur, worked: ReturnedComplaint
+    alur: Alur, worked: Returned
 ) -> None:
     rows = await alur.sql(
         "SELECT e.notification_id, e.originator_id, e.originator_version, e.topic, e.state,"
@@ -60,7 +60,7 @@ async def test_python_hashes_exactly_the_bytes_the_database_trigger_hashes(
 
 
 def test_verify_passes_an_untouched_history_and_prints_its_head_hash(
-    alur: Alur, worked: ReturnedComplaint
+    alur: Alur, worked: Returned
 ) -> None:
     code, verdict = _verify(alur)
     assert code == 0, verdict
@@ -74,7 +74,7 @@ def test_verify_passes_an_untouched_history_and_prints_its_head_hash(
 
 
 async def test_an_anchored_head_stays_valid_as_the_history_grows(
-    alur: Alur, worked: ReturnedComplaint
+    alur: Alur, worked: Returned
 ) -> None:
     code, before = await asyncio.to_thread(_verify, alur)
     assert code == 0
@@ -135,9 +135,7 @@ def _names_event(alur: Alur, kind: str, row: asyncpg.Record) -> dict:
     return problem
 
 
-async def test_an_event_altered_in_the_database_is_named(
-    alur: Alur, worked: ReturnedComplaint
-) -> None:
+async def test_an_event_altered_in_the_database_is_named(alur: Alur, worked: Returned) -> None:
     rows = await _case_rows(alur, worked.case_id)
     target = rows[2]  # ComplaintReviewed
     forged = target["state"].replace(b"Berkas Pengaduan", b"Berkas Palsu")
@@ -165,9 +163,7 @@ async def test_an_event_altered_in_the_database_is_named(
     assert (await asyncio.to_thread(_verify, alur))[0] == 0
 
 
-async def test_an_event_removed_from_the_database_is_named(
-    alur: Alur, worked: ReturnedComplaint
-) -> None:
+async def test_an_event_removed_from_the_database_is_named(alur: Alur, worked: Returned) -> None:
     target = (await _case_rows(alur, worked.case_id))[1]
     await alur.sql(
         "DELETE FROM casestore_events WHERE notification_id = $1", target["notification_id"]
@@ -179,9 +175,7 @@ async def test_an_event_removed_from_the_database_is_named(
     assert (await asyncio.to_thread(_verify, alur))[0] == 0
 
 
-async def test_two_events_swapped_in_the_log_are_named(
-    alur: Alur, worked: ReturnedComplaint
-) -> None:
+async def test_two_events_swapped_in_the_log_are_named(alur: Alur, worked: Returned) -> None:
     rows = await _case_rows(alur, worked.case_id)
     first, second = rows[3], rows[4]
 
@@ -201,9 +195,7 @@ async def test_two_events_swapped_in_the_log_are_named(
     assert (await asyncio.to_thread(_verify, alur))[0] == 0
 
 
-async def test_an_event_written_around_the_chain_is_named(
-    alur: Alur, worked: ReturnedComplaint
-) -> None:
+async def test_an_event_written_around_the_chain_is_named(alur: Alur, worked: Returned) -> None:
     original = (await _case_rows(alur, worked.case_id))[-1]
     gap = await alur.sql("SELECT min(notification_id) - 1 AS p FROM casestore_events")
     forged = {
@@ -222,7 +214,7 @@ async def test_an_event_written_around_the_chain_is_named(
 
 
 async def test_an_event_removed_with_its_link_breaks_the_chain_at_the_next_event(
-    alur: Alur, worked: ReturnedComplaint
+    alur: Alur, worked: Returned
 ) -> None:
     rows = await _case_rows(alur, worked.case_id)
     removed, following = rows[1], rows[2]
@@ -252,7 +244,7 @@ async def test_an_event_removed_with_its_link_breaks_the_chain_at_the_next_event
 
 
 async def test_a_rewritten_chain_is_caught_only_against_an_anchored_head(
-    alur: Alur, worked: ReturnedComplaint
+    alur: Alur, worked: Returned
 ) -> None:
     """The limit of any hash chain: who rewrites every later link too is caught by an anchor."""
     code, before = await asyncio.to_thread(_verify, alur)

@@ -74,6 +74,13 @@ async def add_officer(
     return Officer(name, done.stdout.strip().splitlines()[-1])
 
 
+async def new_officers(alur: Alur, *roles: str) -> tuple[Officer, ...]:
+    """One new officer (a name no other test uses) in each of `roles`, added side by side."""
+    return tuple(
+        await asyncio.gather(*(add_officer(alur, unique_name(role), role) for role in roles))
+    )
+
+
 async def sop_id(client: httpx.AsyncClient, name: str, unit_word: str) -> str:
     sops = (await client.get("/api/sops")).json()
     (found,) = [

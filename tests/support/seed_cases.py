@@ -16,6 +16,7 @@ from tests.support.casework import (
     Step,
     add_officer,
     do,
+    new_officers,
     open_case,
     sop_id,
     unique_name,
@@ -141,7 +142,7 @@ def to_a_customer_complaint(
 
 
 @dataclass(frozen=True)
-class ReturnedComplaint:
+class Returned:
     """A complaint its head of office returned to the team (it waits at step 5 again), with a
     moment noted between its review (step 3) and its forwarding (step 4)."""
 
@@ -152,7 +153,7 @@ class ReturnedComplaint:
     after_review: datetime
 
 
-async def returned_complaint(alur: Alur) -> ReturnedComplaint:
+async def returned_complaint(alur: Alur) -> Returned:
     office = await complaint_office(alur)
     petugas, tim, kadis = office.petugas, office.tim, office.kadis
     async with alur.http() as client:
@@ -163,7 +164,7 @@ async def returned_complaint(alur: Alur) -> ReturnedComplaint:
         await do(client, case_id, petugas, "forward_to_team")
         await do(client, case_id, tim, "submit_draft")
         await do(client, case_id, kadis, "review_draft", decision="tidak", note="Lengkapi data")
-    return ReturnedComplaint(case_id, petugas, tim, kadis, after_review)
+    return Returned(case_id, petugas, tim, kadis, after_review)
 
 
 @dataclass(frozen=True)
@@ -190,12 +191,9 @@ async def work_cases(alur: Alur) -> Worked:
     """A complaint through its whole SOP, one left at step 5, a visit, a service complaint."""
     unit = f"Seksi Uji {uuid.uuid4().hex[:6]}"
     # Officers are added side by side (each is an `alur users add`), superiors first.
-    office, satpam, resepsionis, layanan, kepala = await asyncio.gather(
+    office, (satpam, resepsionis, layanan, kepala) = await asyncio.gather(
         complaint_office(alur, unit=unit),
-        add_officer(alur, unique_name("satpam"), "satpam"),
-        add_officer(alur, unique_name("resepsionis"), "resepsionis"),
-        add_officer(alur, unique_name("petugas layanan"), "petugas_layanan"),
-        add_officer(alur, unique_name("kepala kantor"), "kepala_kantor"),
+        new_officers(alur, "satpam", "resepsionis", "petugas_layanan", "kepala_kantor"),
     )
     ketua = await add_officer(alur, unique_name("ketua tim"), "ka_tim_kerja", superior=kepala.name)
     pelaksana = await add_officer(
