@@ -1,9 +1,9 @@
 """The office's working calendar: when the office is open, and what a time standard means on it.
 
-A `WorkingCalendar` joins the office configuration's hours and options (office/calendar_rules.py),
-the national holidays and *cuti bersama* of the `holidays` package, the regional holidays and
-closures of the configuration, and the closures the office adds at run time
-(office/closures.py). It answers DOMAIN.md §2–3:
+A `WorkingCalendar` joins the office configuration's hours and options (office/calendar_rules.py)
+with the days the office is closed (office/closed_days.py: national holidays and *cuti bersama*,
+the configuration's regional holidays and closures, the closures the office adds at run time).
+It answers DOMAIN.md §2–3:
 
 - "N Menit" / "N Jam": working time inside office hours (breaks, nights, weekends and closed
   days do not count; a step started outside office hours starts counting at the next opening);
@@ -23,14 +23,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import cache
 from zoneinfo import ZoneInfo
 
-import holidays
-
 from office.calendar_rules import CalendarRules, WeekHours, office_time_zone
+from office.closed_days import ClosedDays, Closure, day_text, days, national_holidays
 from office.config import OfficeConfig
 from sop.definition import Step
 from sop.duration import Duration
@@ -42,41 +39,7 @@ _FINGERPRINT_YEARS = range(2020, 2041)
 _OFFICE_UNITS = frozenset({"minutes", "hours", "working_days"})
 _WALL_UNITS = frozenset({"calendar_days", "clock_hours"})
 
-
-@dataclass(frozen=True)
-class Closure:
-    """A day (or days) the office is closed: a regional holiday, an ad-hoc closure."""
-
-    first_day: date
-    last_day: date
-    reason: str  # Bahasa Indonesia, e.g. "HUT Kabupaten Musi Banyuasin"
-
-    def __post_init__(self) -> None:
-        if self.last_day < self.first_day:
-            raise ValueError("last_day is before first_day")
-        if not self.reason.strip():
-            raise ValueError("a closure needs a reason")
-
-    def days(self) -> Iterator[date]:
-        for ordinal in range(self.first_day.toordinal(), self.last_day.toordinal() + 1):
-            yield date.fromordinal(ordinal)
-
-
-@cache
-def national_holidays(year: int) -> tuple[dict[date, str], frozenset[date]]:
-    """Indonesia's public holidays and cuti bersama of a year (names in Bahasa Indonesia),
-    and which of those days are cuti bersama only."""
-    public = holidays.country_holidays("ID", years=year, categories=("public",), language="id")
-    government = holidays.country_holidays(
-        "ID", years=year, categories=("government",), language="id"
-    )
-    names: dict[date, str] = {}
-    for day, name in sorted(government.items()):
-        names[day] = name
-    for day, name in sorted(public.items()):
-        names[day] = f"{name}; {names[day]}" if day in names else name
-    only_cuti = frozenset(day for day in government if day not in public)
-    return names, only_cuti
+__all__ = ["Closure", "WorkingCalendar", "national_holidays", "step_duration"]
 
 
 class WorkingCalendar:
@@ -89,7 +52,7 @@ class WorkingCalendar:
         self.time_zone = time_zone
         self.rules = rules
         self.closures: tuple[Closure, ...] = tuple(closures)
-        self._office_years: dict[int, dict[date, str]] = {}
+        self._closed = ClosedDays(rules, self.closures)
         self._intervals: dict[date, tuple[tuple[datetime, datetime], ...]] = {}
         self._fingerprint: str | None = None
 
@@ -107,53 +70,11 @@ class WorkingCalendar:
         """Holidays and closures between first and last (inclusive) on which the office is
         closed, with their names (weekends are not listed). Cuti bersama is listed only when
         it stops the clock."""
-        found = []
-        for ordinal in range(first.toordinal(), last.toordinal() + 1):
-            day = date.fromordinal(ordinal)
-            name = self._closed_reason(day)
-            if name is not None:
-                found.append((day, name))
-        return found
+        return self._closed.between(first, last)
 
     def cuti_bersama(self, first: date, last: date) -> list[tuple[date, str]]:
         """Cuti bersama days between first and last (whether or not they stop the clock)."""
-        found = []
-        for year in range(first.year, last.year + 1):
-            names, only_cuti = national_holidays(year)
-            found += [(day, names[day]) for day in sorted(only_cuti) if first <= day <= last]
-        return found
-
-    def _closed_reason(self, day: date) -> str | None:
-        reasons = []
-        names, only_cuti = national_holidays(day.year)
-        if day in names and (day not in only_cuti or self.rules.cuti_bersama_stops_clock):
-            reasons.append(names[day])
-        office = self._office_days(day.year).get(day)
-        if office:
-            reasons.append(office)
-        return "; ".join(reasons) if reasons else None
-
-    def _office_days(self, year: int) -> dict[date, str]:
-        """The days of a year the office itself closes: regional holidays, the configured
-        closures and the closures added at run time, with their names."""
-        known = self._office_years.get(year)
-        if known is not None:
-            return known
-        days: dict[date, list[str]] = {}
-        years = range(year - 1, year + 1)  # an annual range may start in the year before
-        named = [(rule, rule.name) for rule in self.rules.regional_holidays]
-        named += [(rule, rule.reason) for rule in self.rules.closures]
-        for rule, name in named:
-            for day in rule.days(years):
-                if day.year == year and name not in days.setdefault(day, []):
-                    days[day].append(name)
-        for closure in self.closures:
-            for day in closure.days():
-                if day.year == year and closure.reason not in days.setdefault(day, []):
-                    days[day].append(closure.reason)
-        found = {day: "; ".join(names) for day, names in sorted(days.items())}
-        self._office_years[year] = found
-        return found
+        return self._closed.cuti_bersama(first, last)
 
     def _hours_on(self, day: date) -> WeekHours:
         for period in self.rules.special_hours:
@@ -167,7 +88,7 @@ class WorkingCalendar:
         if cached is not None:
             return cached
         intervals: tuple[tuple[datetime, datetime], ...] = ()
-        if self._closed_reason(day) is None:
+        if self._closed.reason(day) is None:
             intervals = tuple(
                 (self._at(day, start), self._at(day, end))
                 for start, end in self._hours_on(day).intervals(day.weekday())
@@ -373,14 +294,14 @@ class WorkingCalendar:
         after = dict(other.closed_days(first, last))
         for day in sorted(set(before) | set(after)):
             if day not in before:
-                lines.append(f"Kantor tutup {_day_text(day)}: {after[day]}")
+                lines.append(f"Kantor tutup {day_text(day)}: {after[day]}")
             elif day not in after:
-                lines.append(f"Kantor kembali buka {_day_text(day)} (sebelumnya: {before[day]})")
+                lines.append(f"Kantor kembali buka {day_text(day)} (sebelumnya: {before[day]})")
             elif before[day] != after[day]:
-                lines.append(f"Keterangan {_day_text(day)}: {before[day]} → {after[day]}")
+                lines.append(f"Keterangan {day_text(day)}: {before[day]} → {after[day]}")
         changed_hours = [
             day
-            for day in _days(first, last)
+            for day in days(first, last)
             if day not in before
             and day not in after
             and self._hours_text(day) != other._hours_text(day)
@@ -388,7 +309,7 @@ class WorkingCalendar:
         if changed_hours:
             lines.append(
                 f"Jam kantor berubah pada {len(changed_hours)} hari"
-                f" ({_day_text(changed_hours[0])} s.d. {_day_text(changed_hours[-1])})"
+                f" ({day_text(changed_hours[0])} s.d. {day_text(changed_hours[-1])})"
             )
         return lines
 
@@ -410,30 +331,3 @@ def step_duration(office: OfficeConfig, sop_id: str, step: Step) -> Duration | N
     if duration.unit == "calendar_days" and office.calendar.hari_means_working_days:
         return Duration(value=duration.value, unit="working_days")
     return duration
-
-
-_MONTHS = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
-_WEEKDAY_NAMES = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
-
-
-def _day_text(day: date) -> str:
-    """ "Kamis, 26 Maret 2026"."""
-    return f"{_WEEKDAY_NAMES[day.weekday()]}, {day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
-def _days(first: date, last: date) -> Iterator[date]:
-    for ordinal in range(first.toordinal(), last.toordinal() + 1):
-        yield date.fromordinal(ordinal)

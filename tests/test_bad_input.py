@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import Alur
-from tests.test_complaint_to_register import COMPLAINT
+from tests.support.sandbox import Alur
+from tests.support.seed_cases import COMPLAINT
 
 
 async def _recorded(alur: Alur) -> tuple[int, int, int]:

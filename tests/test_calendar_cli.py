@@ -6,26 +6,17 @@ from __future__ import annotations
 import asyncio
 import os
 import subprocess
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import pytest
 
-from runtime.settings import REPO_ROOT, AlurSettings
+from runtime.settings import REPO_ROOT
+from tests.support import sandbox
 
 ALUR = str(REPO_ROOT / ".venv" / "bin" / "alur")
 OFFICE = REPO_ROOT / "office" / "dinkes-muba.yaml"
-
-
-async def _admin(statement: str) -> None:
-    conn = await asyncpg.connect(AlurSettings().database_url)
-    try:
-        await conn.execute(statement)
-    finally:
-        await conn.close()
 
 
 async def _rows(database_url: str, query: str) -> list[asyncpg.Record]:
@@ -39,12 +30,11 @@ async def _rows(database_url: str, query: str) -> list[asyncpg.Record]:
 @pytest.fixture(scope="module")
 def database_url() -> Iterator[str]:
     """A fresh, empty database of the real PostgreSQL for this module's closures."""
-    name = f"alur_calendar_{uuid.uuid4().hex[:8]}"
-    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    database_url = sandbox.create_database("calendar")
     try:
-        yield urlunsplit(urlsplit(AlurSettings().database_url)._replace(path=f"/{name}"))
+        yield database_url
     finally:
-        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        sandbox.drop_database(database_url)
 
 
 def alur(*args: str, database_url: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -53,6 +43,14 @@ def alur(*args: str, database_url: str | None = None) -> subprocess.CompletedPro
         env["DATABASE_URL"] = database_url
     return subprocess.run(
         [ALUR, "calendar", *args], env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def deadline(
+    start: str, duration: str, *options: str, database_url: str
+) -> subprocess.CompletedProcess[str]:
+    return alur(
+        "deadline", "--start", start, "--duration", duration, *options, database_url=database_url
     )
 
 
@@ -70,39 +68,18 @@ def stored_closures(database_url: str) -> list[tuple[str, str, str, str | None]]
 
 
 def test_three_working_days_from_17_march_2026_end_on_27_march(database_url):
-    done = alur(
-        "deadline",
-        "--start",
-        "2026-03-17T09:00+07:00",
-        "--duration",
-        "3 Hari Kerja",
-        database_url=database_url,
-    )
+    done = deadline("2026-03-17T09:00+07:00", "3 Hari Kerja", database_url=database_url)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "2026-03-27T09:00:00+07:00"
 
 
 def test_a_start_without_offset_is_read_in_the_office_time_zone(database_url, tmp_path):
-    done = alur(
-        "deadline",
-        "--start",
-        "2026-11-20T11:15",
-        "--duration",
-        "30 Menit",
-        database_url=database_url,
-    )
+    done = deadline("2026-11-20T11:15", "30 Menit", database_url=database_url)
     assert done.stdout.strip() == "2026-11-20T13:15:00+07:00"
     wita = tmp_path / "wita.yaml"
     wita.write_text(OFFICE.read_text().replace("Asia/Jakarta", "Asia/Makassar"))
-    done = alur(
-        "deadline",
-        "--start",
-        "2026-11-20T11:15",
-        "--duration",
-        "3 x 24 Jam",
-        "--office",
-        str(wita),
-        database_url=database_url,
+    done = deadline(
+        "2026-11-20T11:15", "3 x 24 Jam", "--office", str(wita), database_url=database_url
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "2026-11-23T11:15:00+08:00"
@@ -143,15 +120,8 @@ def test_an_unusable_office_configuration_exits_1_naming_the_problem(
     path = tmp_path / "office.yaml"
     if content is not None:
         path.write_text(content)
-    done = alur(
-        "deadline",
-        "--start",
-        "2026-03-17T09:00+07:00",
-        "--duration",
-        "1 Jam",
-        "--office",
-        str(path),
-        database_url=database_url,
+    done = deadline(
+        "2026-03-17T09:00+07:00", "1 Jam", "--office", str(path), database_url=database_url
     )
     assert done.returncode == 1
     assert named in done.stderr
@@ -162,14 +132,7 @@ def test_an_unusable_office_configuration_exits_1_naming_the_problem(
 
 
 def test_a_closure_added_by_the_office_moves_deadlines_and_is_listed(database_url):
-    before = alur(
-        "deadline",
-        "--start",
-        "2026-11-20T10:00+07:00",
-        "--duration",
-        "1 Hari Kerja",
-        database_url=database_url,
-    )
+    before = deadline("2026-11-20T10:00+07:00", "1 Hari Kerja", database_url=database_url)
     assert before.stdout.strip() == "2026-11-23T10:00:00+07:00"
 
     closed = alur(
@@ -190,14 +153,7 @@ def test_a_closure_added_by_the_office_moves_deadlines_and_is_listed(database_ur
         stored_closures(database_url)
     )
 
-    after = alur(
-        "deadline",
-        "--start",
-        "2026-11-20T10:00+07:00",
-        "--duration",
-        "1 Hari Kerja",
-        database_url=database_url,
-    )
+    after = deadline("2026-11-20T10:00+07:00", "1 Hari Kerja", database_url=database_url)
     assert after.stdout.strip() == "2026-11-25T10:00:00+07:00"
 
     listed = alur("closures", database_url=database_url)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-from tests.conftest import Alur
-from tests.support.casework import Officer, add_officer, alur_cli, case
-from tests.test_complaint_to_register import COMPLAINT
+from tests.support.casework import Officer, add_officer, alur_cli, case, unique_name
+from tests.support.sandbox import Alur
+from tests.support.seed_cases import COMPLAINT, complaint
 
 
 async def _events(alur: Alur, case_id: str) -> int:
@@ -18,14 +18,11 @@ async def _events(alur: Alur, case_id: str) -> int:
 
 
 async def _new_complaint(alur: Alur) -> str:
-    async with alur.http() as client:
-        response = await client.post("/api/complaints", json=COMPLAINT)
-    assert response.status_code == 201, response.text
-    return response.json()["case_id"]
+    return (await complaint(alur))["case_id"]
 
 
 async def _petugas(alur: Alur) -> Officer:
-    return await add_officer(alur, f"Petugas {uuid.uuid4().hex[:6]}", "petugas_pengaduan")
+    return await add_officer(alur, unique_name("Petugas"), "petugas_pengaduan")
 
 
 async def test_an_action_without_a_valid_token_is_refused_with_401(alur: Alur) -> None:

@@ -7,121 +7,28 @@ The module runs its own sandbox: it moves the (simulated) clock forward.
 
 from __future__ import annotations
 
-import asyncio
-import uuid
-from collections.abc import Iterator
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
 import pytest
 
-from office import load_office
-from office.calendar import WorkingCalendar
 from sop.duration import Duration
-from tests.conftest import Alur, eventually
-from tests.support import sandbox
-from tests.support.casework import Officer, add_officer, case
-from tests.test_complaint_to_register import COMPLAINT
+from tests.support.casework import Officer, act, add_officer, events_of, history
+from tests.support.sandbox import Alur
+from tests.support.seed_cases import complaint
+from tests.support.timers import (
+    CLOCK_ENV,
+    a_later_deadline_fired,
+    advance_to,
+    at,
+    office_calendar,
+    timer,
+)
+from tests.support.waiting import eventually
 
-CLOCK_ENV = {"ALUR_CLOCK": "simulated", "ALUR_SLA_POLL_SECONDS": "0.2"}
-QUIET_SECONDS = 1.5  # several polling passes of the SLA worker
+pytestmark = pytest.mark.sandbox("suspension", env=CLOCK_ENV)
+
 WAITING = "menunggu kelengkapan berkas (fotokopi KTP) dari pelapor"
 TWO_WORKING_DAYS = Duration(value=2, unit="working_days")
-
-
-@pytest.fixture(scope="module")
-def alur() -> Iterator[Alur]:
-    system = sandbox.start("suspension", CLOCK_ENV)
-    try:
-        yield system
-    finally:
-        sandbox.stop(system)
-
-
-@pytest.fixture(scope="module")
-def petugas(alur: Alur) -> Officer:
-    return asyncio.run(add_officer(alur, "Siti Penjeda", "petugas_pengaduan"))
-
-
-# -- helpers, shared with the other clock tests ------------------------------------------------
-
-
-def office_calendar() -> WorkingCalendar:
-    """The sandbox's office calendar (the shipped configuration, no closures)."""
-    return WorkingCalendar.of(load_office())
-
-
-async def complaint(alur: Alur, **changes: Any) -> dict[str, Any]:
-    async with alur.http() as client:
-        response = await client.post("/api/complaints", json={**COMPLAINT, **changes})
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
-async def timers(alur: Alur, case_id: str, kind: str = "step") -> list[dict[str, Any]]:
-    rows = await alur.sql(
-        "SELECT * FROM sla_timers WHERE case_id = $1 AND kind = $2 ORDER BY started_position",
-        uuid.UUID(case_id),
-        kind,
-    )
-    return [dict(r) for r in rows]
-
-
-async def timer(alur: Alur, case_id: str, kind: str = "step", step: str | None = None) -> dict:
-    async def started() -> dict[str, Any] | None:
-        found = [t for t in await timers(alur, case_id, kind) if step in (None, t["step"])]
-        return found[-1] if found else None
-
-    return await eventually(started)
-
-
-async def now(alur: Alur) -> datetime:
-    async with alur.http() as client:
-        return datetime.fromisoformat((await client.get("/api/clock")).json()["now"])
-
-
-async def advance_to(alur: Alur, moment: datetime, extra_minutes: float = 1.0) -> None:
-    """Move the simulated clock to `extra_minutes` after `moment` (never backwards)."""
-    minutes = max((moment - await now(alur)).total_seconds() / 60, 0) + extra_minutes
-    async with alur.http() as client:
-        response = await client.post("/api/clock/advance", json={"minutes": minutes})
-    assert response.status_code == 200, response.text
-
-
-async def history(alur: Alur, case_id: str, officer: Officer) -> list[dict[str, Any]]:
-    async with alur.http() as client:
-        return (await case(client, case_id, officer))["history"]
-
-
-async def events_of(
-    alur: Alur, case_id: str, officer: Officer, event_type: str, count: int = 1
-) -> list[dict[str, Any]]:
-    """The case's events of `event_type`, once there are `count` of them."""
-
-    async def recorded() -> list[dict[str, Any]] | None:
-        found = [e for e in await history(alur, case_id, officer) if e["type"] == event_type]
-        return found if len(found) >= count else None
-
-    return await eventually(recorded)
-
-
-async def act(
-    alur: Alur, case_id: str, officer: Officer, action: str, **fields: Any
-) -> tuple[int, dict[str, Any]]:
-    async with alur.http() as client:
-        response = await client.post(
-            f"/api/cases/{case_id}/actions",
-            json={"action": action, **fields},
-            headers=officer.headers,
-        )
-    return response.status_code, response.json()
-
-
-def at(text: str) -> datetime:
-    return datetime.fromisoformat(text)
-
-
-# -- tests ---------------------------------------------------------------------------------
 
 
 async def test_a_suspended_clock_moves_the_deadline_by_the_working_time_it_stood_still(
@@ -144,9 +51,10 @@ async def test_a_suspended_clock_moves_the_deadline_by_the_working_time_it_stood
     await eventually(stopped)
     calendar = office_calendar()
     suspended_at = at(suspended["occurred_at"])
-    # Two working days pass, the old deadline among them: no breach while the clock stands.
+    # Two working days pass, the old deadline among them: no breach while the clock stands
+    # (the worker has breached a later deadline meanwhile).
     await advance_to(alur, calendar.deadline(suspended_at, TWO_WORKING_DAYS), extra_minutes=0)
-    await asyncio.sleep(QUIET_SECONDS)
+    await a_later_deadline_fired(alur, petugas)
     assert [e["type"] for e in await history(alur, case_id, petugas)] == [
         "ComplaintReceived",
         "ClockSuspended",

@@ -4,15 +4,9 @@ from __future__ import annotations
 
 import re
 
-from tests.conftest import Alur, eventually
-
-COMPLAINT = {
-    "channel": "web",
-    "reporter": {"name": "Siti Aminah", "email": "siti@example.id", "phone": "+62 812 3456 7890"},
-    "subject": "Antrean obat di Puskesmas terlalu lama",
-    "description": "Saya menunggu lebih dari tiga jam untuk mengambil obat di loket farmasi.",
-    "category": "pelayanan puskesmas",
-}
+from tests.support.sandbox import Alur
+from tests.support.seed_cases import COMPLAINT
+from tests.support.waiting import eventually
 
 
 async def _row(alur: Alur, tracking_number: str) -> dict | None:

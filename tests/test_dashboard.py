@@ -11,9 +11,10 @@ from typing import Any
 import httpx
 from openpyxl import load_workbook
 
-from tests.conftest import Alur, eventually
-from tests.support.casework import add_officer, do, sop_id
-from tests.test_complaint_to_register import COMPLAINT
+from tests.support.casework import do, new_officers, open_case
+from tests.support.sandbox import Alur
+from tests.support.seed_cases import file_complaint, visit_sop
+from tests.support.waiting import eventually
 
 REGISTER_HEADERS = [
     "No.", "Nomor Registrasi", "Tanggal Diterima", "Saluran", "Pelapor", "Perihal",
@@ -33,19 +34,13 @@ def _xlsx(response: httpx.Response) -> list[list[Any]]:
     return [list(row) for row in book.active.iter_rows(values_only=True)]
 
 
-async def _complaint(client: httpx.AsyncClient, **changes: Any) -> dict[str, Any]:
-    response = await client.post("/api/complaints", json={**COMPLAINT, **changes})
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
 async def test_register_exports_follow_the_pages_filters_and_hide_what_the_register_hides(
     alur: Alur,
 ) -> None:
     marker = uuid.uuid4().hex[:8]
     async with alur.http() as client:
-        plain = await _complaint(client, subject=f"Obat habis {marker}")
-        secret = await _complaint(
+        plain = await file_complaint(client, subject=f"Obat habis {marker}")
+        secret = await file_complaint(
             client, subject=f"Pungutan liar {marker}", category=f"rahasia-{marker}",
             anonymous=True, confidential=True, reporter={},
         )  # fmt: skip
@@ -96,18 +91,14 @@ async def test_register_exports_follow_the_pages_filters_and_hide_what_the_regis
 async def test_the_dashboard_shows_open_cases_per_step_and_the_ikm_report_exports(
     alur: Alur,
 ) -> None:
-    petugas = await add_officer(alur, f"Petugas {uuid.uuid4().hex[:6]}", "petugas_pengaduan")
-    satpam = await add_officer(alur, f"Satpam {uuid.uuid4().hex[:6]}", "satpam")
-    resepsionis = await add_officer(alur, f"Resepsionis {uuid.uuid4().hex[:6]}", "resepsionis")
+    petugas, satpam, resepsionis = await new_officers(
+        alur, "petugas_pengaduan", "satpam", "resepsionis"
+    )
     guest = f"Tamu {uuid.uuid4().hex[:6]}"
     async with alur.http() as client:
-        complaint = await _complaint(client)
+        complaint = await file_complaint(client)
         await do(client, complaint["case_id"], petugas, "register_complaint")
-        visit_sop = await sop_id(client, "Pelayanan Publik Satu Pintu", "Musi Banyuasin")
-        opened = await client.post(
-            "/api/cases", json={"sop": visit_sop, "data": {}}, headers=satpam.headers
-        )
-        visit = opened.json()["case_id"]
+        visit = (await open_case(client, satpam, await visit_sop(client)))["case_id"]
         await do(client, visit, resepsionis, "greet_visitor")
         await do(
             client, visit, resepsionis, "register_guest_book",

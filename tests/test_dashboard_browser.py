@@ -18,9 +18,10 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
 from runtime.settings import REPO_ROOT
-from tests.conftest import Alur, eventually
-from tests.support.casework import add_officer, do, sop_id
-from tests.test_complaint_to_register import COMPLAINT
+from tests.support.casework import do, new_officers, open_case, work
+from tests.support.sandbox import Alur
+from tests.support.seed_cases import file_complaint, to_the_survey, visit_sop
+from tests.support.waiting import eventually
 
 CHROMIUM = Path("/usr/bin/chromium")
 DRIVER = Path("/usr/bin/chromedriver")
@@ -66,33 +67,18 @@ def _open(browser: webdriver.Chrome, url: str, screenshot: str) -> str:
 
 
 async def _scripted_cases(alur: Alur) -> dict[str, Any]:
-    suffix = uuid.uuid4().hex[:6]
-    petugas = await add_officer(alur, f"Petugas {suffix}", "petugas_pengaduan")
-    satpam = await add_officer(alur, f"Satpam {suffix}", "satpam")
-    resepsionis = await add_officer(alur, f"Resepsionis {suffix}", "resepsionis")
-    layanan = await add_officer(alur, f"Layanan {suffix}", "petugas_layanan")
-    subject = f"Antrean loket farmasi {suffix}"
+    petugas, satpam, resepsionis, layanan = await new_officers(
+        alur, "petugas_pengaduan", "satpam", "resepsionis", "petugas_layanan"
+    )
+    subject = f"Antrean loket farmasi {uuid.uuid4().hex[:6]}"
     async with alur.http() as client:
-        response = await client.post("/api/complaints", json={**COMPLAINT, "subject": subject})
-        assert response.status_code == 201, response.text
-        complaint = response.json()
+        complaint = await file_complaint(client, subject=subject)
         # Registered and reviewed: the complaint waits at step 4 (forward to the team).
         await do(client, complaint["case_id"], petugas, "register_complaint")
         await do(client, complaint["case_id"], petugas, "review_complaint")
 
-        visit_sop = await sop_id(client, "Pelayanan Publik Satu Pintu", "Musi Banyuasin")
-        opened = await client.post(
-            "/api/cases", json={"sop": visit_sop, "data": {}}, headers=satpam.headers
-        )
-        visit = opened.json()["case_id"]
-        for officer, action in (
-            (resepsionis, "greet_visitor"),
-            (resepsionis, "register_guest_book"),
-            (resepsionis, "ask_to_wait"),
-            (resepsionis, "contact_section"),
-            (layanan, "verify_documents"),
-        ):
-            await do(client, visit, officer, action)
+        visit = (await open_case(client, satpam, await visit_sop(client)))["case_id"]
+        await work(client, visit, to_the_survey(resepsionis, layanan))
         await do(
             client, visit, layanan, "submit_survey",
             data={"skm": dict.fromkeys(CODES, 4), "saran": "Pelayanan cepat"},

@@ -9,82 +9,45 @@ The module runs its own sandbox: it moves the (simulated) clock forward.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 from sop.duration import Duration
-from tests.conftest import Alur, eventually
-from tests.support import sandbox
-from tests.support.casework import Officer, add_officer, do
-from tests.test_clock_suspension import (
+from tests.support.casework import events_of, history, work
+from tests.support.sandbox import Alur
+from tests.support.seed_cases import ComplaintOffice, complaint, complaint_office, to_the_team
+from tests.support.timers import (
     CLOCK_ENV,
-    QUIET_SECONDS,
+    a_later_deadline_fired,
     advance_to,
     at,
-    complaint,
-    events_of,
-    history,
     office_calendar,
     timer,
     timers,
 )
+from tests.support.waiting import eventually
+
+pytestmark = pytest.mark.sandbox("lapor", env=CLOCK_ENV)
 
 LAPOR = {"channel": "lapor"}
 
 
 @pytest.fixture(scope="module")
-def alur() -> Iterator[Alur]:
-    system = sandbox.start("lapor", CLOCK_ENV)
-    try:
-        yield system
-    finally:
-        sandbox.stop(system)
+def office(alur: Alur) -> ComplaintOffice:
+    return asyncio.run(complaint_office(alur))
 
 
-@dataclass(frozen=True)
-class Office:
-    petugas: Officer
-    tim: Officer
-    kadin: Officer
-
-
-@pytest.fixture(scope="module")
-def office(alur: Alur) -> Office:
-    async def officers() -> Office:
-        return Office(
-            await add_officer(alur, "Lina Lapor", "petugas_pengaduan"),
-            await add_officer(alur, "Tono Tim", "tim_pengelola_pengaduan"),
-            await add_officer(alur, "dr. Kadin Lapor", "kepala_dinas"),
-        )
-
-    return asyncio.run(officers())
-
-
-async def _followed_up(alur: Alur, office: Office) -> dict[str, Any]:
+async def _followed_up(alur: Alur, office: ComplaintOffice) -> dict[str, Any]:
     """A LAPOR! complaint worked through its SOP up to the response delivered (step 9)."""
     receipt = await complaint(alur, **LAPOR)
-    case_id = receipt["case_id"]
-    steps = [
-        (office.petugas, "register_complaint", {}),
-        (office.petugas, "review_complaint", {}),
-        (office.petugas, "forward_to_team", {}),
-        (office.tim, "submit_draft", {}),
-        (office.kadin, "review_draft", {"decision": "setuju"}),
-        (office.kadin, "forward_approved_draft", {}),
-        (office.tim, "forward_response", {}),
-        (office.petugas, "deliver_response", {}),
-    ]
     async with alur.http() as client:
-        for officer, action, fields in steps:
-            await do(client, case_id, officer, action, **fields)
+        await work(client, receipt["case_id"], [*office.to_the_team(), *office.to_the_reporter()])
     return receipt
 
 
 async def test_a_lapor_complaint_breaches_verification_after_3_working_days_then_gets_follow_up(
-    alur: Alur, office: Office
+    alur: Alur, office: ComplaintOffice
 ) -> None:
     web_case = (await complaint(alur))["case_id"]
     case_id = (await complaint(alur, **LAPOR))["case_id"]
@@ -105,8 +68,7 @@ async def test_a_lapor_complaint_breaches_verification_after_3_working_days_then
     assert breach["next_step"] == "2"  # the clock does not move the case's step
 
     async with alur.http() as client:
-        for action in ("register_complaint", "review_complaint", "forward_to_team"):
-            forwarded = await do(client, case_id, office.petugas, action)
+        forwarded = await work(client, case_id, to_the_team(office.petugas))
     follow_up = await timer(alur, case_id, "lapor_follow_up")
     started = at(forwarded["events"][0]["occurred_at"])
     assert follow_up["started_at"] == started
@@ -116,7 +78,7 @@ async def test_a_lapor_complaint_breaches_verification_after_3_working_days_then
 
 
 async def test_a_report_closes_10_working_days_after_the_follow_up_without_a_reply(
-    alur: Alur, office: Office
+    alur: Alur, office: ComplaintOffice
 ) -> None:
     case_id = (await _followed_up(alur, office))["case_id"]
     auto_close = await timer(alur, case_id, "lapor_auto_close")
@@ -133,13 +95,13 @@ async def test_a_report_closes_10_working_days_after_the_follow_up_without_a_rep
     assert at(closed["payload"]["followed_up_at"]) == followed_up_at
     assert "10 hari kerja" in closed["payload"]["reason"]
     assert closed["next_step"] == "closing"  # the office still archives the file
-    await asyncio.sleep(QUIET_SECONDS)
+    await a_later_deadline_fired(alur, office.petugas)
     types = [e["type"] for e in await history(alur, case_id, office.petugas)]
     assert types.count("LaporReportClosed") == 1
 
 
 async def test_a_reply_from_the_reporter_stops_the_auto_close_clock(
-    alur: Alur, office: Office
+    alur: Alur, office: ComplaintOffice
 ) -> None:
     receipt = await _followed_up(alur, office)
     case_id, number = receipt["case_id"], receipt["tracking_number"]
@@ -170,6 +132,6 @@ async def test_a_reply_from_the_reporter_stops_the_auto_close_clock(
 
     await eventually(stopped)
     await advance_to(alur, auto_close["due_at"])
-    await asyncio.sleep(QUIET_SECONDS)
+    await a_later_deadline_fired(alur, office.petugas)
     types = [e["type"] for e in await history(alur, case_id, office.petugas)]
     assert "LaporReportClosed" not in types

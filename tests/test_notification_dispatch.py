@@ -18,7 +18,8 @@ from services.notifier.backoff import Backoff
 from services.notifier.dispatcher import Dispatcher
 from services.notifier.email_sender import EmailSender, SmtpServer
 from services.notifier.notification_log import Claimed, NotificationLog, Planned
-from tests.conftest import Mailbox, eventually
+from tests.support.mailbox import Mailbox
+from tests.support.waiting import eventually
 
 
 class SimulatedCrash(BaseException):

@@ -13,10 +13,12 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from events import Envelope, StepRecorded, Topics
-from tests.conftest import NOTIFIER_ATTEMPTS, PUBLIC_URL, Alur, Gateway, Mailbox, eventually
-from tests.support.casework import add_officer, do, sop_id
-from tests.support.mailbox import Received
-from tests.test_complaint_to_register import COMPLAINT
+from tests.support.casework import add_officer, do, open_case, sop_id
+from tests.support.gateway import Gateway
+from tests.support.mailbox import Mailbox, Received
+from tests.support.sandbox import NOTIFIER_ATTEMPTS, PUBLIC_URL, Alur
+from tests.support.seed_cases import COMPLAINT, file_complaint
+from tests.support.waiting import eventually
 
 
 def _unique() -> str:
@@ -37,11 +39,9 @@ def _complaint(**changes: Any) -> dict[str, Any]:
     return {**COMPLAINT, "reporter": reporter, **changes}
 
 
-async def _submit(alur: Alur, complaint: dict[str, Any]) -> dict[str, Any]:
+async def _submit(alur: Alur, body: dict[str, Any]) -> dict[str, Any]:
     async with alur.http() as client:
-        response = await client.post("/api/complaints", json=complaint)
-    assert response.status_code == 201, response.text
-    return response.json()
+        return await file_complaint(client, **body)
 
 
 async def _mail_to(mailbox: Mailbox, address: str, count: int = 1) -> list[Received]:
@@ -180,11 +180,7 @@ async def test_a_confidential_anonymous_complaint_leaks_nothing_to_officers_or_g
     }
     async with alur.http() as client:
         jambi = await sop_id(client, "Penanganan Pengaduan Masyarakat", "Jambi")
-        response = await client.post(
-            "/api/cases", json={"sop": jambi, "data": letter}, headers=tu.headers
-        )
-        assert response.status_code == 201, response.text
-        case_id = response.json()["case_id"]
+        case_id = (await open_case(client, tu, jambi, letter))["case_id"]
         await do(client, case_id, tu, "register_complaint")
         await do(client, case_id, opd, "dispose_to_head_of_division", assignee=kabid.name)
 

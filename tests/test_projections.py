@@ -7,125 +7,27 @@ through their JSON endpoints (and `step_times` with SQL, as the dashboard reads 
 
 from __future__ import annotations
 
-import asyncio
 import uuid
-from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
+
+import pytest
 
 from office.calendar import WorkingCalendar
 from office.config import load_office
 from sop.duration import Duration
-from tests.conftest import Alur, eventually
-from tests.support.casework import Officer, add_officer, do, published_types, sop_id
-from tests.test_complaint_to_register import COMPLAINT
+from tests.support.casework import Officer, add_officer, published_types, unique_name
+from tests.support.sandbox import Alur
+from tests.support.seed_cases import Worked, work_cases
+from tests.support.waiting import eventually
 
 WIB = ZoneInfo("Asia/Jakarta")
 
 
-def _name(role: str) -> str:
-    return f"{role.replace('_', ' ').title()} {uuid.uuid4().hex[:6]}"
-
-
-@dataclass(frozen=True)
-class Worked:
-    """The cases a script worked, and who worked them."""
-
-    closed_complaint: str
-    open_complaint: str
-    visit: str
-    service: str
-    petugas: Officer
-    petugas_unit: str
-
-
-async def work_cases(alur: Alur) -> Worked:
-    """A complaint through its whole SOP, one left at step 5, a visit, a service complaint."""
-    unit = f"Seksi Uji {uuid.uuid4().hex[:6]}"
-    # Officers are added side by side (each is an `alur users add`), superiors first.
-    petugas, tim, kadis, satpam, resepsionis, layanan, kepala = await asyncio.gather(
-        add_officer(alur, _name("petugas"), "petugas_pengaduan", unit=unit),
-        add_officer(alur, _name("tim"), "tim_pengelola_pengaduan"),
-        add_officer(alur, _name("kadis"), "kepala_dinas"),
-        add_officer(alur, _name("satpam"), "satpam"),
-        add_officer(alur, _name("resepsionis"), "resepsionis"),
-        add_officer(alur, _name("petugas layanan"), "petugas_layanan"),
-        add_officer(alur, _name("kepala kantor"), "kepala_kantor"),
-    )
-    ketua = await add_officer(alur, _name("ketua tim"), "ka_tim_kerja", superior=kepala.name)
-    pelaksana = await add_officer(alur, _name("pelaksana"), "petugas_layanan", superior=ketua.name)
-    async with alur.http() as client:
-        complaints = []
-        for _ in range(2):
-            response = await client.post("/api/complaints", json=COMPLAINT)
-            assert response.status_code == 201, response.text
-            case_id = response.json()["case_id"]
-            complaints.append(case_id)
-            await do(client, case_id, petugas, "register_complaint")
-            await do(client, case_id, petugas, "review_complaint")
-            await do(client, case_id, petugas, "forward_to_team")
-        closed = complaints[0]
-        await do(client, closed, tim, "submit_draft")
-        await do(client, closed, kadis, "review_draft", decision="setuju")
-        await do(client, closed, kadis, "forward_approved_draft")
-        await do(client, closed, tim, "forward_response")
-        await do(client, closed, petugas, "deliver_response")
-        await do(client, closed, petugas, "archive")
-
-        visit_sop = await sop_id(client, "Pelayanan Publik Satu Pintu", "Musi Banyuasin")
-        response = await client.post(
-            "/api/cases",
-            json={"sop": visit_sop, "data": {"tujuan": "Seksi Farmasi"}},
-            headers=satpam.headers,
-        )
-        assert response.status_code == 201, response.text
-        visit = response.json()["case_id"]
-        await do(client, visit, resepsionis, "greet_visitor")
-        await do(
-            client,
-            visit,
-            resepsionis,
-            "register_guest_book",
-            data={
-                "nama": "Budi Santoso",
-                "instansi": "Apotek Sehat",
-                "keperluan": "Izin apotek",
-                "telepon": "0812 1111 2222",
-            },
-        )
-        for action, officer in (
-            ("ask_to_wait", resepsionis),
-            ("contact_section", resepsionis),
-            ("verify_documents", layanan),
-            ("submit_survey", layanan),
-            ("escort_out", satpam),
-        ):
-            await do(client, visit, officer, action)
-
-        prima = await sop_id(client, "Pelayanan Prima", "Palembang")
-        response = await client.post(
-            "/api/cases", json={"sop": prima, "data": {}}, headers=kepala.headers
-        )
-        assert response.status_code == 201, response.text
-        service = response.json()["case_id"]
-        await do(client, service, ketua, "instruct_service_staff")
-        await do(client, service, pelaksana, "prepare_service")
-        await do(client, service, pelaksana, "deliver_service")
-        await do(client, service, pelaksana, "give_service_information")
-        await do(client, service, pelaksana, "record_customer_response", decision="keluhan")
-        await do(client, service, ketua, "follow_up_complaint")
-        await do(client, service, ketua, "report_complaint_to_head")
-    return Worked(closed, complaints[1], visit, service, petugas, unit)
-
-
-_WORKED: dict[str, Worked] = {}
-
-
-async def worked_once(alur: Alur) -> Worked:
-    """The scripted cases, worked once per sandbox and shared by this module's tests."""
-    if alur.namespace not in _WORKED:
-        _WORKED[alur.namespace] = await work_cases(alur)
-    return _WORKED[alur.namespace]
+@pytest.fixture(scope="module")
+async def worked(alur: Alur) -> Worked:
+    """The scripted cases, worked once and shared by this module's tests."""
+    return await work_cases(alur)
 
 
 async def _get(alur: Alur, officer: Officer, path: str, **params: str) -> list | dict:
@@ -144,8 +46,9 @@ async def _when(alur: Alur, officer: Officer, path: str, found, **params: str):
     return await eventually(check)
 
 
-async def test_a_visit_is_written_in_the_guest_book_with_what_the_guest_wrote(alur: Alur) -> None:
-    worked = await worked_once(alur)
+async def test_a_visit_is_written_in_the_guest_book_with_what_the_guest_wrote(
+    alur: Alur, worked: Worked
+) -> None:
     row = await _when(
         alur,
         worked.petugas,
@@ -165,9 +68,8 @@ async def test_a_visit_is_written_in_the_guest_book_with_what_the_guest_wrote(al
 
 
 async def test_a_closed_case_enters_the_archive_with_the_office_retention_schedule(
-    alur: Alur,
+    alur: Alur, worked: Worked
 ) -> None:
-    worked = await worked_once(alur)
     row = await _when(
         alur, worked.petugas, "/api/archive", lambda r: r["case_id"] == worked.closed_complaint
     )
@@ -190,8 +92,9 @@ async def test_a_closed_case_enters_the_archive_with_the_office_retention_schedu
     assert worked.open_complaint not in {r["case_id"] for r in archived}
 
 
-async def test_every_event_of_a_case_is_on_its_timeline_in_order(alur: Alur) -> None:
-    worked = await worked_once(alur)
+async def test_every_event_of_a_case_is_on_its_timeline_in_order(
+    alur: Alur, worked: Worked
+) -> None:
     types = await published_types(alur, "complaint", worked.closed_complaint, 10)
 
     async def whole() -> list | None:
@@ -213,8 +116,9 @@ async def test_every_event_of_a_case_is_on_its_timeline_in_order(alur: Alur) -> 
     assert positions == sorted(positions)
 
 
-async def test_each_started_step_has_its_deadline_and_who_completed_it(alur: Alur) -> None:
-    worked = await worked_once(alur)
+async def test_each_started_step_has_its_deadline_and_who_completed_it(
+    alur: Alur, worked: Worked
+) -> None:
 
     async def rows() -> list | None:
         found = await alur.sql(
@@ -245,9 +149,8 @@ async def test_each_started_step_has_its_deadline_and_who_completed_it(alur: Alu
 
 
 async def test_compliance_counts_open_steps_past_their_deadline_against_the_office(
-    alur: Alur,
+    alur: Alur, worked: Worked
 ) -> None:
-    worked = await worked_once(alur)
     sop = "pengaduan-masyarakat-dinkes-muba"
 
     async def open_at_step_5() -> bool:
@@ -275,7 +178,7 @@ async def test_compliance_counts_open_steps_past_their_deadline_against_the_offi
 
 
 async def test_read_models_answer_officers_only_and_name_a_bad_field(alur: Alur) -> None:
-    officer = await add_officer(alur, _name("petugas"), "petugas_pengaduan")
+    officer = await add_officer(alur, unique_name("petugas"), "petugas_pengaduan")
     async with alur.http() as client:
         for path in ("/api/guest-book", "/api/archive", "/api/sla/compliance"):
             response = await client.get(path)

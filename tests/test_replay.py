@@ -12,7 +12,6 @@ import asyncio
 import os
 import subprocess
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -22,23 +21,16 @@ from office.config import load_office
 from services.projections.catalog import PROJECTIONS, build_projection
 from services.projections.sops import SopBook
 from services.projections.sources import Sources
-from tests.conftest import Alur, eventually
-from tests.support import sandbox
 from tests.support.casework import ALUR, add_officer, do
-from tests.test_complaint_to_register import COMPLAINT
-from tests.test_projections import work_cases
+from tests.support.sandbox import Alur
+from tests.support.seed_cases import COMPLAINT, work_cases
+from tests.support.waiting import eventually
 
 # Columns that say when a row was written, not what it holds.
 WRITTEN_AT = {"projected_at", "applied_at"}
 
 
-@pytest.fixture(scope="module")
-def alur() -> Iterator[Alur]:
-    system = sandbox.start("replay")
-    try:
-        yield system
-    finally:
-        sandbox.stop(system)
+pytestmark = pytest.mark.sandbox("replay")
 
 
 def _tables() -> dict[str, tuple[str, ...]]:

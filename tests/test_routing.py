@@ -9,82 +9,51 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-import yaml
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from events import Topics
-from tests.conftest import Alur, Mailbox, eventually
-from tests.support import sandbox
-from tests.support.casework import Officer, add_officer, case, do
-from tests.test_complaint_to_register import COMPLAINT
+from tests.support.casework import Officer, add_officer, case, work
+from tests.support.mailbox import Mailbox
+from tests.support.sandbox import Alur
+from tests.support.seed_cases import MUBA_COMPLAINTS, file_complaint, to_the_team
+from tests.support.waiting import eventually
 
-MUBA = "pengaduan-masyarakat-dinkes-muba"
 TODAY = datetime.now(ZoneInfo("Asia/Jakarta")).date()
-
-
-def _office(folder: Path) -> Path:
-    office = {
-        "name": "Dinas Kesehatan Uji Routing",
-        "time_zone": "Asia/Jakarta",
-        "complaint_sop": MUBA,
-        "routing": {
-            "strategy": "round_robin",
-            "unit_strategies": {"Seksi Gizi": "least_loaded"},
-            "categories": {
-                "Imunisasi": {"unit": "Seksi Imunisasi"},
-                "kesehatan lingkungan": {"unit": "Seksi Kesling"},
-                "gizi": {"unit": "Seksi Gizi"},
-                "rujukan": {"unit": "Seksi Rujukan"},
-                "farmasi": {"unit": "Seksi Farmasi", "assignees": ["Apt. Dewi Lestari"]},
-                "kosong": {"unit": "Seksi Tanpa Petugas"},
-            },
-            "chains": {MUBA: [5]},
+OFFICE = {
+    "name": "Dinas Kesehatan Uji Routing",
+    "time_zone": "Asia/Jakarta",
+    "complaint_sop": MUBA_COMPLAINTS,
+    "routing": {
+        "strategy": "round_robin",
+        "unit_strategies": {"Seksi Gizi": "least_loaded"},
+        "categories": {
+            "Imunisasi": {"unit": "Seksi Imunisasi"},
+            "kesehatan lingkungan": {"unit": "Seksi Kesling"},
+            "gizi": {"unit": "Seksi Gizi"},
+            "rujukan": {"unit": "Seksi Rujukan"},
+            "farmasi": {"unit": "Seksi Farmasi", "assignees": ["Apt. Dewi Lestari"]},
+            "kosong": {"unit": "Seksi Tanpa Petugas"},
         },
-        "org_chart": {
-            "acting": [
-                {
-                    "official": "dr. Hadi Rujukan",
-                    "acting": "Rina Plt",
-                    "first_day": (TODAY - timedelta(days=1)).isoformat(),
-                    "last_day": (TODAY + timedelta(days=7)).isoformat(),
-                    "reason": "cuti tahunan",
-                }
-            ]
-        },
-    }
-    path = folder / "office-routing.yaml"
-    path.write_text(yaml.safe_dump(office, allow_unicode=True), encoding="utf-8")
-    return path
-
-
-@pytest.fixture(scope="module")
-def alur(tmp_path_factory: pytest.TempPathFactory, mailbox: Mailbox) -> Iterator[Alur]:
-    system = sandbox.start(
-        "routing",
-        {
-            "ALUR_OFFICE": str(_office(tmp_path_factory.mktemp("office"))),
-            "ALUR_SMTP_HOST": mailbox.host,
-            "ALUR_SMTP_PORT": str(mailbox.port),
-            "ALUR_SMTP_FROM": "Pengaduan Dinkes <pengaduan@dinkes.test>",
-            "ALUR_NOTIFIER_POLL_SECONDS": "0.2",
-        },
-    )
-    try:
-        yield system
-    finally:
-        sandbox.stop(system)
-
-
-@pytest.fixture(scope="module")
-async def petugas(alur: Alur) -> Officer:
-    return await add_officer(alur, "Petugas Loket", "petugas_pengaduan")
+        "chains": {MUBA_COMPLAINTS: [5]},
+    },
+    "org_chart": {
+        "acting": [
+            {
+                "official": "dr. Hadi Rujukan",
+                "acting": "Rina Plt",
+                "first_day": (TODAY - timedelta(days=1)).isoformat(),
+                "last_day": (TODAY + timedelta(days=7)).isoformat(),
+                "reason": "cuti tahunan",
+            }
+        ]
+    },
+}
+pytestmark = pytest.mark.sandbox("routing", office=OFFICE, mail=True)
 
 
 async def _tim(alur: Alur, name: str, unit: str | None, email: str | None = None) -> Officer:
@@ -97,11 +66,8 @@ async def _at_the_team(alur: Alur, petugas: Officer, category: str) -> tuple[str
     Returns the case id and the id of the event that made it wait there.
     """
     async with alur.http() as client:
-        posted = await client.post("/api/complaints", json={**COMPLAINT, "category": category})
-        assert posted.status_code == 201, posted.text
-        case_id = posted.json()["case_id"]
-        for action in ("register_complaint", "review_complaint", "forward_to_team"):
-            done = await do(client, case_id, petugas, action)
+        case_id = (await file_complaint(client, category=category))["case_id"]
+        done = await work(client, case_id, to_the_team(petugas))
     return case_id, done["events"][0]["event_id"]
 
 

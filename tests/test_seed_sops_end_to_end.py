@@ -7,15 +7,28 @@ must reach the case's Kafka topic, and complaints must show their current step i
 
 from __future__ import annotations
 
-import uuid
-
-from tests.conftest import Alur, eventually
-from tests.support.casework import add_officer, case, do, published_types, sop_id
-from tests.test_complaint_to_register import COMPLAINT
-
-
-def _name(role: str) -> str:
-    return f"{role.replace('_', ' ').title()} {uuid.uuid4().hex[:6]}"
+from tests.support.casework import (
+    add_officer,
+    case,
+    do,
+    new_officers,
+    open_case,
+    published_types,
+    sop_id,
+    unique_name,
+    work,
+)
+from tests.support.sandbox import Alur
+from tests.support.seed_cases import (
+    COMPLAINT,
+    complaint_office,
+    file_complaint,
+    prima_sop,
+    to_a_customer_complaint,
+    to_the_survey,
+    visit_sop,
+)
+from tests.support.waiting import eventually
 
 
 async def _register_row(alur: Alur, case_id: str) -> dict | None:
@@ -23,22 +36,16 @@ async def _register_row(alur: Alur, case_id: str) -> dict | None:
 
 
 async def test_a_complaint_to_dinkes_muba_runs_from_receipt_to_archive(alur: Alur) -> None:
-    petugas = await add_officer(alur, _name("petugas"), "petugas_pengaduan")
-    tim = await add_officer(alur, _name("tim"), "tim_pengelola_pengaduan")
-    kadis = await add_officer(alur, _name("kadis"), "kepala_dinas")
+    office = await complaint_office(alur)
     async with alur.http() as client:
-        response = await client.post("/api/complaints", json=COMPLAINT)
-        assert response.status_code == 201, response.text
-        case_id = response.json()["case_id"]
+        case_id = (await file_complaint(client))["case_id"]
 
-        view = await case(client, case_id, petugas)
+        view = await case(client, case_id, office.petugas)
         assert view["sop"] == "pengaduan-masyarakat-dinkes-muba"
         assert view["status"] == "open"
         assert [s["number"] for s in view["current_steps"]] == [2]
 
-        await do(client, case_id, petugas, "register_complaint")
-        await do(client, case_id, petugas, "review_complaint")
-        await do(client, case_id, petugas, "forward_to_team")
+        await work(client, case_id, office.to_the_team())
 
         async def register_shows_step_5() -> bool:
             row = await _register_row(alur, case_id)
@@ -47,15 +54,11 @@ async def test_a_complaint_to_dinkes_muba_runs_from_receipt_to_archive(alur: Alu
         await eventually(register_shows_step_5)
         row = await _register_row(alur, case_id)
         assert row["current_activity"].startswith("Tim melakukan analisa dan survei")
-        step_5 = (await case(client, case_id, tim))["current_steps"][0]
+        step_5 = (await case(client, case_id, office.tim))["current_steps"][0]
         assert step_5["duration"] == {"value": 3, "unit": "working_days"}
 
-        await do(client, case_id, tim, "submit_draft")
-        await do(client, case_id, kadis, "review_draft", decision="setuju")
-        await do(client, case_id, kadis, "forward_approved_draft")
-        await do(client, case_id, tim, "forward_response")
-        await do(client, case_id, petugas, "deliver_response")
-        done = await do(client, case_id, petugas, "archive")
+        await work(client, case_id, office.to_the_reporter())
+        done = await do(client, case_id, office.petugas, "archive")
         assert done["status"] == "closed"
         assert [e["type"] for e in done["events"]] == ["CaseArchived"]
 
@@ -81,19 +84,14 @@ async def test_a_complaint_to_dinkes_muba_runs_from_receipt_to_archive(alur: Alu
 
 
 async def test_a_complaint_letter_to_dinkes_jambi_runs_the_disposition_chain(alur: Alur) -> None:
-    tu = await add_officer(alur, _name("tata usaha"), "bagian_tata_usaha")
-    opd = await add_officer(alur, _name("kepala opd"), "kepala_opd")
-    kabid = await add_officer(alur, _name("kabid"), "kepala_bidang", superior=opd.name)
-    kasi = await add_officer(alur, _name("kasi"), "kepala_seksi", superior=kabid.name)
-    teknis = await add_officer(alur, _name("teknis"), "petugas_teknis", superior=kasi.name)
+    tu = await add_officer(alur, unique_name("tata usaha"), "bagian_tata_usaha")
+    opd = await add_officer(alur, unique_name("kepala opd"), "kepala_opd")
+    kabid = await add_officer(alur, unique_name("kabid"), "kepala_bidang", superior=opd.name)
+    kasi = await add_officer(alur, unique_name("kasi"), "kepala_seksi", superior=kabid.name)
+    teknis = await add_officer(alur, unique_name("teknis"), "petugas_teknis", superior=kasi.name)
     async with alur.http() as client:
         jambi = await sop_id(client, "Penanganan Pengaduan Masyarakat", "Jambi")
-        letter = {**COMPLAINT, "channel": "post"}
-        response = await client.post(
-            "/api/cases", json={"sop": jambi, "data": letter}, headers=tu.headers
-        )
-        assert response.status_code == 201, response.text
-        opened = response.json()
+        opened = await open_case(client, tu, jambi, {**COMPLAINT, "channel": "post"})
         assert opened["tracking_number"].startswith("ADU-")
         case_id = opened["case_id"]
 
@@ -148,29 +146,16 @@ async def test_a_complaint_letter_to_dinkes_jambi_runs_the_disposition_chain(alu
 
 
 async def test_a_visit_runs_from_arrival_to_the_survey_and_escort_out(alur: Alur) -> None:
-    satpam = await add_officer(alur, _name("satpam"), "satpam")
-    resepsionis = await add_officer(alur, _name("resepsionis"), "resepsionis")
-    layanan = await add_officer(alur, _name("petugas layanan"), "petugas_layanan")
+    satpam, resepsionis, layanan = await new_officers(
+        alur, "satpam", "resepsionis", "petugas_layanan"
+    )
+    guest = {"nama": "Budi", "instansi": "Apotek Sehat", "keperluan": "Izin apotek"}
     async with alur.http() as client:
-        visit_sop = await sop_id(client, "Pelayanan Publik Satu Pintu", "Musi Banyuasin")
-        response = await client.post(
-            "/api/cases",
-            json={"sop": visit_sop, "data": {"tujuan": "Seksi Farmasi"}},
-            headers=satpam.headers,
+        opened = await open_case(
+            client, satpam, await visit_sop(client), {"tujuan": "Seksi Farmasi"}
         )
-        assert response.status_code == 201, response.text
-        case_id = response.json()["case_id"]
-        await do(client, case_id, resepsionis, "greet_visitor")
-        await do(
-            client,
-            case_id,
-            resepsionis,
-            "register_guest_book",
-            data={"nama": "Budi", "instansi": "Apotek Sehat", "keperluan": "Izin apotek"},
-        )
-        await do(client, case_id, resepsionis, "ask_to_wait")
-        await do(client, case_id, resepsionis, "contact_section")
-        await do(client, case_id, layanan, "verify_documents")
+        case_id = opened["case_id"]
+        await work(client, case_id, to_the_survey(resepsionis, layanan, guest))
         survey = await do(client, case_id, layanan, "submit_survey", data={"saran": "Bagus"})
         assert [e["type"] for e in survey["events"]] == ["SurveySubmitted"]
         done = await do(client, case_id, satpam, "escort_out")
@@ -191,28 +176,18 @@ async def test_a_visit_runs_from_arrival_to_the_survey_and_escort_out(alur: Alur
 async def test_a_complaint_about_a_service_is_followed_up_by_the_direct_superior(
     alur: Alur,
 ) -> None:
-    kepala = await add_officer(alur, _name("kepala kantor"), "kepala_kantor")
-    ketua = await add_officer(alur, _name("ketua tim"), "ka_tim_kerja", superior=kepala.name)
-    other_ketua = await add_officer(alur, _name("ketua tim lain"), "ka_tim_kerja")
-    layanan = await add_officer(alur, _name("petugas"), "petugas_layanan", superior=ketua.name)
+    kepala = await add_officer(alur, unique_name("kepala kantor"), "kepala_kantor")
+    ketua = await add_officer(alur, unique_name("ketua tim"), "ka_tim_kerja", superior=kepala.name)
+    other_ketua = await add_officer(alur, unique_name("ketua tim lain"), "ka_tim_kerja")
+    layanan = await add_officer(
+        alur, unique_name("petugas"), "petugas_layanan", superior=ketua.name
+    )
     async with alur.http() as client:
-        prima = await sop_id(client, "Pelayanan Prima", "Palembang")
-        response = await client.post(
-            "/api/cases", json={"sop": prima, "data": {}}, headers=kepala.headers
-        )
-        assert response.status_code == 201, response.text
-        case_id = response.json()["case_id"]
-        await do(client, case_id, ketua, "instruct_service_staff")
-        await do(client, case_id, layanan, "prepare_service")
-        await do(client, case_id, layanan, "deliver_service")
-        await do(client, case_id, layanan, "give_service_information")
-        complained = await do(
+        case_id = (await open_case(client, kepala, await prima_sop(client)))["case_id"]
+        complained = await work(
             client,
             case_id,
-            layanan,
-            "record_customer_response",
-            decision="keluhan",
-            note="Pelanggan menunggu terlalu lama",
+            to_a_customer_complaint(ketua, layanan, note="Pelanggan menunggu terlalu lama"),
         )
         step_7 = complained["current_steps"][0]
         assert step_7["duration"] == {"value": 72, "unit": "clock_hours"}

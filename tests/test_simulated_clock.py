@@ -7,7 +7,8 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from runtime.clock import SimulatedClock, start_clock
-from tests.conftest import Alur, eventually
+from tests.support.sandbox import Alur
+from tests.support.waiting import eventually
 
 WIB = ZoneInfo("Asia/Jakarta")
 

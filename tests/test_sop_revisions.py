@@ -9,33 +9,24 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import Alur
-from tests.support import sandbox
-from tests.support.casework import add_officer, alur_cli, case, do
-from tests.test_complaint_to_register import COMPLAINT
+from tests.support.casework import add_officer, alur_cli, case, do, work
+from tests.support.sandbox import Alur
+from tests.support.seed_cases import MUBA_COMPLAINTS, complaint, complaint_office
 
 SEEDS = Path(__file__).resolve().parent / "unit" / "sop_documents" / "seeds"
-MUBA_COMPLAINTS = SEEDS / "001_7f2c59068e9a1eff.txt"
-MUBA_ID = "pengaduan-masyarakat-dinkes-muba"
+MUBA_DOCUMENT = SEEDS / "001_7f2c59068e9a1eff.txt"
 
 
-@pytest.fixture(scope="module")
-def alur() -> Iterator[Alur]:
-    system = sandbox.start("revisions")
-    try:
-        yield system
-    finally:
-        sandbox.stop(system)
+pytestmark = pytest.mark.sandbox("revisions")
 
 
 def _revised(tmp_path: Path) -> Path:
     """Seed 001 as the office revises it: the team gets 5 working days instead of 3."""
-    text = MUBA_COMPLAINTS.read_text(encoding="utf-8")
+    text = MUBA_DOCUMENT.read_text(encoding="utf-8")
     assert "\t3 Hari Kerja\t" in text
     revised = tmp_path / "001_revisi_2026.txt"
     revised.write_text(
@@ -50,61 +41,46 @@ def _revised(tmp_path: Path) -> Path:
 def _versions(alur: Alur) -> list[dict]:
     listed = alur_cli(alur, "sop", "list", "--json")
     assert listed.returncode == 0, listed.stderr
-    return [v for v in json.loads(listed.stdout) if v["id"] == MUBA_ID]
-
-
-async def _complaint(alur: Alur) -> str:
-    async with alur.http() as client:
-        response = await client.post("/api/complaints", json=COMPLAINT)
-    assert response.status_code == 201, response.text
-    return response.json()["case_id"]
+    return [v for v in json.loads(listed.stdout) if v["id"] == MUBA_COMPLAINTS]
 
 
 async def test_a_revised_sop_document_becomes_a_new_version_and_open_cases_keep_theirs(
     alur: Alur, tmp_path: Path
 ) -> None:
-    petugas = await add_officer(alur, f"Petugas {uuid.uuid4().hex[:6]}", "petugas_pengaduan")
-    tim = await add_officer(alur, f"Tim {uuid.uuid4().hex[:6]}", "tim_pengelola_pengaduan")
-    kadis = await add_officer(alur, f"Kadis {uuid.uuid4().hex[:6]}", "kepala_dinas")
-    started_before = await _complaint(alur)
+    office = await complaint_office(alur)
+    started_before = (await complaint(alur))["case_id"]
     assert [v["version"] for v in _versions(alur)] == [1]
 
     imported = alur_cli(alur, "sop", "import", str(_revised(tmp_path)), "--json")
     assert imported.returncode == 0, imported.stderr
     report = json.loads(imported.stdout)
-    assert (report["id"], report["version"]) == (MUBA_ID, 2)
+    assert (report["id"], report["version"]) == (MUBA_COMPLAINTS, 2)
     assert report["steps"][4]["duration"] == {"value": 5, "unit": "working_days"}
     assert [v["version"] for v in _versions(alur)] == [1, 2]
     listed = alur_cli(alur, "sop", "list")
-    assert any(MUBA_ID in line and " 2 " in line for line in listed.stdout.splitlines())
+    assert any(MUBA_COMPLAINTS in line and " 2 " in line for line in listed.stdout.splitlines())
 
     again = alur_cli(alur, "sop", "import", str(_revised(tmp_path)), "--json")
     assert again.returncode == 0 and json.loads(again.stdout)["version"] == 2
     assert [v["version"] for v in _versions(alur)] == [1, 2]
 
-    started_after = await _complaint(alur)
+    started_after = (await complaint(alur))["case_id"]
     async with alur.http() as client:
-        before = await case(client, started_before, petugas)
-        after = await case(client, started_after, petugas)
+        before = await case(client, started_before, office.petugas)
+        after = await case(client, started_after, office.petugas)
         assert (before["sop_version"], after["sop_version"]) == (1, 2)
         for case_id in (started_before, started_after):
-            await do(client, case_id, petugas, "register_complaint")
-            await do(client, case_id, petugas, "review_complaint")
-            await do(client, case_id, petugas, "forward_to_team")
+            await work(client, case_id, office.to_the_team())
         durations = [
-            (await case(client, c, tim))["current_steps"][0]["duration"]
+            (await case(client, c, office.tim))["current_steps"][0]["duration"]
             for c in (started_before, started_after)
         ]
         assert durations == [
             {"value": 3, "unit": "working_days"},
             {"value": 5, "unit": "working_days"},
         ]
-        await do(client, started_before, tim, "submit_draft")
-        await do(client, started_before, kadis, "review_draft", decision="setuju")
-        await do(client, started_before, kadis, "forward_approved_draft")
-        await do(client, started_before, tim, "forward_response")
-        await do(client, started_before, petugas, "deliver_response")
-        closed = await do(client, started_before, petugas, "archive")
+        await work(client, started_before, office.to_the_reporter())
+        closed = await do(client, started_before, office.petugas, "archive")
     assert closed["status"] == "closed"
 
 
@@ -112,7 +88,7 @@ def test_an_sop_document_it_cannot_read_is_refused_naming_the_line(
     alur: Alur, tmp_path: Path
 ) -> None:
     broken = tmp_path / "rusak.txt"
-    lines = MUBA_COMPLAINTS.read_text(encoding="utf-8").splitlines()
+    lines = MUBA_DOCUMENT.read_text(encoding="utf-8").splitlines()
     bad = next(i for i, line in enumerate(lines) if line.startswith("5\t"))
     lines[bad] = lines[bad].replace("3 Hari Kerja", "secepatnya kalau sempat")
     broken.write_text("\n".join(lines), encoding="utf-8")

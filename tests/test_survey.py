@@ -8,8 +8,6 @@ holds exactly this module's surveys.
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -17,74 +15,57 @@ import pytest
 import yaml
 
 from office.config import DEFAULT_OFFICE
-from tests.conftest import Alur, eventually
-from tests.support import sandbox
-from tests.support.casework import Officer, add_officer, case, do, published_types, sop_id
-from tests.test_complaint_to_register import COMPLAINT
+from tests.support.casework import (
+    Officer,
+    case,
+    do,
+    new_officers,
+    open_case,
+    published_types,
+    work,
+)
+from tests.support.sandbox import Alur
+from tests.support.seed_cases import (
+    MUBA_COMPLAINTS,
+    complaint_office,
+    file_complaint,
+    to_the_survey,
+    visit_sop,
+)
+from tests.support.waiting import eventually
 
-COMPLAINT_SOP = "pengaduan-masyarakat-dinkes-muba"
 VISIT_SOP = "pelayanan-satu-pintu-dinkes-muba"
 COMPLAINT_UNIT = "Unit Pengaduan Masyarakat"
 VISIT_UNIT = "Pelayanan Satu Pintu"
 CODES = [f"u{i}" for i in range(1, 10)]
-
-
-@pytest.fixture(scope="module")
-def alur(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Alur]:
-    office = yaml.safe_load(DEFAULT_OFFICE.read_text(encoding="utf-8"))
-    office["survey"] = {
+OFFICE = {
+    **yaml.safe_load(DEFAULT_OFFICE.read_text(encoding="utf-8")),
+    "survey": {
         "weights": {"u1": 0.2, **{code: 0.1 for code in CODES[1:]}},
-        "units": {COMPLAINT_SOP: COMPLAINT_UNIT, VISIT_SOP: VISIT_UNIT},
-    }
-    path = tmp_path_factory.mktemp("office") / "office.yaml"
-    path.write_text(yaml.safe_dump(office, allow_unicode=True), encoding="utf-8")
-    system = sandbox.start("survey", {"ALUR_OFFICE": str(path)})
-    try:
-        yield system
-    finally:
-        sandbox.stop(system)
-
-
-def _name(role: str) -> str:
-    return f"{role} {uuid.uuid4().hex[:6]}"
+        "units": {MUBA_COMPLAINTS: COMPLAINT_UNIT, VISIT_SOP: VISIT_UNIT},
+    },
+}
+pytestmark = pytest.mark.sandbox("survey", office=OFFICE)
 
 
 async def _closed_complaint(alur: Alur, client: httpx.AsyncClient) -> tuple[str, str, str]:
     """A complaint worked from receipt to archive: (case id, tracking number, pin)."""
-    petugas = await add_officer(alur, _name("Petugas"), "petugas_pengaduan")
-    tim = await add_officer(alur, _name("Tim"), "tim_pengelola_pengaduan")
-    kadis = await add_officer(alur, _name("Kadis"), "kepala_dinas")
-    response = await client.post("/api/complaints", json=COMPLAINT)
-    assert response.status_code == 201, response.text
-    receipt = response.json()
+    office = await complaint_office(alur)
+    receipt = await file_complaint(client)
     case_id = receipt["case_id"]
-    for officer, action, extra in (
-        (petugas, "register_complaint", {}),
-        (petugas, "review_complaint", {}),
-        (petugas, "forward_to_team", {}),
-        (tim, "submit_draft", {}),
-        (kadis, "review_draft", {"decision": "setuju"}),
-        (kadis, "forward_approved_draft", {}),
-        (tim, "forward_response", {}),
-        (petugas, "deliver_response", {}),
-    ):
+    for officer, action, *fields in [*office.to_the_team(), *office.to_the_reporter()]:
         # The survey is not offered while the complaint is being handled.
-        link = await client.get(f"/api/surveys/{case_id}/link", headers=petugas.headers)
+        link = await client.get(f"/api/surveys/{case_id}/link", headers=office.petugas.headers)
         assert link.status_code == 409, link.text
-        await do(client, case_id, officer, action, **extra)
-    done = await do(client, case_id, petugas, "archive")
+        await do(client, case_id, officer, action, **(fields[0] if fields else {}))
+    done = await do(client, case_id, office.petugas, "archive")
     assert done["status"] == "closed"
     return case_id, receipt["tracking_number"], receipt["pin"]
 
 
 async def _visit(client: httpx.AsyncClient, satpam: Officer) -> str:
-    visit_sop = await sop_id(client, "Pelayanan Publik Satu Pintu", "Musi Banyuasin")
-    response = await client.post(
-        "/api/cases", json={"sop": visit_sop, "data": {"tujuan": "Seksi Farmasi"}},
-        headers=satpam.headers,
-    )  # fmt: skip
-    assert response.status_code == 201, response.text
-    return response.json()["case_id"]
+    opened = await open_case(client, satpam, await visit_sop(client), {"tujuan": "Seksi Farmasi"})
+    return opened["case_id"]
 
 
 async def _unit(client: httpx.AsyncClient, unit: str, **period: Any) -> dict[str, Any] | None:
@@ -154,7 +135,7 @@ async def test_the_reporter_of_a_closed_complaint_answers_the_survey_once_and_th
 
 
 async def test_bad_answers_are_refused_naming_the_element_and_record_nothing(alur: Alur) -> None:
-    satpam = await add_officer(alur, _name("Satpam"), "satpam")
+    (satpam,) = await new_officers(alur, "satpam")
     async with alur.http() as client:
         case_id = await _visit(client, satpam)
         link = await client.get(f"/api/surveys/{case_id}/link", headers=satpam.headers)
@@ -193,9 +174,9 @@ async def test_bad_answers_are_refused_naming_the_element_and_record_nothing(alu
 async def test_visits_count_for_their_unit_from_the_guest_and_from_the_officers_survey_step(
     alur: Alur,
 ) -> None:
-    satpam = await add_officer(alur, _name("Satpam"), "satpam")
-    resepsionis = await add_officer(alur, _name("Resepsionis"), "resepsionis")
-    layanan = await add_officer(alur, _name("Petugas layanan"), "petugas_layanan")
+    satpam, resepsionis, layanan = await new_officers(
+        alur, "satpam", "resepsionis", "petugas_layanan"
+    )
     async with alur.http() as client:
         # A guest answers through the link the receptionist gives.
         guest_visit = await _visit(client, satpam)
@@ -212,14 +193,7 @@ async def test_visits_count_for_their_unit_from_the_guest_and_from_the_officers_
 
         # The visit SOP's own survey step, recorded by the officer with the answers.
         officer_visit = await _visit(client, satpam)
-        for officer, action in (
-            (resepsionis, "greet_visitor"),
-            (resepsionis, "register_guest_book"),
-            (resepsionis, "ask_to_wait"),
-            (resepsionis, "contact_section"),
-            (layanan, "verify_documents"),
-        ):
-            await do(client, officer_visit, officer, action)
+        await work(client, officer_visit, to_the_survey(resepsionis, layanan))
         await do(
             client, officer_visit, layanan, "submit_survey",
             data={"skm": dict.fromkeys(CODES, 3), "saran": "Antrian cepat"},

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +16,8 @@ from aiokafka import AIOKafkaConsumer
 
 from events import Topics
 from runtime.settings import REPO_ROOT
-from tests.conftest import Alur
+from tests.support.sandbox import Alur
+from tests.support.waiting import eventually
 
 ALUR = str(REPO_ROOT / ".venv" / "bin" / "alur")
 
@@ -30,6 +32,11 @@ def alur_cli(alur: Alur, *args: str) -> subprocess.CompletedProcess[str]:
         timeout=60,
         check=False,
     )
+
+
+def unique_name(role: str) -> str:
+    """An officer's name no other test uses, e.g. "Petugas Pengaduan 3f9a1c"."""
+    return f"{role.replace('_', ' ').title()} {uuid.uuid4().hex[:6]}"
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,13 @@ async def add_officer(
     return Officer(name, done.stdout.strip().splitlines()[-1])
 
 
+async def new_officers(alur: Alur, *roles: str) -> tuple[Officer, ...]:
+    """One new officer (a name no other test uses) in each of `roles`, added side by side."""
+    return tuple(
+        await asyncio.gather(*(add_officer(alur, unique_name(role), role) for role in roles))
+    )
+
+
 async def sop_id(client: httpx.AsyncClient, name: str, unit_word: str) -> str:
     sops = (await client.get("/api/sops")).json()
     (found,) = [
@@ -98,6 +112,59 @@ async def do(
     )
     assert response.status_code == 200, response.text
     return response.json()
+
+
+async def act(
+    alur: Alur, case_id: str, officer: Officer, action: str, **fields: Any
+) -> tuple[int, dict[str, Any]]:
+    """Ask for `action` with exactly these fields (documents too): the status and the answer."""
+    async with alur.http() as client:
+        response = await client.post(
+            f"/api/cases/{case_id}/actions",
+            json={"action": action, **fields},
+            headers=officer.headers,
+        )
+    return response.status_code, response.json()
+
+
+# A step of a script: who does which action, and with which fields (decision, note, data …).
+Step = tuple[Officer, str] | tuple[Officer, str, dict[str, Any]]
+
+
+async def work(client: httpx.AsyncClient, case_id: str, steps: Iterable[Step]) -> dict[str, Any]:
+    """`do` each step in turn; returns the answer to the last one."""
+    done: dict[str, Any] = {}
+    for officer, action, *fields in steps:
+        done = await do(client, case_id, officer, action, **(fields[0] if fields else {}))
+    return done
+
+
+async def open_case(
+    client: httpx.AsyncClient, officer: Officer, sop: str, data: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Open a case of `sop` as `officer` (POST /api/cases); returns the answer."""
+    response = await client.post(
+        "/api/cases", json={"sop": sop, "data": data or {}}, headers=officer.headers
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def history(alur: Alur, case_id: str, officer: Officer) -> list[dict[str, Any]]:
+    async with alur.http() as client:
+        return (await case(client, case_id, officer))["history"]
+
+
+async def events_of(
+    alur: Alur, case_id: str, officer: Officer, event_type: str, count: int = 1
+) -> list[dict[str, Any]]:
+    """The case's events of `event_type`, once there are `count` of them."""
+
+    async def recorded() -> list[dict[str, Any]] | None:
+        found = [e for e in await history(alur, case_id, officer) if e["type"] == event_type]
+        return found if len(found) >= count else None
+
+    return await eventually(recorded)
 
 
 async def published_types(alur: Alur, case_type: str, case_id: str, count: int) -> list[str]:

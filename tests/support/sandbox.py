@@ -13,6 +13,7 @@ import socket
 import subprocess
 import time
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,24 @@ from alur.cli import WORKERS
 from runtime.settings import REPO_ROOT, AlurSettings
 
 LOGS = Path(os.environ.get("ALUR_RUN_DIR", REPO_ROOT / ".run")) / "logs"
+# The shared test sandbox: where its notifier says reporters and officers open their links, and
+# how often it tries a failing endpoint (with small pauses: it gives up within a second).
+PUBLIC_URL = "http://alur.test"
+NOTIFIER_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What a sandbox is started with: its name (it starts the names of its database, topics and
+    logs), settings on top of the environment's, and the office configuration it runs under
+    (the YAML content; None: the shipped one). `mail` and `webhooks` send its notifications to
+    the test session's SMTP sink and webhook gateway."""
+
+    name: str = "sandbox"
+    env: Mapping[str, str] = field(default_factory=dict)
+    office: Mapping[str, Any] | None = None
+    mail: bool = False
+    webhooks: bool = False
 
 
 @dataclass
@@ -34,6 +53,9 @@ class Sandbox:
     kafka: str
     namespace: str
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    log_prefix: str = "sandbox"
+    # What every worker of the sandbox runs with (the environment and the sandbox's settings).
+    env: dict[str, str] = field(default_factory=dict)
 
     def http(self, **kwargs: Any) -> httpx.AsyncClient:
         return httpx.AsyncClient(base_url=self.base_url, timeout=15, **kwargs)
@@ -52,19 +74,21 @@ class Sandbox:
             return response.json()
 
 
-def start(log_prefix: str = "sandbox", extra_env: dict[str, str] | None = None) -> Sandbox:
+Alur = Sandbox  # what the tests call the running system they talk to
+
+
+def start(log_prefix: str = "sandbox", extra_env: Mapping[str, str] | None = None) -> Sandbox:
     """Create the database and start every worker; returns once /health answers ok."""
     settings = AlurSettings()
-    name = f"alur_{log_prefix}_{uuid.uuid4().hex[:8]}"
-    asyncio.run(_admin(settings.database_url, f'CREATE DATABASE "{name}"'))
     port = _free_port()
     sandbox = Sandbox(
         base_url=f"http://127.0.0.1:{port}",
-        database_url=urlunsplit(urlsplit(settings.database_url)._replace(path=f"/{name}")),
+        database_url=create_database(log_prefix),
         kafka=settings.kafka_bootstrap_servers,
         namespace=f"{log_prefix}{uuid.uuid4().hex[:8]}",
+        log_prefix=log_prefix,
     )
-    env = {
+    sandbox.env = {
         **os.environ,
         "DATABASE_URL": sandbox.database_url,
         "KAFKA_BOOTSTRAP_SERVERS": sandbox.kafka,
@@ -72,22 +96,31 @@ def start(log_prefix: str = "sandbox", extra_env: dict[str, str] | None = None) 
         "ALUR_HTTP_PORT": str(port),
         **(extra_env or {}),
     }
-    LOGS.mkdir(parents=True, exist_ok=True)
     try:
         for worker in WORKERS:
-            with open(LOGS / f"{log_prefix}-{worker}.log", "ab") as log:
-                sandbox.processes[worker] = subprocess.Popen(
-                    [str(REPO_ROOT / ".venv" / "bin" / "alur"), "serve", worker],
-                    env=env,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    cwd=REPO_ROOT,
-                )
+            start_worker(sandbox, worker)
         _wait_healthy(sandbox)
     except BaseException:
         stop(sandbox)
         raise
     return sandbox
+
+
+def start_worker(sandbox: Sandbox, worker: str, name: str | None = None) -> subprocess.Popen:
+    """Start `alur serve WORKER` on the sandbox as process `name` (default: the worker's name);
+    it logs to LOGS/<prefix>-<name>.log and stops with the sandbox."""
+    name = name or worker
+    LOGS.mkdir(parents=True, exist_ok=True)
+    with open(LOGS / f"{sandbox.log_prefix}-{name}.log", "ab") as log:
+        process = subprocess.Popen(
+            [str(REPO_ROOT / ".venv" / "bin" / "alur"), "serve", worker],
+            env=sandbox.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=REPO_ROOT,
+        )
+    sandbox.processes[name] = process
+    return process
 
 
 def stop(sandbox: Sandbox) -> None:
@@ -99,7 +132,19 @@ def stop(sandbox: Sandbox) -> None:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
-    name = urlsplit(sandbox.database_url).path.lstrip("/")
+    drop_database(sandbox.database_url)
+
+
+def create_database(prefix: str) -> str:
+    """A new, empty database on the configured PostgreSQL; returns its URL."""
+    server = AlurSettings().database_url
+    name = f"alur_{prefix}_{uuid.uuid4().hex[:8]}"
+    asyncio.run(_admin(server, f'CREATE DATABASE "{name}"'))
+    return urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
+
+
+def drop_database(database_url: str) -> None:
+    name = urlsplit(database_url).path.lstrip("/")
     asyncio.run(
         _admin(AlurSettings().database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     )
