@@ -230,9 +230,6 @@ def test_no_module_imports_itself_through_others():
     assert cycles(import_graph()) == []
 
 
-@pytest.mark.xfail(
-    strict=True, reason="until h-http merges (routers receive their dependencies through Depends)"
-)
 def test_no_service_reads_app_state():
     assert app_state_reads(modules()) == []
 
