@@ -20,8 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from alur.clock_api import router as clock_router
-from cases import CaseStore
-from cases.group_commit import GroupCommit
+from cases import GroupCommit, PostgresEventStore
 from officers import OfficerDirectory
 from runtime.clock import start_clock
 from runtime.logs import configure_logging
@@ -51,10 +50,9 @@ def build_app(settings: AlurSettings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         office = settings.office()
         time_zone = ZoneInfo(office.time_zone)
-        store = await asyncio.to_thread(CaseStore, settings.database_url, 8)
+        store = await PostgresEventStore.connect(settings.database_url, pool_size=8)
         pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=10)
-        tracking = TrackingNumbers(pool, settings.secret_key_bytes())
-        await tracking.create()
+        tracking = TrackingNumbers(store, settings.secret_key_bytes())
         registry = SopRegistry(pool)
         await registry.create()
         for saved in await registry.load_shipped():
@@ -86,7 +84,7 @@ def build_app(settings: AlurSettings) -> FastAPI:
             await writer.close()
             await clock.close()
             await pool.close()
-            await asyncio.to_thread(store.close)
+            await store.close()
             log.info("web_stopped")
 
     app = FastAPI(title="Alur", lifespan=lifespan)

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 import asyncpg
 import pytest
 
-from audit.chain import GENESIS, content, link_hash
+from cases.chain import GENESIS, content, link_hash
 from tests.conftest import Alur
 from tests.support import sandbox
 from tests.support.casework import Officer, add_officer, alur_cli, do

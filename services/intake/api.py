@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import uuid
 from pathlib import Path
@@ -12,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from cases.store import CaseNotFound
+from cases import CaseNotFound
 from events import CATALOG
 from runtime.settings import REPO_ROOT
 from services.intake.intake import ComplaintIntake, Receipt
@@ -142,7 +141,7 @@ async def _reporter_view(request: Request, tracking_number: str, pin: str) -> di
     if case_id is None:
         return None
     try:
-        case = await asyncio.to_thread(request.app.state.store.case, case_id)
+        case = await request.app.state.store.load(case_id)
     except CaseNotFound:
         return None
     return {

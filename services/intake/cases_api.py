@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from cases.store import CaseNotFound
+from cases import CaseNotFound
 from events import ComplaintReceived
 from services.intake.casework import CaseWork, Opened, fact_view
 from services.intake.intake import ComplaintIntake, Receipt

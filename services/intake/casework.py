@@ -7,7 +7,6 @@ store's optimistic concurrency turns the second into a conflict).
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -16,10 +15,7 @@ from typing import Any
 
 import structlog
 
-from cases import CaseStore
-from cases.case import Case
-from cases.group_commit import GroupCommit
-from cases.store import CaseConflict
+from cases import Case, CaseConflict, Change, EventStore, GroupCommit
 from events import CATALOG, Envelope, Fact, StepRecorded
 from officers import OfficerDirectory
 from officers.directory import officer_id
@@ -48,7 +44,7 @@ class Acted:
 class CaseWork:
     def __init__(
         self,
-        store: CaseStore,
+        store: EventStore,
         writer: GroupCommit,
         registry: SopRegistry,
         directory: OfficerDirectory,
@@ -97,7 +93,7 @@ class CaseWork:
         request_id: str | None,
     ) -> Acted | Refusal:
         """Do an action on a case: the facts recorded, or why nothing was."""
-        case = await asyncio.to_thread(self._store.case, case_id)
+        case = await self._store.load(case_id)
         sop = await self._sop_of(case)
         if sop is None:
             return Refusal("not_allowed_now", "kasus ini tidak berjalan di bawah SOP")
@@ -126,7 +122,7 @@ class CaseWork:
         for fact in decided:
             case.record(fact)
         try:
-            envelopes = await self._writer.commit(case.collect_events())
+            envelopes = await self._writer.commit(Change(case.collect_events()))
         except CaseConflict:
             return Refusal(
                 "not_allowed_now",
@@ -137,7 +133,7 @@ class CaseWork:
 
     async def view(self, case_id: uuid.UUID, officer: Officer | None) -> dict[str, Any]:
         """The case as `GET /api/cases/{id}` shows it; payloads only for officers."""
-        case = await asyncio.to_thread(self._store.case, case_id)
+        case = await self._store.load(case_id)
         return self._view(case, await self._sop_of(case), officer)
 
     def _view(

@@ -2,7 +2,8 @@
 
 A complaint opens its case at the first step of a complaint SOP: the office's configured one
 when it comes from the public, or the one an officer names when a letter or the complaint box
-brings it in.
+brings it in. The SOP engine decides once whether the sender may open it; only then is a number
+taken, and the number's record is stored with the case's first event.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import structlog
 from cases.group_commit import GroupCommit
 from events import ComplaintReceived, Reporter
 from services.intake.submission import ComplaintSubmission
-from services.intake.tracking import TrackingNumbers, case_id_for, new_pin
+from services.intake.tracking import TrackingNumbers, new_pin
 from sop.actions import Officer, Refusal
 from sop.definition import SopDefinition
 from sop.engine import SopEngine
@@ -60,14 +61,20 @@ class ComplaintIntake:
     ) -> Receipt | Refusal:
         """Record the complaint; `officer` None means the reporter sent it themselves."""
         sop = sop or await self._registry.latest(self._complaint_sop)
-        refusal = self._engine.may_open(sop, officer)
-        if refusal is not None:
-            return refusal
-        now = self._clock()
+        opened = self._engine.open(
+            sop,
+            officer,
+            {},  # the complaint, once it has its number (below)
+            event_type=ComplaintReceived.type,
+            schema_version=ComplaintReceived.schema_version,
+            causation_id=request_id,
+        )
+        if isinstance(opened, Refusal):
+            return opened
         pin = new_pin()
-        tracking_number = await self._tracking.issue(now.year, pin)
+        tracking = await self._tracking.issue(opened.occurred_at.year, pin)
         complaint = ComplaintReceived(
-            tracking_number=tracking_number,
+            tracking_number=tracking.number,
             channel=submission.channel,
             # An anonymous reporter may still leave a contact for replies, never a name.
             reporter=Reporter(
@@ -81,24 +88,15 @@ class ComplaintIntake:
             description=submission.description,
             category=submission.category,
         )
-        fact = self._engine.open(
-            sop,
-            officer,
-            complaint.model_dump(mode="json"),
-            event_type=complaint.type,
-            schema_version=complaint.schema_version,
-            causation_id=request_id,
-        )
-        assert not isinstance(fact, Refusal), fact  # may_open said yes
-        case_id = case_id_for(tracking_number)
-        envelope = await self._store.open(case_id, fact)
+        fact = opened.model_copy(update={"payload": complaint.model_dump(mode="json")})
+        envelope = await self._store.open(tracking.case_id, fact, tracking)
         log.info(
             "complaint_received",
-            case_id=str(case_id),
+            case_id=str(tracking.case_id),
             event_id=str(fact.event_id),
             position=envelope.position,
             channel=submission.channel,
             sop=sop.id,
             sop_version=sop.version,
         )
-        return Receipt(case_id, tracking_number, pin, envelope.position)
+        return Receipt(tracking.case_id, tracking.number, pin, envelope.position)

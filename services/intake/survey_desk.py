@@ -9,7 +9,6 @@ answer, nobody can guess another case's link. The answers become a `SurveySubmit
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import uuid
@@ -19,8 +18,7 @@ from datetime import datetime
 
 import structlog
 
-from cases.case import Case
-from cases.store import CaseConflict, CaseNotFound, CaseStore
+from cases import Case, CaseConflict, CaseNotFound, EventStore
 from events import Actor, Envelope, Fact, SopRef
 from events.steps import StepRecorded
 from skm import Answers
@@ -79,7 +77,7 @@ def offer(case: Case) -> SurveyRefused | None:
 class SurveyDesk:
     def __init__(
         self,
-        store: CaseStore,
+        store: EventStore,
         registry: SopRegistry,
         secret: bytes,
         now: Callable[[], datetime],
@@ -104,7 +102,7 @@ class SurveyDesk:
         if not self.valid(case_id, token):
             return NOT_FOUND
         try:
-            case = await asyncio.to_thread(self._store.case, case_id)
+            case = await self._store.load(case_id)
         except CaseNotFound:
             return NOT_FOUND
         return offer(case) or case
@@ -119,7 +117,7 @@ class SurveyDesk:
                 return case
             fact = await self._fact(case, answers)
             try:
-                stored = await asyncio.to_thread(self._store.record_once, case_id, fact)
+                stored = await self._store.record_once(case_id, fact)
             except CaseConflict:
                 continue  # an officer acted meanwhile: read the case again
             if stored is None:
