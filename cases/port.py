@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 from uuid import UUID
 
 from cases.case import Case
@@ -37,8 +37,7 @@ class StoreUnavailable(ConnectionError):
     """The event store cannot be reached (PostgreSQL down, restarting, or the store closed)."""
 
 
-@dataclass(frozen=True)
-class TrackingRecord:
+class TrackingRecord(NamedTuple):
     """A case's public tracking number and the keyed hash of its reporter's PIN."""
 
     number: str

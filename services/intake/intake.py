@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import structlog
@@ -35,21 +35,17 @@ class Receipt:
     position: int
 
 
+@dataclass
 class ComplaintIntake:
-    def __init__(
-        self,
-        store: GroupCommit,
-        tracking: TrackingNumbers,
-        registry: SopRegistry,
-        complaint_sop: str,
-        clock: Callable[[], datetime],
-    ) -> None:
-        self._store = store
-        self._tracking = tracking
-        self._registry = registry
-        self._complaint_sop = complaint_sop
-        self._clock = clock
-        self._engine = SopEngine(clock)
+    store: GroupCommit
+    tracking: TrackingNumbers
+    registry: SopRegistry
+    complaint_sop: str
+    clock: Callable[[], datetime]
+    engine: SopEngine = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.engine = SopEngine(self.clock)
 
     async def receive(
         self,
@@ -60,8 +56,8 @@ class ComplaintIntake:
         sop: SopDefinition | None = None,
     ) -> Receipt | Refusal:
         """Record the complaint; `officer` None means the reporter sent it themselves."""
-        sop = sop or await self._registry.latest(self._complaint_sop)
-        opened = self._engine.open(
+        sop = sop or await self.registry.latest(self.complaint_sop)
+        opened = self.engine.open(
             sop,
             officer,
             {},  # the complaint, once it has its number (below)
@@ -72,7 +68,7 @@ class ComplaintIntake:
         if isinstance(opened, Refusal):
             return opened
         pin = new_pin()
-        tracking = await self._tracking.issue(opened.occurred_at.year, pin)
+        tracking = await self.tracking.issue(opened.occurred_at.year, pin)
         complaint = ComplaintReceived(
             tracking_number=tracking.number,
             channel=submission.channel,
@@ -89,7 +85,7 @@ class ComplaintIntake:
             category=submission.category,
         )
         fact = opened.model_copy(update={"payload": complaint.model_dump(mode="json")})
-        envelope = await self._store.open(tracking.case_id, fact, tracking)
+        envelope = await self.store.open(tracking.case_id, fact, tracking)
         log.info(
             "complaint_received",
             case_id=str(tracking.case_id),

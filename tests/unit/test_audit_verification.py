@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import uuid
 from collections.abc import AsyncIterator
@@ -95,8 +94,8 @@ async def test_swapped_events_are_reordered() -> None:
     links = _chain(EVENTS)
     swapped = [
         EVENTS[0],
-        dataclasses.replace(EVENTS[2], position=2),
-        dataclasses.replace(EVENTS[1], position=4),
+        EVENTS[2]._replace(position=2),
+        EVENTS[1]._replace(position=4),
         EVENTS[3],
     ]
     verdict = await _check(swapped, links)
