@@ -197,20 +197,22 @@ class PostgresEventStore(JournalStore):
         give_up = None if wait_seconds is None else loop.time() + wait_seconds
         while True:
             try:
-                with _outages():
-                    journal = await asyncio.to_thread(_journal, database_url, pool_size, setup)
-                break
+                return await cls._open(database_url, pool_size, setup)
             except StoreUnavailable as error:
                 if give_up is not None and loop.time() >= give_up:
                     raise
                 log.warning("postgres_not_ready", error=repr(error))
                 await asyncio.sleep(1)
-        try:
-            with _outages():
+
+    @classmethod
+    async def _open(cls, database_url: str, pool_size: int, setup: bool) -> PostgresEventStore:
+        with _outages():
+            journal = await asyncio.to_thread(_journal, database_url, pool_size, setup)
+            try:
                 pool = await asyncpg.create_pool(database_url, min_size=1, max_size=2)
-        except BaseException:
-            await asyncio.to_thread(journal.close)
-            raise
+            except BaseException:
+                await asyncio.to_thread(journal.close)
+                raise
         return cls(journal, pool, database_url)
 
     async def _call(self, call: Callable[..., T], *args: Any) -> T:
