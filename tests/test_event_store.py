@@ -99,6 +99,13 @@ async def test_a_case_appended_is_loaded_back_with_its_facts_in_order(store: Eve
     )
 
 
+async def test_a_fact_being_stored_is_not_decoded_again(store: EventStore) -> None:
+    fact = _complaint()
+    change = store.opening(uuid.uuid4(), fact)
+    [[envelope]] = await store.commit(change)
+    assert envelope.actor is fact.actor and envelope.payload is fact.payload
+
+
 async def test_a_case_never_stored_is_not_found(store: EventStore) -> None:
     with pytest.raises(CaseNotFound):
         await store.load(uuid.uuid4())
@@ -190,6 +197,9 @@ async def test_raw_records_are_the_events_as_stored(store: EventStore) -> None:
     assert [r.topic for r in records] == ["cases.case:Case.Opened", "cases.case:Case.Recorded"]
     stored = json.loads(records[1].state)
     assert stored["fact"]["event_id"] == str(recorded.event_id)
+    # The fact is stored as the JSON of its plain dump, byte for byte, as it always was.
+    fact = recorded.model_dump(mode="json", exclude={"case_id", "case_version", "position"})
+    assert json.dumps(fact, separators=(",", ":"), ensure_ascii=False).encode() in records[1].state
 
 
 async def test_appends_wake_a_listener(store: EventStore) -> None:
