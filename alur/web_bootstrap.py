@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -14,8 +13,7 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import structlog
 
-from cases import CaseStore
-from cases.group_commit import GroupCommit
+from cases import EventStore, GroupCommit, PostgresEventStore
 from office import OfficeConfig
 from officers import OfficerDirectory
 from runtime.clock import Clock, start_clock
@@ -38,7 +36,7 @@ class WebDependencies:
     time_zone: ZoneInfo
     clock: Clock
     pool: asyncpg.Pool
-    store: CaseStore
+    store: EventStore
     writer: GroupCommit
     registry: SopRegistry
     authenticator: Authenticator
@@ -51,17 +49,16 @@ class WebDependencies:
         await self.writer.close()
         await self.clock.close()
         await self.pool.close()
-        await asyncio.to_thread(self.store.close)
+        await self.store.close()
 
 
 async def start_web(settings: AlurSettings) -> WebDependencies:
     """Connect, create what is missing, load the shipped SOPs and check the complaint SOP."""
     office = settings.office()
     time_zone = ZoneInfo(office.time_zone)
-    store = await asyncio.to_thread(CaseStore, settings.database_url, 8)
+    store = await PostgresEventStore.connect(settings.database_url, pool_size=8)
     pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=10)
-    tracking = TrackingNumbers(pool, settings.secret_key_bytes())
-    await tracking.create()
+    tracking = TrackingNumbers(store, settings.secret_key_bytes())
     registry = SopRegistry(pool)
     await registry.create()
     for saved in await registry.load_shipped():

@@ -16,7 +16,7 @@ from uuid import UUID
 import asyncpg
 
 from audit import disclosure
-from audit.history import StoredFact
+from cases import StoredFact
 from events import CATALOG, ComplaintReceived, Fact
 from sop.definition import SopDefinition
 from sop.progress import CLOSING, progress

@@ -1,8 +1,9 @@
 """Verifying the hash chain: every stored event, in position order, against its link.
 
-Events and links are read with two server-side cursors and merged by position, so memory stays
-flat however long the history is. Each link is recomputed in Python from the previous verified
-hash (audit/chain.py). The first problem ends the check:
+Events are read through the event store as stored (`EventStore.records`), links with a
+server-side cursor, both in one database snapshot, and merged by position, so memory stays flat
+however long the history is. Each link is recomputed in Python from the previous verified hash
+(cases/chain.py) and the stored bytes. The first problem ends the check:
 
 - `altered`: the event's content no longer hashes to its link;
 - `removed`: a link whose event is gone;
@@ -18,7 +19,7 @@ hash recorded outside the database (an anchor).
 
 from __future__ import annotations
 
-import json
+import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -26,14 +27,12 @@ from uuid import UUID
 
 import asyncpg
 
-from audit.chain import GENESIS, link_hash
+from cases import EventStore, StoredRecord
+from cases.chain import GENESIS, link_hash
+from cases.codec import identity
 
 BATCH = 10_000
 
-EVENTS = (
-    "SELECT notification_id AS position, originator_id, originator_version, topic, state"
-    " FROM casestore_events ORDER BY notification_id"
-)
 LINKS = (
     "SELECT position, originator_id, originator_version, hash, previous_hash"
     " FROM event_chain ORDER BY position"
@@ -74,17 +73,16 @@ class Verdict:
         return self.problem is None
 
 
-async def verify(conn: asyncpg.Connection, anchor: bytes | None = None) -> Verdict:
-    """Check the whole history; `anchor` is a head hash recorded earlier, outside the database."""
-    tables = await conn.fetchrow(
-        "SELECT to_regclass('casestore_events') IS NOT NULL AS events,"
-        " to_regclass('event_chain') IS NOT NULL AS chain"
-    )
-    if not tables["events"]:
-        return _end(0, GENESIS, None, anchor, anchor_seen=False)
-    if not tables["chain"]:
-        count = await conn.fetchval("SELECT count(*) FROM casestore_events")
-        if count == 0:
+async def verify(
+    store: EventStore, conn: asyncpg.Connection, anchor: bytes | None = None
+) -> Verdict:
+    """Check the whole history; `anchor` is a head hash recorded earlier, outside the database.
+
+    `conn` reads the links; the store reads the events in the same snapshot, so an event
+    appended meanwhile is in neither.
+    """
+    if not await conn.fetchval("SELECT to_regclass('event_chain') IS NOT NULL"):
+        if await store.last_position() == 0:
             return _end(0, GENESIS, None, anchor, anchor_seen=False)
         problem = Problem(
             "chain_broken", None, None, None, None, None,
@@ -92,11 +90,13 @@ async def verify(conn: asyncpg.Connection, anchor: bytes | None = None) -> Verdi
         )  # fmt: skip
         return Verdict(0, GENESIS, None, problem)
     async with conn.transaction(isolation="repeatable_read", readonly=True):
-        return await _walk(_rows(conn, EVENTS), _rows(conn, LINKS), anchor)
+        snapshot = await conn.fetchval("SELECT pg_export_snapshot()")
+        async with contextlib.aclosing(store.records(snapshot=snapshot)) as events:
+            return await _walk(events, _rows(conn, LINKS), anchor)
 
 
 async def _walk(
-    events: AsyncIterator[asyncpg.Record],
+    events: AsyncIterator[StoredRecord],
     links: AsyncIterator[asyncpg.Record],
     anchor: bytes | None,
 ) -> Verdict:
@@ -108,26 +108,21 @@ async def _walk(
         return Verdict(checked, previous, head_position, problem)
 
     while event is not None or link is not None:
-        if link is None or (event is not None and event["position"] < link["position"]):
+        if link is None or (event is not None and event.position < link["position"]):
             assert event is not None
-            return verdict(_about(event, "inserted", _inserted(event["position"])))
-        if event is None or link["position"] < event["position"]:
+            return verdict(_about(event, "inserted", _inserted(event.position)))
+        if event is None or link["position"] < event.position:
             return verdict(_removed(link))
-        position = event["position"]
+        position = event.position
         if link["previous_hash"] != previous:
             return verdict(_about(event, "chain_broken", _broken(position)))
         if (link["originator_id"], link["originator_version"]) != (
-            event["originator_id"],
-            event["originator_version"],
+            event.case_id,
+            event.case_version,
         ):
             return verdict(_about(event, "reordered", _reordered(event, link)))
         recomputed = link_hash(
-            previous,
-            position,
-            event["originator_id"],
-            event["originator_version"],
-            event["topic"],
-            event["state"],
+            previous, position, event.case_id, event.case_version, event.topic, event.state
         )
         if recomputed != link["hash"]:
             return verdict(_about(event, "altered", _altered(position)))
@@ -159,20 +154,14 @@ async def _rows(conn: asyncpg.Connection, query: str) -> AsyncIterator[asyncpg.R
         yield row
 
 
-async def _next(rows: AsyncIterator[asyncpg.Record]) -> asyncpg.Record | None:
+async def _next(rows: AsyncIterator[Any]) -> Any:
     return await anext(rows, None)
 
 
-def _about(event: asyncpg.Record, kind: str, detail: str) -> Problem:
-    event_id, event_type = _identity(event["state"])
+def _about(event: StoredRecord, kind: str, detail: str) -> Problem:
+    event_id, event_type = identity(event.state)
     return Problem(
-        kind,
-        event["position"],
-        event["originator_id"],
-        event["originator_version"],
-        event_id,
-        event_type,
-        detail,
+        kind, event.position, event.case_id, event.case_version, event_id, event_type, detail
     )
 
 
@@ -187,15 +176,6 @@ def _removed(link: asyncpg.Record) -> Problem:
         f"Kejadian pada posisi {link['position']} (kasus {link['originator_id']},"
         f" versi {link['originator_version']}) telah dihapus dari basis data.",
     )
-
-
-def _identity(state: bytes | None) -> tuple[str | None, str | None]:
-    """The event id and type written in a stored state, if it can still be read."""
-    try:
-        fact = json.loads(state or b"")["fact"]
-        return str(fact["event_id"]), str(fact["type"])
-    except (ValueError, KeyError, TypeError):
-        return None, None
 
 
 def _altered(position: int) -> str:
@@ -213,9 +193,9 @@ def _broken(position: int) -> str:
     )
 
 
-def _reordered(event: asyncpg.Record, link: asyncpg.Record) -> str:
+def _reordered(event: StoredRecord, link: asyncpg.Record) -> str:
     return (
-        f"Urutan kejadian diubah: posisi {event['position']} kini memuat kasus"
-        f" {event['originator_id']} versi {event['originator_version']}, padahal rantai"
+        f"Urutan kejadian diubah: posisi {event.position} kini memuat kasus"
+        f" {event.case_id} versi {event.case_version}, padahal rantai"
         f" mencatat kasus {link['originator_id']} versi {link['originator_version']}."
     )

@@ -1,10 +1,10 @@
 """Replay speed: `alur replay` over a million stored events, against reading the same rows.
 
-A fresh database gets ≥ 1,000,000 real stored events — built as the store builds them (the
-case aggregate's events, the store's own mapper) and written with COPY: mostly complaints
-walking the office's complaint SOP to the archive, some visits, one case in ten left open.
-Then, in the same run: the raw limit (one plain sequential SELECT of the same rows through a
-cursor) and the replay of every projection into fresh tables with the swap.
+A fresh database gets ≥ 1,000,000 real stored events, appended through the event store in
+large commits (cases interleaved, as at a busy office): mostly complaints walking the office's
+complaint SOP to the archive, some visits, one case in ten left open. Then, in the same run: the
+raw limit (the same rows read as stored, in position order, through one cursor) and the replay
+of every projection into fresh tables with the swap.
 """
 
 from __future__ import annotations
@@ -20,8 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 
 from bench.table import Row, render
-from cases import CaseStore
-from cases.case import Case
+from cases import Case, Change, EventStore, PostgresEventStore
 from events import Actor, Fact, SopRef
 from runtime.logs import configure_logging
 from runtime.settings import AlurSettings
@@ -88,9 +87,8 @@ def _facts(sop: SopDefinition, number: int, opened: datetime, open_case: bool) -
     return facts
 
 
-def _stored_rows(store: CaseStore, sops: list[SopDefinition], events: int) -> Iterator[tuple]:
-    """(originator_id, version, topic, state) rows, cases interleaved, until `events`."""
-    to_stored = store.mapper.to_stored_event
+def _changes(sops: list[SopDefinition], events: int) -> Iterator[list[Change]]:
+    """Commits of `CASES_AT_ONCE` cases each, their events interleaved, until `events`."""
     made, number = 0, 0
     while made < events:
         cases = []
@@ -98,88 +96,53 @@ def _stored_rows(store: CaseStore, sops: list[SopDefinition], events: int) -> It
             number += 1
             sop = sops[1] if number % 10 == 0 else sops[0]  # one visit in ten
             opened = START + timedelta(minutes=3 * number)
-            cases.append((uuid.uuid4(), _facts(sop, number, opened, number % 10 == 5)))
-        for version in range(1, max(len(f) for _, f in cases) + 1):
-            for case_id, facts in cases:
-                if version > len(facts) or made >= events:
-                    continue
-                fact = facts[version - 1].model_dump(mode="json")
-                at = facts[version - 1].occurred_at
-                if version == 1:
-                    event = Case.Opened(
-                        originator_id=case_id,
-                        originator_version=1,
-                        timestamp=at,
-                        originator_topic="cases.case:Case",
-                        fact=fact,
-                    )
-                else:
-                    event = Case.Recorded(
-                        originator_id=case_id, originator_version=version, timestamp=at, fact=fact
-                    )
-                stored = to_stored(event)
-                made += 1
-                yield (stored.originator_id, stored.originator_version, stored.topic, stored.state)
+            facts = _facts(sop, number, opened, number % 10 == 5)
+            case = Case.open(uuid.uuid4(), facts[0])
+            for fact in facts[1:]:
+                case.record(fact)
+            cases.append(case.collect_events())
+        changes = []
+        for version in range(max(len(c) for c in cases)):
+            for case_events in cases:
+                if version < len(case_events) and made < events:
+                    changes.append(Change([case_events[version]]))
+                    made += 1
+        yield changes
 
 
-async def _fill(database_url: str, store: CaseStore) -> tuple[int, float]:
-    conn = await asyncpg.connect(database_url)
+async def _fill(database_url: str, store: EventStore) -> tuple[int, float]:
+    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=2)
     try:
-        pool = await asyncpg.create_pool(database_url, min_size=1, max_size=2)
-        try:
-            registry = SopRegistry(pool)
-            await registry.create()
-            await registry.load_shipped()
-            sops = [
-                await registry.latest("pengaduan-masyarakat-dinkes-muba"),
-                await registry.latest("pelayanan-satu-pintu-dinkes-muba"),
-            ]
-        finally:
-            await pool.close()
-        # The audit chain's trigger is not what this measures; the rows are the store's own.
-        await conn.execute("ALTER TABLE casestore_events DISABLE TRIGGER USER")
-        started = time.perf_counter()
-        rows = _stored_rows(store, sops, EVENTS)
-        while True:
-            chunk = [r for _, r in zip(range(50_000), rows, strict=False)]
-            if not chunk:
-                break
-            await conn.copy_records_to_table(
-                "casestore_events",
-                records=chunk,
-                columns=("originator_id", "originator_version", "topic", "state"),
-            )
-        await conn.execute("ANALYZE casestore_events")
-        count = await conn.fetchval("SELECT count(*) FROM casestore_events")
-        return count, time.perf_counter() - started
+        registry = SopRegistry(pool)
+        await registry.create()
+        await registry.load_shipped()
+        sops = [
+            await registry.latest("pengaduan-masyarakat-dinkes-muba"),
+            await registry.latest("pelayanan-satu-pintu-dinkes-muba"),
+        ]
     finally:
-        await conn.close()
+        await pool.close()
+    started, stored = time.perf_counter(), 0
+    for changes in _changes(sops, EVENTS):
+        stored += len(await store.commit(*changes))
+    return stored, time.perf_counter() - started
 
 
-async def _raw_select(database_url: str) -> tuple[int, float]:
-    """The raw limit: the same rows, one sequential SELECT in position order, read to the end."""
-    conn = await asyncpg.connect(database_url)
-    try:
-        started = time.perf_counter()
-        count = 0
-        async with conn.transaction():
-            async for _ in conn.cursor(
-                "SELECT notification_id, originator_id, originator_version, topic, state"
-                " FROM casestore_events ORDER BY notification_id",
-                prefetch=5000,
-            ):
-                count += 1
-        return count, time.perf_counter() - started
-    finally:
-        await conn.close()
+async def _raw_select(store: EventStore) -> tuple[int, float]:
+    """The raw limit: the same rows as stored, one sequential read in position order."""
+    started = time.perf_counter()
+    count = 0
+    async for _ in store.records():
+        count += 1
+    return count, time.perf_counter() - started
 
 
-async def _replay(database_url: str, store: CaseStore) -> ReplayReport:
+async def _replay(database_url: str, store: EventStore) -> ReplayReport:
     pool = await asyncpg.create_pool(database_url, min_size=2, max_size=4)
     try:
         sources = await load_sources(pool, AlurSettings().office())
         projections = [build_projection(entry, sources) for entry in PROJECTIONS]
-        return await replay(pool, store.mapper, projections)
+        return await replay(pool, store, projections)
     finally:
         await pool.close()
 
@@ -190,13 +153,13 @@ async def measure() -> tuple[list[Row], ReplayReport, int, float]:
     admin = await asyncpg.connect(admin_url)
     await admin.execute(f'CREATE DATABASE "{name}"')
     database_url = urlunsplit(urlsplit(admin_url)._replace(path=f"/{name}"))
-    store = await asyncio.to_thread(CaseStore, database_url)
+    store = await PostgresEventStore.connect(database_url)
     try:
         count, fill_seconds = await _fill(database_url, store)
-        raw_count, raw_seconds = await _raw_select(database_url)
+        raw_count, raw_seconds = await _raw_select(store)
         report = await _replay(database_url, store)
     finally:
-        await asyncio.to_thread(store.close)
+        await store.close()
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
     assert raw_count == count == report.events

@@ -28,7 +28,7 @@ import asyncpg
 
 from bench.raw_postgres import single_row_commits
 from bench.table import Row
-from cases.store import CaseStore
+from cases import EventStore, PostgresEventStore
 from events import Actor, Fact, SopRef
 from office import OfficeConfig, load_office
 from officers import OfficerDirectory
@@ -104,7 +104,7 @@ async def sla_timer_rows(admin_url: str) -> list[Row]:
 async def _measure(database_url: str) -> list[Row]:
     office = load_office()
     zone = ZoneInfo(office.time_zone)
-    store = await asyncio.to_thread(CaseStore, database_url)
+    store = await PostgresEventStore.connect(database_url)
     pool = await asyncpg.create_pool(database_url, min_size=2, max_size=6)
     try:
         async with pool.acquire() as conn:
@@ -114,7 +114,7 @@ async def _measure(database_url: str) -> list[Row]:
         now = datetime.now(zone).replace(microsecond=0)
 
         # 100,000 open timers, DUE of them due now, on real cases.
-        due_cases = await asyncio.to_thread(_open_cases, store, DUE, now)
+        due_cases = await _open_cases(store, DUE, now)
         later = now + timedelta(days=30)
         rows = [
             _row(case_id, event_id, now, now - timedelta(seconds=1))
@@ -146,7 +146,7 @@ async def _measure(database_url: str) -> list[Row]:
         lags, bare_lags = await _lags(pool, store, directory, office, zone)
     finally:
         await pool.close()
-        await asyncio.to_thread(store.close)
+        await store.close()
 
     raw_select = f"plain indexed SELECT … LIMIT {DUE}"
     print(f"COPY of {TIMERS:,} timers: {copy_seconds:.2f} s")
@@ -187,7 +187,9 @@ async def _measure(database_url: str) -> list[Row]:
     return rows_out
 
 
-def _open_cases(store: CaseStore, count: int, now: datetime) -> list[tuple[uuid.UUID, uuid.UUID]]:
+async def _open_cases(
+    store: EventStore, count: int, now: datetime
+) -> list[tuple[uuid.UUID, uuid.UUID]]:
     """`count` complaint cases waiting at step 2; (case id, the event that started step 2)."""
     opened = []
     changes = []
@@ -196,7 +198,7 @@ def _open_cases(store: CaseStore, count: int, now: datetime) -> list[tuple[uuid.
         opened.append((case_id, fact.event_id))
         changes.append(store.opening(case_id, fact))
     for first in range(0, len(changes), 500):
-        store.commit(*changes[first : first + 500])
+        await store.commit(*changes[first : first + 500])
     return opened
 
 
@@ -258,7 +260,7 @@ async def _queries(pool: asyncpg.Pool, now: datetime) -> tuple[float, float]:
 
 async def _lags(
     pool: asyncpg.Pool,
-    store: CaseStore,
+    store: EventStore,
     directory: OfficerDirectory,
     office: OfficeConfig,
     zone: ZoneInfo,
@@ -270,11 +272,11 @@ async def _lags(
 
 
 async def _lag_of(
-    pool: asyncpg.Pool, store: CaseStore, loop_factory: Callable[[], Awaitable[None]]
+    pool: asyncpg.Pool, store: EventStore, loop_factory: Callable[[], Awaitable[None]]
 ) -> list[float]:
     zone = ZoneInfo("Asia/Jakarta")
     now = datetime.now(zone)
-    cases = await asyncio.to_thread(_open_cases, store, LAG_TIMERS, now)
+    cases = await _open_cases(store, LAG_TIMERS, now)
     first = now + timedelta(seconds=1)
     step = timedelta(seconds=LAG_SPREAD_SECONDS / LAG_TIMERS)
     rows = [_row(c, e, now, first + i * step) for i, (c, e) in enumerate(cases)]
@@ -302,7 +304,7 @@ async def _lag_of(
 
 async def _worker_loop(
     pool: asyncpg.Pool,
-    store: CaseStore,
+    store: EventStore,
     directory: OfficerDirectory,
     office: OfficeConfig,
     zone: ZoneInfo,

@@ -2,6 +2,10 @@
 
 Each stored event wraps one `events.Fact`, so the store holds exactly what the contract
 describes. Keep these classes at this module path: the stored topic is the class path.
+
+A fact is validated once, where it is decided: a new event keeps its JSON form (what is
+stored) as a `FactJson` that still carries the fact, so neither the case nor the envelope the
+store returns decodes it again (cases/codec.py).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from cases.codec import FactJson, fact_of
 from events import CATALOG, Fact
 
 
@@ -23,18 +28,18 @@ class Case(Aggregate):
 
         def apply(self, aggregate: Aggregate) -> None:
             assert isinstance(aggregate, Case)
-            aggregate._evolve(Fact.model_validate(self.fact))
+            aggregate._evolve(fact_of(self.fact))
 
     def __init__(self, fact: dict[str, Any]) -> None:
         self.history: list[Fact] = []
-        self._evolve(Fact.model_validate(fact))
+        self._evolve(fact_of(fact))
 
     @classmethod
     def open(cls, case_id: UUID, fact: Fact) -> Case:
-        return cls._create(cls.Opened, id=case_id, fact=fact.model_dump(mode="json"))
+        return cls._create(cls.Opened, id=case_id, fact=FactJson(fact))
 
     def record(self, fact: Fact) -> None:
-        self.trigger_event(self.Recorded, fact=fact.model_dump(mode="json"))
+        self.trigger_event(self.Recorded, fact=FactJson(fact))
 
     def _evolve(self, fact: Fact) -> None:
         self.history.append(fact)

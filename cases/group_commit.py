@@ -2,9 +2,9 @@
 
 The store serialises appends with a table lock so that positions commit in order; with one
 transaction per request, every complaint would pay for its own lock and fsync in turn. Here
-the changes waiting at the same moment are committed together. If that shared transaction is
-refused (one case was changed by someone else), each change is retried on its own, so one
-conflict never fails a neighbour.
+the changes waiting at the same moment are committed together, each with its tracking record.
+If that shared transaction is refused (one case was changed by someone else), each change is
+retried on its own, so one conflict never fails a neighbour.
 """
 
 from __future__ import annotations
@@ -13,21 +13,24 @@ import asyncio
 import contextlib
 from uuid import UUID
 
-from cases.store import CaseConflict, CaseStore, Change
+from cases.port import CaseConflict, Change, EventStore, TrackingRecord
 from events import Envelope, Fact
 
 Waiting = tuple[Change, asyncio.Future[list[Envelope]]]
 
 
 class GroupCommit:
-    def __init__(self, store: CaseStore, max_batch: int = 256) -> None:
+    def __init__(self, store: EventStore, max_batch: int = 256) -> None:
         self._store = store
         self._max_batch = max_batch
         self._queue: asyncio.Queue[Waiting] = asyncio.Queue()
         self._writer: asyncio.Task[None] | None = None
 
-    async def open(self, case_id: UUID, fact: Fact) -> Envelope:
-        return (await self.commit(self._store.opening(case_id, fact)))[0]
+    async def open(
+        self, case_id: UUID, fact: Fact, tracking: TrackingRecord | None = None
+    ) -> Envelope:
+        """Open a case; its tracking record, if any, is stored with its first event."""
+        return (await self.commit(self._store.opening(case_id, fact, tracking)))[0]
 
     async def commit(self, change: Change) -> list[Envelope]:
         if self._writer is None:
@@ -51,7 +54,7 @@ class GroupCommit:
 
     async def _write(self, batch: list[Waiting]) -> None:
         try:
-            stored = await asyncio.to_thread(self._store.commit, *(c for c, _ in batch))
+            stored = await self._store.commit(*(c for c, _ in batch))
         except CaseConflict as conflict:
             if len(batch) == 1:
                 _settle(batch[0][1], error=conflict)

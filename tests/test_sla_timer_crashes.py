@@ -14,7 +14,7 @@ from collections import Counter
 
 import pytest
 
-from cases.store import CaseStore
+from cases import PostgresEventStore
 from events import Actor, Fact, SopRef
 from events.sla import SlaWarningRaised
 from tests.support import sandbox
@@ -96,11 +96,11 @@ async def test_a_warning_appended_before_a_crash_is_not_appended_again(
         causation_id=f"sla:{step_2['id']}:warning",
         payload=warning.model_dump(mode="json"),
     )
-    store = await asyncio.to_thread(CaseStore, alur.database_url)
+    store = await PostgresEventStore.connect(alur.database_url)
     try:
-        await asyncio.to_thread(store.record_once, uuid.UUID(case_id), appended)
+        await store.record_once(uuid.UUID(case_id), appended)
     finally:
-        await asyncio.to_thread(store.close)
+        await store.close()
 
     await advance_to(alur, step_2["warn_at"], extra_minutes=0.5)
     await eventually(lambda: _count(alur, [case_id], "stage = 'warned' OR status = 'fired'"))

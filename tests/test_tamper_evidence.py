@@ -17,7 +17,7 @@ from contextlib import asynccontextmanager
 import asyncpg
 import pytest
 
-from audit.chain import GENESIS, content, link_hash
+from cases.chain import GENESIS, content, link_hash
 from tests.support.casework import alur_cli, do
 from tests.support.sandbox import Alur
 from tests.support.seed_cases import Returned, returned_complaint

@@ -18,6 +18,7 @@ from audit import printout
 from audit.history import CaseNotStored, stored_history, up_to
 from audit.record import audit_record
 from audit.verification import verify
+from cases import PostgresEventStore, StoreUnavailable
 from office.calendar_rules import office_time_zone
 from office.config import OfficeConfigError
 from runtime.database import DatabaseUnreachable, connect_pool
@@ -59,16 +60,21 @@ def audit(args: argparse.Namespace) -> int:
     except _Refused as refused:
         print(f"alur audit: {refused}", file=sys.stderr)
         return refused.code
-    except (DatabaseUnreachable, OfficeConfigError, ValueError) as error:
+    except (DatabaseUnreachable, StoreUnavailable, OfficeConfigError, ValueError) as error:
         print(f"alur audit: {error}", file=sys.stderr)
         return FAILED
 
 
 async def _verify(anchor: bytes | None, as_json: bool) -> int:
-    pool = await connect_pool(AlurSettings().database_url)
+    database_url = AlurSettings().database_url
+    pool = await connect_pool(database_url)
     try:
-        async with pool.acquire() as conn:
-            verdict = await verify(conn, anchor)
+        store = await _reading(database_url)
+        try:
+            async with pool.acquire() as conn:
+                verdict = await verify(store, conn, anchor)
+        finally:
+            await store.close()
     finally:
         await pool.close()
     if as_json:
@@ -83,11 +89,13 @@ async def _show(
 ) -> int:
     pool = await connect_pool(database_url)
     try:
-        async with pool.acquire() as conn:
-            try:
-                history = await stored_history(conn, case_id)
-            except CaseNotStored:
-                raise _Refused(f"kasus {case_id} tidak ditemukan", FAILED) from None
+        store = await _reading(database_url)
+        try:
+            history = await stored_history(store, case_id)
+        except CaseNotStored:
+            raise _Refused(f"kasus {case_id} tidak ditemukan", FAILED) from None
+        finally:
+            await store.close()
         shown = up_to(history, as_of) if as_of else history
         record = await audit_record(pool, case_id, history, shown, tz, as_of)
     finally:
@@ -97,6 +105,12 @@ async def _show(
     else:
         print(printout.record_text(record))
     return 0
+
+
+async def _reading(database_url: str) -> PostgresEventStore:
+    """The event store as the auditor reads it: nothing created, nothing installed (a chain
+    that was removed must be found missing, not put back)."""
+    return await PostgresEventStore.connect(database_url, pool_size=1, setup=False, wait_seconds=5)
 
 
 def _case_id(text: str) -> uuid.UUID:

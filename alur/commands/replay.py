@@ -13,7 +13,7 @@ import sys
 
 import asyncpg
 
-from cases import CaseStore
+from cases import PostgresEventStore, StoreUnavailable
 from runtime.database import DatabaseUnreachable, connect_pool
 from runtime.settings import AlurSettings
 from services.projections.catalog import PROJECTIONS, ProjectionEntry, build_projection
@@ -34,7 +34,7 @@ def replay(args: argparse.Namespace) -> int:
     settings = AlurSettings()
     try:
         report = asyncio.run(_replay(settings, chosen))
-    except DatabaseUnreachable as error:
+    except (DatabaseUnreachable, StoreUnavailable) as error:
         print(error, file=sys.stderr)
         return 1
     _print(report)
@@ -43,16 +43,16 @@ def replay(args: argparse.Namespace) -> int:
 
 async def _replay(settings: AlurSettings, chosen: list[ProjectionEntry]) -> ReplayReport:
     await (await connect_pool(settings.database_url)).close()  # a clear error when it is down
-    store = await asyncio.to_thread(CaseStore, settings.database_url)
-    # One connection reads the store, one builds the fresh tables, others fetch SOP versions.
+    store = await PostgresEventStore.connect(settings.database_url, wait_seconds=5)
+    # One connection builds the fresh tables, others fetch SOP versions (the store reads).
     pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=4)
     try:
         sources = await load_sources(pool, settings.office())
         projections = [build_projection(entry, sources) for entry in chosen]
-        return await rebuild(pool, store.mapper, projections, say=print)
+        return await rebuild(pool, store, projections, say=print)
     finally:
         await pool.close()
-        await asyncio.to_thread(store.close)
+        await store.close()
 
 
 def _print(report: ReplayReport) -> None:

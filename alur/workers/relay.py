@@ -8,7 +8,7 @@ import asyncpg
 import structlog
 from aiokafka.errors import KafkaError
 
-from cases import CaseStore
+from cases import PostgresEventStore
 from events import Topics
 from runtime.kafka import ensure_topics, reliable_producer
 from runtime.lifecycle import run_until_stopped
@@ -21,16 +21,14 @@ log = structlog.get_logger(__name__)
 
 
 async def relay(settings: RelaySettings) -> None:
-    store = await asyncio.to_thread(CaseStore, settings.database_url)
+    store = await PostgresEventStore.connect(settings.database_url)
     pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=2)
-    listener = await asyncpg.connect(settings.database_url)
     topics = Topics(settings.namespace)
     wake = asyncio.Event()
     try:
         checkpoint = RelayCheckpoint(pool)
         await checkpoint.create()
-        # The store NOTIFYs on this channel inside every append transaction.
-        await listener.add_listener("casestore_events", lambda *_: wake.set())
+        await store.wake_on_append(wake)
         await _until_topics_exist(settings, topics)
         outbox = OutboxRelay(
             store,
@@ -48,9 +46,8 @@ async def relay(settings: RelaySettings) -> None:
             await outbox.stop()
     finally:
         log.info("relay_stopping")
-        await listener.close()
         await pool.close()
-        await asyncio.to_thread(store.close)
+        await store.close()
 
 
 async def _until_topics_exist(settings: RelaySettings, topics: Topics) -> None:

@@ -17,7 +17,7 @@ import asyncpg
 import structlog
 from faststream import FastStream
 
-from cases import CaseStore
+from cases import PostgresEventStore
 from events import Topics
 from office import OfficeConfig
 from officers import OfficerDirectory
@@ -25,7 +25,7 @@ from runtime.clock import start_clock
 from runtime.database import pool_when_ready
 from runtime.kafka import consumer_broker, ensure_topics, subscribe_case_events
 from runtime.logs import configure_logging
-from services.routing.router import Router, in_store
+from services.routing.router import Router
 from services.routing.settings import RoutingSettings
 from sop.definition import SopDefinition
 from sop.registry import SopRegistry, shipped_definitions
@@ -68,7 +68,8 @@ def build_app(settings: RoutingSettings, office: OfficeConfig, pool: asyncpg.Poo
         await directory.create()
         clock = await start_clock(settings.clock, settings.database_url, ZoneInfo(office.time_zone))
         state["clock"] = clock
-        store = await _store_when_ready(settings.database_url)
+        store = await PostgresEventStore.connect(settings.database_url)
+        state["store"] = store
         router = Router(
             pool, store, registry, directory, office.routing, office.org_chart, clock.now
         )
@@ -87,19 +88,11 @@ def build_app(settings: RoutingSettings, office: OfficeConfig, pool: asyncpg.Poo
             await state["clock"].close()
         if "pool" in state:
             await state["pool"].close()
+        if "store" in state:
+            await state["store"].close()
         log.info("routing_stopped")
 
     return app
-
-
-async def _store_when_ready(database_url: str) -> CaseStore:
-    """The case store, once PostgreSQL accepts its connections (it may be busy or starting)."""
-    while True:
-        try:
-            return await in_store(CaseStore, database_url)
-        except ConnectionError as error:
-            log.warning("postgres_not_ready", error=repr(error))
-            await asyncio.sleep(1)
 
 
 async def serve(settings: RoutingSettings) -> None:

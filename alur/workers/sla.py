@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import structlog
 from faststream import FastStream
 
-from cases.store import CaseStore
+from cases import PostgresEventStore
 from events import Topics
 from office.calendar import step_duration
 from office.closures import ClosureBook, office_calendar
@@ -76,7 +76,7 @@ def build_app(settings: SlaSettings) -> FastStream:
         state["applier"] = applier
         clock = await start_clock(settings.clock, settings.database_url, ZoneInfo(office.time_zone))
         state["clock"] = clock
-        store = await asyncio.to_thread(CaseStore, settings.database_url)
+        store = await PostgresEventStore.connect(settings.database_url)
         state["firing"] = Firing(
             pool,
             store,
@@ -117,6 +117,8 @@ def build_app(settings: SlaSettings) -> FastStream:
             await state["clock"].close()
         if "pool" in state:
             await state["pool"].close()
+        if "store" in state:
+            await state["store"].close()
         log.info("sla_stopped")
 
     return app

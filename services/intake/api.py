@@ -6,14 +6,13 @@ handler for the form), and reaches the intake as a `ComplaintSubmission`.
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
-from cases.store import CaseNotFound
+from cases import CaseNotFound
 from events import CATALOG
 from runtime.http.errors import error_response
 from runtime.http.requests import RequestId
@@ -139,7 +138,7 @@ async def _reporter_view(
     if case_id is None:
         return None
     try:
-        case = await asyncio.to_thread(store.case, case_id)
+        case = await store.load(case_id)
     except CaseNotFound:
         return None
     return {

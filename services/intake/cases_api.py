@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
-from cases.store import CaseNotFound
+from cases import CaseNotFound
 from events import ComplaintReceived
 from runtime.http.auth import OfficerIfAny, OfficerOnly
 from runtime.http.dependencies import Registry

@@ -7,19 +7,15 @@ store's optimistic concurrency turns the second into a conflict).
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import structlog
 
-from cases import CaseStore
-from cases.case import Case
-from cases.group_commit import GroupCommit
-from cases.store import CaseConflict
+from cases import Case, CaseConflict, Change, EventStore, GroupCommit
 from events import CATALOG, Envelope, Fact, StepRecorded
 from officers import OfficerDirectory
 from officers.directory import officer_id
@@ -45,24 +41,21 @@ class Acted:
     case: dict[str, Any]  # the case after it, as `view` shows it
 
 
+@dataclass
 class CaseWork:
-    def __init__(
-        self,
-        store: CaseStore,
-        writer: GroupCommit,
-        registry: SopRegistry,
-        directory: OfficerDirectory,
-        clock: Callable[[], datetime],
-    ) -> None:
-        self._store = store
-        self._writer = writer
-        self._registry = registry
-        self._directory = directory
-        self._engine = SopEngine(clock)
+    store: EventStore
+    writer: GroupCommit
+    registry: SopRegistry
+    directory: OfficerDirectory
+    clock: Callable[[], datetime]
+    engine: SopEngine = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.engine = SopEngine(self.clock)
 
     async def sop(self, sop_id: str) -> SopDefinition | Refusal:
         try:
-            return await self._registry.latest(sop_id)
+            return await self.registry.latest(sop_id)
         except UnknownSop:
             return Refusal("invalid_field", f"SOP {sop_id!r} tidak dikenal", "sop")
 
@@ -78,13 +71,13 @@ class CaseWork:
         """Open a case whose first step is not a complaint (a visit, a service)."""
         first = sop.step(1)
         payload = StepRecorded(activity=first.activity, documents=list(documents), data=data)
-        fact = self._engine.open(
+        fact = self.engine.open(
             sop, officer, payload.model_dump(mode="json"), causation_id=request_id
         )
         if isinstance(fact, Refusal):
             return fact
         case_id = uuid.uuid4()
-        envelope = await self._writer.open(case_id, fact)
+        envelope = await self.writer.open(case_id, fact)
         _log_recorded([envelope])
         return Opened(case_id, envelope.position)
 
@@ -97,7 +90,7 @@ class CaseWork:
         request_id: str | None,
     ) -> Acted | Refusal:
         """Do an action on a case: the facts recorded, or why nothing was."""
-        case = await asyncio.to_thread(self._store.case, case_id)
+        case = await self.store.load(case_id)
         sop = await self._sop_of(case)
         if sop is None:
             return Refusal("not_allowed_now", "kasus ini tidak berjalan di bawah SOP")
@@ -117,8 +110,8 @@ class CaseWork:
         # Everyone a refusal may name: past actors, the requested and the current assignee.
         current = progress(sop, case.history).assignee or ""
         wanted = {*(f.actor.id for f in case.history), request.assignee or "", current}
-        directory = await self._directory.by_ids(wanted)
-        decided = self._engine.decide(
+        directory = await self.directory.by_ids(wanted)
+        decided = self.engine.decide(
             sop, case.history, officer, request, directory=directory, causation_id=request_id
         )
         if isinstance(decided, Refusal):
@@ -126,7 +119,7 @@ class CaseWork:
         for fact in decided:
             case.record(fact)
         try:
-            envelopes = await self._writer.commit(case.collect_events())
+            envelopes = await self.writer.commit(Change(case.collect_events()))
         except CaseConflict:
             return Refusal(
                 "not_allowed_now",
@@ -137,7 +130,7 @@ class CaseWork:
 
     async def view(self, case_id: uuid.UUID, officer: Officer | None) -> dict[str, Any]:
         """The case as `GET /api/cases/{id}` shows it; payloads only for officers."""
-        case = await asyncio.to_thread(self._store.case, case_id)
+        case = await self.store.load(case_id)
         return self._view(case, await self._sop_of(case), officer)
 
     def _view(
@@ -175,7 +168,7 @@ class CaseWork:
                     **({"on_behalf_of": a.on_behalf_of} if a.on_behalf_of else {}),
                     **({"assignee": a.assignee} if a.assignee else {}),
                 }
-                for a in self._engine.allowed_actions(sop, case.history)
+                for a in self.engine.allowed_actions(sop, case.history)
             ],
             "history": history,
         }
@@ -184,7 +177,7 @@ class CaseWork:
         ref = case.history[0].sop
         if ref is None:  # recorded before cases ran under SOPs
             return None
-        return await self._registry.version(ref.id, ref.version)
+        return await self.registry.version(ref.id, ref.version)
 
 
 def fact_view(fact: Fact) -> dict[str, Any]:

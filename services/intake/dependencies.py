@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from cases import CaseStore
+from cases import EventStore
 from runtime.http.dependencies import provided
 from services.intake.casework import CaseWork
 from services.intake.intake import ComplaintIntake
@@ -15,4 +15,4 @@ Intake = Annotated[ComplaintIntake, provided(ComplaintIntake)]
 Casework = Annotated[CaseWork, provided(CaseWork)]
 Desk = Annotated[SurveyDesk, provided(SurveyDesk)]
 Tracking = Annotated[TrackingNumbers, provided(TrackingNumbers)]
-Store = Annotated[CaseStore, provided(CaseStore)]
+Store = Annotated[EventStore, provided(EventStore)]

@@ -2,14 +2,15 @@
 
 A complaint opens its case at the first step of a complaint SOP: the office's configured one
 when it comes from the public, or the one an officer names when a letter or the complaint box
-brings it in.
+brings it in. The SOP engine decides once whether the sender may open it; only then is a number
+taken, and the number's record is stored with the case's first event.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import structlog
@@ -17,7 +18,7 @@ import structlog
 from cases.group_commit import GroupCommit
 from events import ComplaintReceived, Reporter
 from services.intake.submission import ComplaintSubmission
-from services.intake.tracking import TrackingNumbers, case_id_for, new_pin
+from services.intake.tracking import TrackingNumbers, new_pin
 from sop.actions import Officer, Refusal
 from sop.definition import SopDefinition
 from sop.engine import SopEngine
@@ -34,21 +35,17 @@ class Receipt:
     position: int
 
 
+@dataclass
 class ComplaintIntake:
-    def __init__(
-        self,
-        store: GroupCommit,
-        tracking: TrackingNumbers,
-        registry: SopRegistry,
-        complaint_sop: str,
-        clock: Callable[[], datetime],
-    ) -> None:
-        self._store = store
-        self._tracking = tracking
-        self._registry = registry
-        self._complaint_sop = complaint_sop
-        self._clock = clock
-        self._engine = SopEngine(clock)
+    store: GroupCommit
+    tracking: TrackingNumbers
+    registry: SopRegistry
+    complaint_sop: str
+    clock: Callable[[], datetime]
+    engine: SopEngine = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.engine = SopEngine(self.clock)
 
     async def receive(
         self,
@@ -59,15 +56,21 @@ class ComplaintIntake:
         sop: SopDefinition | None = None,
     ) -> Receipt | Refusal:
         """Record the complaint; `officer` None means the reporter sent it themselves."""
-        sop = sop or await self._registry.latest(self._complaint_sop)
-        refusal = self._engine.may_open(sop, officer)
-        if refusal is not None:
-            return refusal
-        now = self._clock()
+        sop = sop or await self.registry.latest(self.complaint_sop)
+        opened = self.engine.open(
+            sop,
+            officer,
+            {},  # the complaint, once it has its number (below)
+            event_type=ComplaintReceived.type,
+            schema_version=ComplaintReceived.schema_version,
+            causation_id=request_id,
+        )
+        if isinstance(opened, Refusal):
+            return opened
         pin = new_pin()
-        tracking_number = await self._tracking.issue(now.year, pin)
+        tracking = await self.tracking.issue(opened.occurred_at.year, pin)
         complaint = ComplaintReceived(
-            tracking_number=tracking_number,
+            tracking_number=tracking.number,
             channel=submission.channel,
             # An anonymous reporter may still leave a contact for replies, never a name.
             reporter=Reporter(
@@ -81,24 +84,15 @@ class ComplaintIntake:
             description=submission.description,
             category=submission.category,
         )
-        fact = self._engine.open(
-            sop,
-            officer,
-            complaint.model_dump(mode="json"),
-            event_type=complaint.type,
-            schema_version=complaint.schema_version,
-            causation_id=request_id,
-        )
-        assert not isinstance(fact, Refusal), fact  # may_open said yes
-        case_id = case_id_for(tracking_number)
-        envelope = await self._store.open(case_id, fact)
+        fact = opened.model_copy(update={"payload": complaint.model_dump(mode="json")})
+        envelope = await self.store.open(tracking.case_id, fact, tracking)
         log.info(
             "complaint_received",
-            case_id=str(case_id),
+            case_id=str(tracking.case_id),
             event_id=str(fact.event_id),
             position=envelope.position,
             channel=submission.channel,
             sop=sop.id,
             sop_version=sop.version,
         )
-        return Receipt(case_id, tracking_number, pin, envelope.position)
+        return Receipt(tracking.case_id, tracking.number, pin, envelope.position)

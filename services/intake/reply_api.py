@@ -8,7 +8,6 @@ auto-close clock (services/sla/lapor.py).
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from datetime import datetime
 
@@ -17,7 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from cases.store import CaseConflict, CaseNotFound, CaseStore
+from cases import CaseConflict, CaseNotFound, EventStore
 from events import Actor, Envelope, Fact, SopRef
 from events.lapor import ReporterReplied
 from runtime.http.dependencies import CurrentClock
@@ -76,11 +75,11 @@ async def reply(
 
 
 async def _record(
-    store: CaseStore, case_id: uuid.UUID, message: str, now: datetime, causation: str
+    store: EventStore, case_id: uuid.UUID, message: str, now: datetime, causation: str
 ) -> Fact | JSONResponse:
     for _ in range(ATTEMPTS):
         try:
-            fact = await asyncio.to_thread(_record_reply, store, case_id, message, now, causation)
+            fact = await _record_reply(store, case_id, message, now, causation)
         except CaseNotFound:
             return error_response(*NOT_FOUND)
         except CaseConflict:
@@ -91,11 +90,11 @@ async def _record(
     )
 
 
-def _record_reply(
-    store: CaseStore, case_id: uuid.UUID, message: str, now: datetime, causation: str
+async def _record_reply(
+    store: EventStore, case_id: uuid.UUID, message: str, now: datetime, causation: str
 ) -> Fact:
     """Append `ReporterReplied` (once per request id)."""
-    case = store.case(case_id)
+    case = await store.load(case_id)
     earlier = next((f for f in case.history if f.causation_id == causation), None)
     if earlier is not None:
         return earlier
@@ -114,7 +113,7 @@ def _record_reply(
         causation_id=causation,
         payload=ReporterReplied(message=message).model_dump(mode="json"),
     )
-    envelope: Envelope | None = store.record_once(case_id, fact)
+    envelope: Envelope | None = await store.record_once(case_id, fact)
     if envelope is not None:
         log.info(
             "reporter_replied",

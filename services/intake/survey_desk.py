@@ -9,7 +9,6 @@ answer, nobody can guess another case's link. The answers become a `SurveySubmit
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import uuid
@@ -19,8 +18,7 @@ from datetime import datetime
 
 import structlog
 
-from cases.case import Case
-from cases.store import CaseConflict, CaseNotFound, CaseStore
+from cases import Case, CaseConflict, CaseNotFound, EventStore
 from events import Actor, Envelope, Fact, SopRef
 from events.steps import StepRecorded
 from skm import Answers
@@ -76,21 +74,15 @@ def offer(case: Case) -> SurveyRefused | None:
     return None
 
 
+@dataclass
 class SurveyDesk:
-    def __init__(
-        self,
-        store: CaseStore,
-        registry: SopRegistry,
-        secret: bytes,
-        now: Callable[[], datetime],
-    ) -> None:
-        self._store = store
-        self._registry = registry
-        self._secret = secret
-        self._now = now
+    store: EventStore
+    registry: SopRegistry
+    secret: bytes
+    now: Callable[[], datetime]
 
     def token(self, case_id: uuid.UUID | str) -> str:
-        return survey_token(self._secret, case_id)
+        return survey_token(self.secret, case_id)
 
     def link(self, case_id: uuid.UUID | str) -> str:
         """The questionnaire's path for this case (the site's address goes in front)."""
@@ -104,7 +96,7 @@ class SurveyDesk:
         if not self.valid(case_id, token):
             return NOT_FOUND
         try:
-            case = await asyncio.to_thread(self._store.case, case_id)
+            case = await self.store.load(case_id)
         except CaseNotFound:
             return NOT_FOUND
         return offer(case) or case
@@ -119,7 +111,7 @@ class SurveyDesk:
                 return case
             fact = await self._fact(case, answers)
             try:
-                stored = await asyncio.to_thread(self._store.record_once, case_id, fact)
+                stored = await self.store.record_once(case_id, fact)
             except CaseConflict:
                 continue  # an officer acted meanwhile: read the case again
             if stored is None:
@@ -140,7 +132,7 @@ class SurveyDesk:
             type=SURVEY_EVENT,
             schema_version=StepRecorded.schema_version,
             case_type=case.case_type,
-            occurred_at=self._now(),
+            occurred_at=self.now(),
             actor=Actor(id=PUBLIC, role=await self._public_role(ref.id, ref.version)),
             sop=SopRef(id=ref.id, version=ref.version, step=None, next_step=ref.next_step),
             causation_id=f"survey:{case.id}",
@@ -151,7 +143,7 @@ class SurveyDesk:
 
     async def _public_role(self, sop_id: str, version: int) -> str:
         try:
-            sop = await self._registry.version(sop_id, version)
+            sop = await self.registry.version(sop_id, version)
         except UnknownSop:
             return PUBLIC
         return next((role.id for role in sop.roles if role.public), PUBLIC)

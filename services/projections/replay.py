@@ -1,7 +1,8 @@
 """Rebuild projections from the first stored event, then swap them in atomically.
 
 1. Fresh tables in a private schema (`search_path` puts it first, so projection SQL stays
-   unqualified), built from the event store read in position order in large batches.
+   unqualified), built from the event store read in position order in large batches
+   (`EventStore.batches`, which reads the next batch while this one is applied).
 2. One transaction: take each projection's exclusive lock (live batches hold it shared, so
    the live consumer pauses), apply the events stored meanwhile, replace the live tables with
    the fresh ones (`DROP` + `ALTER TABLE … SET SCHEMA`) and the projection's watermarks with
@@ -14,24 +15,19 @@ applies what is above. So it neither re-applies nor skips an event.
 
 from __future__ import annotations
 
-import asyncio
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import asyncpg
 import structlog
-from eventsourcing.persistence import Mapper, StoredEvent
 
-from cases.store import envelope_of
-from events import Envelope
+from cases import EventStore
 from services.projections import ledger
 from services.projections.projector import Projection, apply_new, lock_exclusive
 
 log = structlog.get_logger(__name__)
-
-BATCH = 20_000
 
 
 @dataclass
@@ -60,59 +56,9 @@ class ReplayReport:
         return self.events / self.seconds if self.seconds else 0.0
 
 
-class StoredEvents:
-    """The event store's rows in position order, decoded with the store's own mapper."""
-
-    def __init__(self, conn: asyncpg.Connection, mapper: Mapper) -> None:
-        self._conn = conn
-        self._mapper = mapper
-
-    async def last_position(self) -> int:
-        return await self._conn.fetchval(
-            "SELECT coalesce(max(notification_id), 0) FROM casestore_events"
-        )
-
-    async def batches(
-        self, after: int, upto: int | None, size: int = BATCH
-    ) -> AsyncIterator[list[Envelope]]:
-        """Batches of envelopes with after < position (<= upto); the next is read meanwhile."""
-        pending = asyncio.ensure_future(self._rows(after, upto, size))
-        while True:
-            rows = await pending
-            if not rows:
-                return
-            pending = asyncio.ensure_future(self._rows(rows[-1][0], upto, size))
-            try:
-                yield self.decode(rows)
-            except BaseException:
-                pending.cancel()
-                raise
-
-    async def _rows(self, after: int, upto: int | None, size: int) -> list[asyncpg.Record]:
-        return await self._conn.fetch(
-            "SELECT notification_id, originator_id, originator_version, topic, state"
-            " FROM casestore_events WHERE notification_id > $1"
-            " AND ($2::bigint IS NULL OR notification_id <= $2)"
-            " ORDER BY notification_id LIMIT $3",
-            after,
-            upto,
-            size,
-        )
-
-    def decode(self, rows: Sequence[asyncpg.Record]) -> list[Envelope]:
-        to_domain_event = self._mapper.to_domain_event
-        return [
-            envelope_of(
-                to_domain_event(StoredEvent(r[1], r[2], r[3], r[4])),  # type: ignore[arg-type]
-                r[0],
-            )
-            for r in rows
-        ]
-
-
 async def replay(
     pool: asyncpg.Pool,
-    mapper: Mapper,
+    store: EventStore,
     projections: Sequence[Projection],
     say: Callable[[str], None] = lambda line: None,
 ) -> ReplayReport:
@@ -120,24 +66,23 @@ async def replay(
     report = ReplayReport(projections=[Rebuilt(p.name) for p in projections])
     started = time.perf_counter()
     schema = f"alur_replay_{uuid.uuid4().hex[:12]}"
-    async with pool.acquire() as reader, pool.acquire() as conn:
+    async with pool.acquire() as conn:
         live = await conn.fetchval("SELECT current_schema()")
         await ledger.create(conn)  # the live watermarks table, if nothing created it yet
-        events = StoredEvents(reader, mapper)
         await conn.execute(f'CREATE SCHEMA "{schema}"')
         try:
             await conn.execute(f'SET search_path TO "{schema}", "{live}"')
             for projection in projections:
                 await ledger.create(conn)
                 await projection.create(conn)
-            upto = await events.last_position()
+            upto = await store.last_position()
             say(f"replaying {len(projections)} projection(s) up to position {upto}")
-            position = await _build(conn, events, projections, report, after=0, upto=upto)
+            position = await _build(conn, store, projections, report, after=0, upto=upto)
             swap_started = time.perf_counter()
             async with conn.transaction():
                 for projection in sorted(projections, key=lambda p: p.name):
                     await lock_exclusive(conn, projection.name)
-                await _build(conn, events, projections, report, after=position, upto=None)
+                await _build(conn, store, projections, report, after=position, upto=None)
                 for projection in projections:
                     await _swap(conn, projection, schema, live)
                 await conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
@@ -160,7 +105,7 @@ async def replay(
 
 async def _build(
     conn: asyncpg.Connection,
-    events: StoredEvents,
+    store: EventStore,
     projections: Sequence[Projection],
     report: ReplayReport,
     after: int,
@@ -169,8 +114,7 @@ async def _build(
     """Apply the stored events in (after, upto] to the fresh tables; the last position read."""
     position = after
     clock = time.perf_counter()
-    batches = events.batches(after, upto)
-    async for envelopes in batches:
+    async for envelopes in store.batches(after, upto):
         report.read_seconds += time.perf_counter() - clock
         async with conn.transaction():
             for projection, rebuilt in zip(projections, report.projections, strict=True):

@@ -10,7 +10,7 @@ import structlog
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 
-from cases import CaseStore
+from cases import EventStore
 from events import Envelope, Topics
 from services.relay.checkpoint import RelayCheckpoint
 
@@ -20,7 +20,7 @@ log = structlog.get_logger(__name__)
 class OutboxRelay:
     def __init__(
         self,
-        store: CaseStore,
+        store: EventStore,
         checkpoint: RelayCheckpoint,
         new_producer: Callable[[], AIOKafkaProducer],
         topics: Topics,
@@ -45,9 +45,7 @@ class OutboxRelay:
         """Publish everything stored after the checkpoint; return how many were published."""
         published = 0
         while True:
-            batch = await asyncio.to_thread(
-                self._store.envelopes_after, self.position, self._batch_size
-            )
+            batch = await self._store.read_after(self.position, self._batch_size)
             if not batch:
                 return published
             await self._publish(batch)

@@ -15,20 +15,15 @@ re-decides and the store's causation check records nothing twice.
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TypeVar
 
 import asyncpg
-import eventsourcing.persistence
-import psycopg
 import structlog
 
-from cases import CaseStore
-from cases.store import CaseConflict, CaseNotFound
+from cases import CaseConflict, CaseNotFound, Change, EventStore
 from events import Actor, ComplaintReceived, Envelope, Fact, SopRef
 from events.routing import CaseRouted
 from office.org_chart import OrgChart
@@ -47,26 +42,7 @@ log = structlog.get_logger(__name__)
 # Events already applied, claimed in the same transaction as their effect.
 LEDGER = EventLedger("routing_applied_events")
 
-T = TypeVar("T")
-
 ACTOR = Actor(id="routing", role="sistem")
-
-# The case store cannot be reached: not the message's fault (see alur/consumption.py).
-STORE_DOWN = (
-    psycopg.OperationalError,
-    psycopg.InterfaceError,
-    eventsourcing.persistence.OperationalError,
-    eventsourcing.persistence.InterfaceError,
-)
-
-
-async def in_store(call: Callable[..., T], *args: object) -> T:
-    """Run a (sync) case store call in a thread; an unreachable store is a ConnectionError,
-    which the delivery policy treats as an outage (wait, redeliver) rather than a bad message."""
-    try:
-        return await asyncio.to_thread(call, *args)
-    except STORE_DOWN as error:
-        raise ConnectionError(f"case store unreachable: {error}") from error
 
 
 @dataclass(frozen=True)
@@ -80,7 +56,7 @@ class Router:
     def __init__(
         self,
         pool: asyncpg.Pool,
-        store: CaseStore,
+        store: EventStore,
         registry: SopRegistry,
         directory: OfficerDirectory,
         rules: RoutingRules,
@@ -179,7 +155,7 @@ class Router:
 
     async def _history(self, case_id: uuid.UUID) -> list[Fact] | None:
         try:
-            return list((await in_store(self._store.case, case_id)).history)
+            return list((await self._store.load(case_id)).history)
         except CaseNotFound:
             return None
 
@@ -292,9 +268,7 @@ class Router:
         """Append the fact if the case still waits, unassigned, at the step; retry once."""
         for attempt in (1, 2):
             try:
-                return await in_store(
-                    _append_if_waiting, self._store, case_id, sop, step_number, fact
-                )
+                return await _append_if_waiting(self._store, case_id, sop, step_number, fact)
             except CaseConflict:
                 log.info("routing_conflict", attempt=attempt, **context)
             except _Overtaken:
@@ -308,21 +282,21 @@ class _Overtaken(Exception):
     """The case no longer waits, unassigned, at the step (an officer acted first)."""
 
 
-def _append_if_waiting(
-    store: CaseStore, case_id: uuid.UUID, sop: SopDefinition, step_number: int, fact: Fact
+async def _append_if_waiting(
+    store: EventStore, case_id: uuid.UUID, sop: SopDefinition, step_number: int, fact: Fact
 ) -> Envelope | None:
-    """Read the case, check it still waits unassigned at the step, append (sync: a thread).
+    """Read the case, check it still waits unassigned at the step, append.
 
-    Like `CaseStore.record_once`, plus the check on the same read: an officer who acts after
+    Like `EventStore.record_once`, plus the check on the same read: an officer who acts after
     the read makes the append a `CaseConflict`. None if the fact's cause was recorded before.
     """
-    case = store.case(case_id)
+    case = await store.load(case_id)
     if any(earlier.causation_id == fact.causation_id for earlier in case.history):
         return None
     if not _waits_unassigned(sop, case.history, step_number):
         raise _Overtaken
     case.record(fact)
-    return store.commit(case.collect_events())[0][0]
+    return (await store.commit(Change(case.collect_events())))[0][0]
 
 
 def _waits_unassigned(sop: SopDefinition, history: Sequence[Fact], step_number: int) -> bool:

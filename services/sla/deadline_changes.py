@@ -11,7 +11,6 @@ when it is recorded, never an older one.
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,7 +19,7 @@ from uuid import UUID
 import asyncpg
 import structlog
 
-from cases.store import CaseConflict, CaseNotFound, CaseStore
+from cases import CaseConflict, CaseNotFound, Change, EventStore
 from events import Actor, Fact, SopRef
 from events.sla import SlaDeadlineChanged
 
@@ -130,15 +129,15 @@ def fact_of(move: DeadlineMove, waiting_step: str | None) -> Fact:
     )
 
 
-def record_move(store: CaseStore, move: DeadlineMove) -> bool:
-    """Append the move's `SlaDeadlineChanged` to its case unless it is there (sync)."""
-    case = store.case(move.case_id)
+async def record_move(store: EventStore, move: DeadlineMove) -> bool:
+    """Append the move's `SlaDeadlineChanged` to its case unless it is there."""
+    case = await store.load(move.case_id)
     if any(f.causation_id == move.causation_id for f in case.history):
         return False
     waiting = next((f.sop.next_step for f in reversed(case.history) if f.sop is not None), None)
     fact = fact_of(move, waiting)
     case.record(fact)
-    store.commit(case.collect_events())
+    await store.commit(Change(case.collect_events()))
     log.info(
         "deadline_change_recorded",
         case_id=str(move.case_id),
@@ -150,7 +149,7 @@ def record_move(store: CaseStore, move: DeadlineMove) -> bool:
     return True
 
 
-async def record_pending(pool: asyncpg.Pool, store: CaseStore, limit: int = 200) -> int:
+async def record_pending(pool: asyncpg.Pool, store: EventStore, limit: int = 200) -> int:
     """Record pending notes on their cases; returns how many were settled this pass.
 
     Rows are held (`FOR UPDATE SKIP LOCKED`) while recording, so two workers never both try
@@ -167,7 +166,7 @@ async def record_pending(pool: asyncpg.Pool, store: CaseStore, limit: int = 200)
         for row in rows:
             move = DeadlineMove(**{k: row[k] for k in DeadlineMove.__dataclass_fields__})
             try:
-                await asyncio.to_thread(record_move, store, move)
+                await record_move(store, move)
             except CaseConflict:
                 continue
             except CaseNotFound:

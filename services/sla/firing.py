@@ -20,7 +20,7 @@ import asyncpg
 import structlog
 from pydantic import BaseModel
 
-from cases.store import CaseStore
+from cases import EventStore
 from events import Actor, Fact, SopRef
 from events.sla import EscalationRaised, SlaBreached, SlaWarningRaised
 from office import OfficeConfig
@@ -69,7 +69,7 @@ class Firing:
     def __init__(
         self,
         pool: asyncpg.Pool,
-        store: CaseStore,
+        store: EventStore,
         clock: Clock,
         officers: Officers,
         office: OfficeConfig,
@@ -170,7 +170,7 @@ class Firing:
             chunks[hash(item.timer.case_id) % self._concurrency].append(item)
         chunks = [c for c in chunks if c]
         results = await asyncio.gather(
-            *(asyncio.to_thread(record_all, self._store, chunk) for chunk in chunks),
+            *(record_all(self._store, chunk) for chunk in chunks),
             return_exceptions=True,
         )
         outcomes: dict[uuid.UUID, Outcome] = {}

@@ -30,7 +30,7 @@ from typing import Protocol
 import asyncpg
 import structlog
 
-from cases.store import CaseStore
+from cases import EventStore
 from office import OfficeConfig
 from office.calendar import Closure, WorkingCalendar
 from runtime.clock import Clock
@@ -273,7 +273,7 @@ def _move(
 
 
 async def keep_deadlines(
-    watch: CalendarWatch, pool: asyncpg.Pool, store: CaseStore, poll_seconds: float
+    watch: CalendarWatch, pool: asyncpg.Pool, store: EventStore, poll_seconds: float
 ) -> None:
     """Each pass: follow the calendar, then record the moved deadlines on their cases."""
     while True:

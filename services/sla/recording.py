@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 from uuid import UUID
 
-from cases.case import Case
-from cases.store import CaseConflict, CaseNotFound, CaseStore, Change
+from cases import Case, CaseConflict, CaseNotFound, Change, EventStore
 from events import Fact
 from services.sla.timers import Timer
 
@@ -45,63 +44,60 @@ class Raised:
     still_running: StillRunning
 
 
-def record_raised(
-    store: CaseStore,
+async def record_raised(
+    store: EventStore,
     timer: Timer,
     facts: Sequence[Fact],
     still_running: StillRunning,
 ) -> Outcome:
-    """Append one timer's `facts` to its case (sync: call it in a thread)."""
-    return record_all(store, [Raised(timer, facts, still_running)])[0]
+    """Append one timer's `facts` to its case."""
+    return (await record_all(store, [Raised(timer, facts, still_running)]))[0]
 
 
-def record_all(store: CaseStore, raised: Sequence[Raised]) -> list[Outcome]:
-    """Append what several timers raise in one commit; each timer's outcome, in order.
-
-    Sync: call it in a thread.
-    """
+async def record_all(store: EventStore, raised: Sequence[Raised]) -> list[Outcome]:
+    """Append what several timers raise in one commit; each timer's outcome, in order."""
     by_case: dict[UUID, list[int]] = defaultdict(list)
     for index, item in enumerate(raised):
         by_case[item.timer.case_id].append(index)
     outcomes: list[Outcome] = ["case_changed"] * len(raised)
     changes: list[Change] = []
     for indexes in by_case.values():
-        change = _record_case(store, [raised[i] for i in indexes], outcomes, indexes)
-        if change:
+        change = await _record_case(store, [raised[i] for i in indexes], outcomes, indexes)
+        if change.events:
             changes.append(change)
     if not changes:
         return outcomes
     try:
-        store.commit(*changes)
+        await store.commit(*changes)
         return outcomes
     except CaseConflict:
         pass
     # Someone acted on one of the cases meanwhile: each case on its own, from a fresh read.
     for indexes in by_case.values():
-        change = _record_case(store, [raised[i] for i in indexes], outcomes, indexes)
-        if not change:
+        change = await _record_case(store, [raised[i] for i in indexes], outcomes, indexes)
+        if not change.events:
             continue
         try:
-            store.commit(change)
+            await store.commit(change)
         except CaseConflict:
             for i in indexes:
                 outcomes[i] = "case_changed"
     return outcomes
 
 
-def _record_case(
-    store: CaseStore, raised: Sequence[Raised], outcomes: list[Outcome], indexes: Sequence[int]
+async def _record_case(
+    store: EventStore, raised: Sequence[Raised], outcomes: list[Outcome], indexes: Sequence[int]
 ) -> Change:
-    """Record one case's raised facts on its aggregate; the uncommitted change ([] if none)."""
+    """Record one case's raised facts on its aggregate; the uncommitted change (maybe empty)."""
     try:
-        case = store.case(raised[0].timer.case_id)
+        case = await store.load(raised[0].timer.case_id)
     except CaseNotFound:
         for i in indexes:
             outcomes[i] = "case_missing"
-        return []
+        return Change([])
     for item, i in zip(raised, indexes, strict=True):
         outcomes[i] = _record_on(case, item)
-    return list(case.collect_events())
+    return Change(case.collect_events())
 
 
 def _record_on(case: Case, item: Raised) -> Outcome:

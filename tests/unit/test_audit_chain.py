@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 
-from audit.chain import GENESIS, content, link_hash
+from cases.chain import GENESIS, content, link_hash
 
 CASE = uuid.UUID("2f68ec53-ca29-554f-b9de-be95067d87cd")
 TOPIC = "cases.case:Case.Opened"

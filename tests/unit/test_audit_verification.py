@@ -7,36 +7,29 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
-from audit.chain import GENESIS, link_hash
 from audit.verification import _walk
+from cases import StoredRecord
+from cases.chain import GENESIS, link_hash
 
 CASE = uuid.UUID("2f68ec53-ca29-554f-b9de-be95067d87cd")
 TOPIC = "cases.case:Case.Recorded"
 
 
-def _event(position: int, version: int, text: str = "") -> dict[str, Any]:
+def _event(position: int, version: int, text: str = "") -> StoredRecord:
     fact = {"event_id": f"00000000-0000-0000-0000-{position:012d}", "type": "StepDone"}
     state = json.dumps({"fact": fact, "text": text}).encode()
-    return {
-        "position": position,
-        "originator_id": CASE,
-        "originator_version": version,
-        "topic": TOPIC,
-        "state": state,
-    }
+    return StoredRecord(position, CASE, version, TOPIC, state)
 
 
-def _chain(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _chain(events: list[StoredRecord]) -> list[dict[str, Any]]:
     links, previous = [], GENESIS
     for e in events:
-        digest = link_hash(
-            previous, e["position"], CASE, e["originator_version"], e["topic"], e["state"]
-        )
+        digest = link_hash(previous, e.position, CASE, e.case_version, e.topic, e.state)
         links.append(
             {
-                "position": e["position"],
+                "position": e.position,
                 "originator_id": CASE,
-                "originator_version": e["originator_version"],
+                "originator_version": e.case_version,
                 "hash": digest,
                 "previous_hash": previous,
             }
@@ -45,12 +38,12 @@ def _chain(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return links
 
 
-async def _rows(rows: list[dict[str, Any]]) -> AsyncIterator[dict[str, Any]]:
+async def _rows(rows: list[Any]) -> AsyncIterator[Any]:
     for row in rows:
         yield row
 
 
-async def _check(events: list[dict[str, Any]], links: list[dict[str, Any]], anchor=None):
+async def _check(events: list[StoredRecord], links: list[dict[str, Any]], anchor=None):
     return await _walk(_rows(events), _rows(links), anchor)
 
 
@@ -101,8 +94,8 @@ async def test_swapped_events_are_reordered() -> None:
     links = _chain(EVENTS)
     swapped = [
         EVENTS[0],
-        {**EVENTS[2], "position": 2},
-        {**EVENTS[1], "position": 4},
+        EVENTS[2]._replace(position=2),
+        EVENTS[1]._replace(position=4),
         EVENTS[3],
     ]
     verdict = await _check(swapped, links)

@@ -1,7 +1,7 @@
 """The hash chain over every stored event: how a link is computed, in Python and in PostgreSQL.
 
-Each row of the event store (`casestore_events`) gets one row in `event_chain`, written by a
-trigger in the same transaction as the event:
+Each row of the event store's events table gets one row in `event_chain`, written by a trigger
+in the same transaction as the event (the PostgreSQL adapter installs it, naming its table):
 
     hash = sha256(previous_hash || content)
     content = int8(position) || uuid(case id) || int8(case version)
@@ -24,7 +24,6 @@ from uuid import UUID
 
 Cursor = Any  # a psycopg cursor inside a transaction (tuple or dict rows)
 
-EVENTS_TABLE = "casestore_events"
 CHAIN_TABLE = "event_chain"
 GENESIS = bytes(32)  # the previous hash of the first link
 TRIGGER = "alur_event_chain"
@@ -134,7 +133,7 @@ $$
 """
 
 CREATE_TRIGGER = f"""
-CREATE TRIGGER {TRIGGER} AFTER INSERT ON {EVENTS_TABLE}
+CREATE TRIGGER {TRIGGER} AFTER INSERT ON {{events_table}}
     FOR EACH ROW EXECUTE FUNCTION alur_chain_event_v1()
 """
 
@@ -143,7 +142,7 @@ BACKFILL = """
 DO $$
 DECLARE e record;
 BEGIN
-    FOR e IN SELECT * FROM casestore_events ORDER BY notification_id LOOP
+    FOR e IN SELECT * FROM {events_table} ORDER BY notification_id LOOP
         PERFORM alur_chain_link_v1(
             e.notification_id, e.originator_id, e.originator_version, e.topic, e.state);
     END LOOP;
@@ -152,14 +151,15 @@ $$
 """
 
 
-def install(cursor: Cursor) -> bool:
-    """Create the chain table, functions and trigger if missing; True if it was just created.
+def install(cursor: Cursor, events_table: str) -> bool:
+    """Create the chain table, functions and trigger on `events_table` if missing; True if
+    the chain was just created.
 
     Takes the events table's EXCLUSIVE lock (as every append does), so a concurrent install or
     append waits, and events stored before the chain existed are linked before any new one.
     Call it before the first append of a process; it is idempotent.
     """
-    cursor.execute(f"LOCK TABLE {EVENTS_TABLE} IN EXCLUSIVE MODE")
+    cursor.execute(f"LOCK TABLE {events_table} IN EXCLUSIVE MODE")
     cursor.execute(f"SELECT to_regclass('{CHAIN_TABLE}') IS NULL AS missing")
     new = _first(cursor.fetchone())
     cursor.execute(CHAIN_SCHEMA)
@@ -167,12 +167,12 @@ def install(cursor: Cursor) -> bool:
         cursor.execute(statement)
     cursor.execute(
         "SELECT 1 FROM pg_trigger WHERE tgname = %s AND tgrelid = %s::regclass",
-        (TRIGGER, EVENTS_TABLE),
+        (TRIGGER, events_table),
     )
     if cursor.fetchone() is None:
-        cursor.execute(CREATE_TRIGGER)
+        cursor.execute(CREATE_TRIGGER.format(events_table=events_table))
     if new:
-        cursor.execute(BACKFILL)
+        cursor.execute(BACKFILL.format(events_table=events_table))
     return bool(new)
 
 
