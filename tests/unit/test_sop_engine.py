@@ -174,12 +174,7 @@ def test_a_draft_sent_back_too_often_reaches_the_loop_limit(engine: SopEngine) -
     options = engine.allowed_actions(JAMBI, history)[0].decision_options
     assert options == ["setuju"]
     refused = refusal(
-        engine,
-        JAMBI,
-        history,
-        KASI,
-        "review_draft_as_head_of_section",
-        decision="tidak",
+        engine, JAMBI, history, KASI, "review_draft_as_head_of_section", decision="tidak"
     )
     assert (refused.code, refused.http_status) == ("loop_limit", 409)
 
@@ -230,14 +225,7 @@ def test_a_disposition_to_a_named_officer_is_theirs_alone(engine: SopEngine) -> 
         directory,
         assignee=KABID.id,
     )
-    refused = refusal(
-        engine,
-        JAMBI,
-        history,
-        other_kabid,
-        "dispose_to_head_of_section",
-        directory,
-    )
+    refused = refusal(engine, JAMBI, history, other_kabid, "dispose_to_head_of_section", directory)
     assert (refused.code, refused.http_status) == ("not_assigned", 403)
     act(engine, JAMBI, history, KABID, "dispose_to_head_of_section", directory)
 
@@ -274,14 +262,7 @@ def test_a_service_complaint_is_followed_up_only_by_the_servers_direct_superior(
     directory = {o.id: o for o in (ketua, other_ketua, layanan)}
     history = prima_served(engine, ketua, layanan, "keluhan")
     assert history[-1].type == "ServiceComplaintFiled"
-    refused = refusal(
-        engine,
-        PRIMA,
-        history,
-        other_ketua,
-        "follow_up_complaint",
-        directory,
-    )
+    refused = refusal(engine, PRIMA, history, other_ketua, "follow_up_complaint", directory)
     assert refused.code == "wrong_role"
     history = act(engine, PRIMA, history, ketua, "follow_up_complaint", directory)
     history = act(engine, PRIMA, history, ketua, "report_complaint_to_head", directory)
