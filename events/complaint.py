@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from events.payload import Payload
 
 Channel = Literal["web", "email", "post", "box", "lapor"]
 
 
-class Reporter(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
+class Reporter(Payload):
     name: str | None = None
     email: str | None = None
     phone: str | None = None
 
 
-class ComplaintReceived(BaseModel):
+class ComplaintReceived(Payload, type="ComplaintReceived", version=1, label="Pengaduan diterima"):
     """A complaint reached the office through one of its channels (v1)."""
-
-    type: ClassVar[str] = "ComplaintReceived"
-    schema_version: ClassVar[int] = 1
-    label: ClassVar[str] = "Pengaduan diterima"
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     tracking_number: str
     channel: Channel

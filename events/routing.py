@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
-from pydantic import BaseModel, ConfigDict
+from events.payload import Payload
 
 
-class CaseRouted(BaseModel):
+# The label reads "Kasus ditugaskan kepada Anda" in emails.
+class CaseRouted(Payload, type="CaseRouted", version=1, label="Kasus ditugaskan"):
     """The routing rules gave the step a case waits at to a unit and an officer (v1).
 
     The step is not done by this event; it only names who must do it (the step's assignee).
     """
-
-    type: ClassVar[str] = "CaseRouted"
-    schema_version: ClassVar[int] = 1
-    label: ClassVar[str] = "Kasus ditugaskan"  # reads "Kasus ditugaskan kepada Anda" in emails
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     step: str  # the step the case waits at, now given to `assignee`
     unit: str  # bidang / seksi responsible

@@ -5,97 +5,74 @@ The SLA timers raise them (routing worker); the notifier tells the officer or th
 
 from __future__ import annotations
 
-from typing import ClassVar
+from pydantic import AwareDatetime
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict
+from events.payload import Payload
 
 
-class SlaWarningRaised(BaseModel):
-    """A step's deadline is near and the step is not done (v1)."""
-
-    type: ClassVar[str] = "SlaWarningRaised"
-    schema_version: ClassVar[int] = 1
-    label: ClassVar[str] = "Peringatan: batas waktu langkah segera habis"
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class _StepDeadline(Payload):
+    """What every event about a step's deadline names first: the step and its deadline."""
 
     step: str
     activity: str
     due_at: AwareDatetime
+
+
+class _StepAtRisk(_StepDeadline):
+    """A step whose deadline is near or passed, and who must act on it."""
+
     role: str  # the role that must act
     assignee: str | None = None  # the officer the step was given to, if any
 
 
-class SlaBreached(BaseModel):
+class SlaWarningRaised(
+    _StepAtRisk,
+    type="SlaWarningRaised",
+    version=1,
+    label="Peringatan: batas waktu langkah segera habis",
+):
+    """A step's deadline is near and the step is not done (v1)."""
+
+
+class SlaBreached(
+    _StepAtRisk, type="SlaBreached", version=1, label="Batas waktu langkah terlampaui"
+):
     """A step's deadline passed before the step was done (v1)."""
 
-    type: ClassVar[str] = "SlaBreached"
-    schema_version: ClassVar[int] = 1
-    label: ClassVar[str] = "Batas waktu langkah terlampaui"
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    step: str
-    activity: str
-    due_at: AwareDatetime
-    role: str
-    assignee: str | None = None
-
-
-class EscalationRaised(BaseModel):
+class EscalationRaised(
+    _StepDeadline, type="EscalationRaised", version=1, label="Dieskalasi ke atasan langsung"
+):
     """A late step was escalated to the direct superior (atasan langsung) (v1)."""
 
-    type: ClassVar[str] = "EscalationRaised"
-    schema_version: ClassVar[int] = 1
-    label: ClassVar[str] = "Dieskalasi ke atasan langsung"
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    step: str
-    activity: str
-    due_at: AwareDatetime
     escalated_to: str  # the superior's officer id
     reason: str
 
 
-class ClockSuspended(BaseModel):
+class ClockSuspended(
+    Payload, type="ClockSuspended", version=1, label="Waktu layanan dihentikan sementara"
+):
     """An officer stopped a case's clock, e.g. while waiting for the reporter's documents (v1)."""
-
-    type: ClassVar[str] = "ClockSuspended"
-    schema_version: ClassVar[int] = 1
-    label: ClassVar[str] = "Waktu layanan dihentikan sementara"
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     step: str  # the step whose clock stops
     reason: str
 
 
-class ClockResumed(BaseModel):
+class ClockResumed(Payload, type="ClockResumed", version=1, label="Waktu layanan dilanjutkan"):
     """An officer restarted a suspended case clock (v1).
 
     The step's deadline moves by the working time the clock was suspended; the SLA worker
     records the new deadline with `SlaDeadlineChanged`.
     """
 
-    type: ClassVar[str] = "ClockResumed"
-    schema_version: ClassVar[int] = 1
-    label: ClassVar[str] = "Waktu layanan dilanjutkan"
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
     step: str
     reason: str | None = None
 
 
-class SlaDeadlineChanged(BaseModel):
+class SlaDeadlineChanged(
+    Payload, type="SlaDeadlineChanged", version=1, label="Batas waktu langkah diubah"
+):
     """A step's deadline moved: a suspended clock resumed, or the calendar changed (v1)."""
-
-    type: ClassVar[str] = "SlaDeadlineChanged"
-    schema_version: ClassVar[int] = 1
-    label: ClassVar[str] = "Batas waktu langkah diubah"
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     step: str
     activity: str

@@ -7,25 +7,22 @@ and step it belongs to travels in the envelope (`Fact.sop`), who acted in `Fact.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from events.payload import Payload
 
 
-class StepRecorded(BaseModel):
+class StepRecorded(Payload, version=1):
     """An officer did an SOP step, or answered a decision step (v1)."""
 
-    schema_version: ClassVar[int] = 1
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
     activity: str  # the step's *uraian kegiatan*, as the SOP version words it
-    documents: list[str] = []  # the *kelengkapan* the officer confirmed
+    # Pydantic copies a mutable default for each payload (ruff sees a plain class attribute).
+    documents: list[str] = []  # noqa: RUF012  (the *kelengkapan* the officer confirmed)
     decision: str | None = None  # the answer of a decision step ("setuju", "tidak", …)
     assignee: str | None = None  # the officer the next step is given to (a disposition)
     on_behalf_of: str | None = None  # the public role whose step an officer recorded
     note: str | None = None
-    data: dict[str, Any] = {}  # what the step collected (e.g. a guest-book entry)
+    data: dict[str, Any] = {}  # noqa: RUF012  (what the step collected, e.g. a guest-book entry)
 
 
 # Event types with the StepRecorded payload, and their names in Bahasa Indonesia.

@@ -26,3 +26,15 @@ read_pid() { [[ -f "$1" ]] && tr -dc '0-9' <"$1" || true; }
 
 # port_open PORT -> true if something accepts TCP connections on 127.0.0.1:PORT.
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# run_command USAGE [COMMAND ARGS...] -> runs the script's cmd_COMMAND with ARGS, or prints
+# "usage: SCRIPT USAGE" and exits 2 when the script has no such command.
+run_command() {
+  local usage="$1" command="${2:-}"
+  if [[ -z "$command" ]] || ! declare -F "cmd_$command" >/dev/null; then
+    echo "usage: $0 $usage" >&2
+    exit 2
+  fi
+  shift 2
+  "cmd_$command" "$@"
+}

@@ -184,11 +184,9 @@ cmd_status() {
   fi
 }
 
-case "${1:-}" in
-  install) cmd_install ;;
-  start) cmd_start ;;
-  stop) cmd_stop ;;
-  status) cmd_status ;;
-  tool) shift; installed || die "not installed (run: $0 install)"; run_class "$@" ;;
-  *) echo "usage: $0 install|start|stop|status|tool CLASS ARGS..." >&2; exit 2 ;;
-esac
+cmd_tool() {
+  installed || die "not installed (run: $0 install)"
+  run_class "$@"
+}
+
+run_command "install|start|stop|status|tool CLASS ARGS..." "$@"

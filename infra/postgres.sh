@@ -152,10 +152,6 @@ cmd_status() {
   fi
 }
 
-case "${1:-}" in
-  start) cmd_start ;;
-  stop) cmd_stop ;;
-  status) cmd_status ;;
-  url) echo "$PG_URL" ;;
-  *) echo "usage: $0 start|stop|status|url" >&2; exit 2 ;;
-esac
+cmd_url() { echo "$PG_URL"; }
+
+run_command "start|stop|status|url" "$@"

@@ -53,18 +53,15 @@ class SopEngine:
             role = acting_role(sop, first, actor)
             assert role is not None
             acting = Actor(id=actor.id, role=officer_role(sop, role, actor))
-        return Fact(
-            event_id=self._new_event_id(),
-            type=event_type or first.event,
-            schema_version=schema_version,
-            case_type=sop.case_type,
-            occurred_at=self._clock(),
+        return self._fact(
+            sop,
+            event_type=event_type or first.event,
             actor=acting,
-            sop=SopRef(
-                id=sop.id, version=sop.version, step="1", next_step=_step_ref(_after(sop, 1))
-            ),
+            step="1",
+            next_step=_after(sop, 1),
+            payload=payload,
             causation_id=causation_id,
-            payload=dict(payload),
+            schema_version=schema_version,
         )
 
     def may_open(self, sop: SopDefinition, actor: Officer | None) -> Refusal | None:
@@ -152,7 +149,7 @@ class SopEngine:
         if state.closed:
             return Refusal("case_closed", "kasus sudah ditutup")
         if state.waiting_at == CLOSING:
-            return self._close(sop, state, officer, request, causation_id)
+            return self._close(sop, officer, request, causation_id)
         step = sop.step(int(state.waiting_at))
         if request.action != step.action:
             return Refusal(
@@ -226,12 +223,7 @@ class SopEngine:
         ]
 
     def _close(
-        self,
-        sop: SopDefinition,
-        state: Progress,
-        officer: Officer,
-        request: ActionRequest,
-        causation_id: str | None,
+        self, sop: SopDefinition, officer: Officer, request: ActionRequest, causation_id: str | None
     ) -> list[Fact] | Refusal:
         closing = sop.closing
         assert closing is not None
@@ -267,19 +259,23 @@ class SopEngine:
         actor: Actor,
         step: str,
         next_step: int | str | None,
-        payload: StepRecorded,
+        payload: StepRecorded | Mapping[str, Any],
         causation_id: str | None,
+        schema_version: int = StepRecorded.schema_version,
     ) -> Fact:
+        """A fact of `sop` recorded now: a step done (`StepRecorded`) or a case opened."""
+        if isinstance(payload, StepRecorded):
+            payload = payload.model_dump(mode="json")
         return Fact(
             event_id=self._new_event_id(),
             type=event_type,
-            schema_version=StepRecorded.schema_version,
+            schema_version=schema_version,
             case_type=sop.case_type,
             occurred_at=self._clock(),
             actor=actor,
             sop=SopRef(id=sop.id, version=sop.version, step=step, next_step=_step_ref(next_step)),
             causation_id=causation_id,
-            payload=payload.model_dump(mode="json"),
+            payload=dict(payload),
         )
 
 

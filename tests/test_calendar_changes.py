@@ -17,9 +17,10 @@ from office import load_office
 from office.calendar import Closure, WorkingCalendar
 from sop.duration import Duration
 from tests.support.casework import Officer, alur_cli, events_of, work
+from tests.support.office_calendars import at
 from tests.support.sandbox import Alur
 from tests.support.seed_cases import complaint, to_the_team
-from tests.support.timers import CLOCK_ENV, at, timer
+from tests.support.timers import CLOCK_ENV, timer
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.sandbox("calendar", env=CLOCK_ENV)

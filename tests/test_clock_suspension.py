@@ -9,23 +9,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from sop.duration import Duration
 from tests.support.casework import Officer, act, add_officer, events_of, history
+from tests.support.office_calendars import at, office_calendar
 from tests.support.sandbox import Alur
 from tests.support.seed_cases import complaint
-from tests.support.timers import (
-    CLOCK_ENV,
-    a_later_deadline_fired,
-    advance_to,
-    at,
-    office_calendar,
-    timer,
-)
+from tests.support.timers import a_later_deadline_fired, advance_to, clock_sandbox, timer
 from tests.support.waiting import eventually
 
-pytestmark = pytest.mark.sandbox("suspension", env=CLOCK_ENV)
+pytestmark = clock_sandbox("suspension")
 
 WAITING = "menunggu kelengkapan berkas (fotokopi KTP) dari pelapor"
 TWO_WORKING_DAYS = Duration(value=2, unit="working_days")

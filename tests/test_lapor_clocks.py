@@ -15,20 +15,13 @@ import pytest
 
 from sop.duration import Duration
 from tests.support.casework import events_of, history, work
+from tests.support.office_calendars import at, office_calendar
 from tests.support.sandbox import Alur
 from tests.support.seed_cases import ComplaintOffice, complaint, complaint_office, to_the_team
-from tests.support.timers import (
-    CLOCK_ENV,
-    a_later_deadline_fired,
-    advance_to,
-    at,
-    office_calendar,
-    timer,
-    timers,
-)
+from tests.support.timers import a_later_deadline_fired, advance_to, clock_sandbox, timer, timers
 from tests.support.waiting import eventually
 
-pytestmark = pytest.mark.sandbox("lapor", env=CLOCK_ENV)
+pytestmark = clock_sandbox("lapor")
 
 LAPOR = {"channel": "lapor"}
 

@@ -13,7 +13,9 @@ import json
 import sys
 import uuid
 from datetime import datetime
+from typing import Any
 
+from alur.commands.refusals import USAGE_ERROR, Refused, moment
 from audit import printout
 from audit.history import CaseNotStored, stored_history, up_to
 from audit.record import audit_record
@@ -24,14 +26,7 @@ from office.config import OfficeConfigError
 from runtime.database import DatabaseUnreachable, connect_pool
 from runtime.settings import AlurSettings
 
-USAGE_ERROR = 2
 FAILED = 1
-
-
-class _Refused(Exception):
-    def __init__(self, message: str, code: int) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 def audit(args: argparse.Namespace) -> int:
@@ -39,25 +34,25 @@ def audit(args: argparse.Namespace) -> int:
     try:
         if args.verify:
             if args.case_id or args.as_of:
-                raise _Refused(
+                raise Refused(
                     "--verify memeriksa seluruh riwayat; jangan sertakan CASE_ID atau --as-of",
                     USAGE_ERROR,
                 )
             anchor = _anchor(getattr(args, "anchor", None))
             return asyncio.run(_verify(anchor, as_json))
         if getattr(args, "anchor", None):
-            raise _Refused("--anchor hanya berlaku bersama --verify", USAGE_ERROR)
+            raise Refused("--anchor hanya berlaku bersama --verify", USAGE_ERROR)
         if not args.case_id:
-            raise _Refused(
+            raise Refused(
                 "sebutkan CASE_ID (riwayat satu kasus) atau --verify (seluruh riwayat)",
                 USAGE_ERROR,
             )
         case_id = _case_id(args.case_id)
         settings = AlurSettings()
         tz = office_time_zone(settings.office().time_zone)
-        as_of = _moment(args.as_of, tz) if args.as_of else None
+        as_of = moment(args.as_of, "--as-of", tz) if args.as_of else None
         return asyncio.run(_show(settings.database_url, case_id, as_of, tz, as_json))
-    except _Refused as refused:
+    except Refused as refused:
         print(f"alur audit: {refused}", file=sys.stderr)
         return refused.code
     except (DatabaseUnreachable, StoreUnavailable, OfficeConfigError, ValueError) as error:
@@ -77,10 +72,7 @@ async def _verify(anchor: bytes | None, as_json: bool) -> int:
             await store.close()
     finally:
         await pool.close()
-    if as_json:
-        print(json.dumps(printout.verdict_json(verdict), ensure_ascii=False, indent=2))
-    else:
-        print(printout.verdict_text(verdict))
+    _print(printout.verdict_json(verdict) if as_json else printout.verdict_text(verdict))
     return 0 if verdict.intact else FAILED
 
 
@@ -93,17 +85,14 @@ async def _show(
         try:
             history = await stored_history(store, case_id)
         except CaseNotStored:
-            raise _Refused(f"kasus {case_id} tidak ditemukan", FAILED) from None
+            raise Refused(f"kasus {case_id} tidak ditemukan", FAILED) from None
         finally:
             await store.close()
         shown = up_to(history, as_of) if as_of else history
         record = await audit_record(pool, case_id, history, shown, tz, as_of)
     finally:
         await pool.close()
-    if as_json:
-        print(json.dumps(printout.record_json(record), ensure_ascii=False, indent=2))
-    else:
-        print(printout.record_text(record))
+    _print(printout.record_json(record) if as_json else printout.record_text(record))
     return 0
 
 
@@ -113,27 +102,19 @@ async def _reading(database_url: str) -> PostgresEventStore:
     return await PostgresEventStore.connect(database_url, pool_size=1, setup=False, wait_seconds=5)
 
 
+def _print(shown: str | dict[str, Any]) -> None:
+    """Print a text printout as it is, a JSON one as JSON."""
+    print(shown if isinstance(shown, str) else json.dumps(shown, ensure_ascii=False, indent=2))
+
+
 def _case_id(text: str) -> uuid.UUID:
     try:
         return uuid.UUID(text.strip())
     except ValueError:
-        raise _Refused(
+        raise Refused(
             f"CASE_ID {text!r} bukan id kasus (UUID, contoh: 2f68ec53-ca29-554f-b9de-be95067d87cd)",
             USAGE_ERROR,
         ) from None
-
-
-def _moment(text: str, tz) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise _Refused(
-            f"--as-of {text!r} bukan waktu ISO 8601 (contoh: 2026-03-17T09:00+07:00)",
-            USAGE_ERROR,
-        ) from None
-    if moment.tzinfo is None:  # read in the office's time zone
-        moment = moment.replace(tzinfo=tz)
-    return moment
 
 
 def _anchor(text: str | None) -> bytes | None:
@@ -144,7 +125,7 @@ def _anchor(text: str | None) -> bytes | None:
     except ValueError:
         anchor = b""
     if len(anchor) != 32:
-        raise _Refused(
+        raise Refused(
             f"--anchor {text!r} bukan hash kepala (64 digit heksadesimal dari `alur audit"
             " --verify`)",
             USAGE_ERROR,

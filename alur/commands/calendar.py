@@ -10,10 +10,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from datetime import date, datetime
+from datetime import date
 
 import asyncpg
 
+from alur.commands.refusals import USAGE_ERROR, Refused, moment
 from office.calendar import Closure, WorkingCalendar
 from office.calendar_rules import office_time_zone
 from office.closures import ClosureBook
@@ -21,14 +22,7 @@ from office.config import OfficeConfig, OfficeConfigError, load_office
 from runtime.settings import AlurSettings
 from sop.duration import Duration, UnreadableDuration, parse_duration
 
-USAGE_ERROR = 2
 CONFIG_ERROR = 1
-
-
-class _Refused(Exception):
-    def __init__(self, message: str, code: int) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 def deadline(args: argparse.Namespace) -> int:
@@ -36,8 +30,8 @@ def deadline(args: argparse.Namespace) -> int:
     try:
         office = _office(args.office)
         duration = _duration(office, args.duration)
-        start = _moment(args.start, office, "--start")
-    except _Refused as refused:
+        start = moment(args.start, "--start", office_time_zone(office.time_zone))
+    except Refused as refused:
         return _refuse("deadline", refused)
     calendar = WorkingCalendar.of(office, _stored_closures_if_reachable("deadline"))
     print(calendar.deadline(start, duration).isoformat())
@@ -51,12 +45,12 @@ def close(args: argparse.Namespace) -> int:
         first = _day(args.date, "--date")
         last = _day(args.until, "--until") if args.until else first
         if last < first:
-            raise _Refused(f"--until {args.until} lebih awal dari --date {args.date}", USAGE_ERROR)
+            raise Refused(f"--until {args.until} lebih awal dari --date {args.date}", USAGE_ERROR)
         reason = (args.reason or "").strip()
         if not reason:
-            raise _Refused("--reason wajib diisi: sebutkan alasan kantor tutup", USAGE_ERROR)
+            raise Refused("--reason wajib diisi: sebutkan alasan kantor tutup", USAGE_ERROR)
         closure = asyncio.run(_add(first, last, reason, args.by))
-    except _Refused as refused:
+    except Refused as refused:
         return _refuse("close", refused)
     before = WorkingCalendar.of(office)
     lost = sum(1 for day in closure.days() if before.is_working_day(day))
@@ -70,7 +64,7 @@ def closures(args: argparse.Namespace) -> int:
     try:
         office = _office(args.office)
         stored = asyncio.run(_stored())
-    except _Refused as refused:
+    except Refused as refused:
         return _refuse("closures", refused)
     rows = [
         (rule.date, rule.until, rule.name, "libur daerah (konfigurasi)")
@@ -99,8 +93,8 @@ def holidays(args: argparse.Namespace) -> int:
     try:
         office = _office(args.office)
         if not 1900 <= args.year <= 2200:
-            raise _Refused(f"--year {args.year} di luar rentang yang dikenal", USAGE_ERROR)
-    except _Refused as refused:
+            raise Refused(f"--year {args.year} di luar rentang yang dikenal", USAGE_ERROR)
+    except Refused as refused:
         return _refuse("holidays", refused)
     calendar = WorkingCalendar.of(office, _stored_closures_if_reachable("holidays"))
     first, last = date(args.year, 1, 1), date(args.year, 12, 31)
@@ -119,18 +113,18 @@ def _office(path: str | None) -> OfficeConfig:
     try:
         return load_office(path or AlurSettings().office_path)
     except OfficeConfigError as error:
-        raise _Refused(f"konfigurasi kantor tidak dapat dibaca: {error}", CONFIG_ERROR) from error
+        raise Refused(f"konfigurasi kantor tidak dapat dibaca: {error}", CONFIG_ERROR) from error
 
 
 def _duration(office: OfficeConfig, text: str) -> Duration:
     try:
         duration = parse_duration(text)
     except UnreadableDuration as error:
-        raise _Refused(f"--duration {text!r} bukan waktu yang dapat dibaca", USAGE_ERROR) from error
+        raise Refused(f"--duration {text!r} bukan waktu yang dapat dibaca", USAGE_ERROR) from error
     if duration is None:
-        raise _Refused("--duration kosong: tidak ada standar waktu", USAGE_ERROR)
+        raise Refused("--duration kosong: tidak ada standar waktu", USAGE_ERROR)
     if duration.unit == "service_standard":
-        raise _Refused(
+        raise Refused(
             f"--duration {text!r}: 'sesuai standar pelayanan' tidak punya lama waktu sendiri;"
             ' tuliskan waktu dari standar pelayanan, misalnya "30 Menit"',
             USAGE_ERROR,
@@ -140,36 +134,19 @@ def _duration(office: OfficeConfig, text: str) -> Duration:
     return duration
 
 
-def _moment(text: str, office: OfficeConfig, option: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError as error:
-        raise _Refused(
-            f"{option} {text!r} bukan waktu ISO 8601 (contoh: 2026-03-17T09:00+07:00)",
-            USAGE_ERROR,
-        ) from error
-    if moment.tzinfo is None:  # read in the office's time zone
-        moment = moment.replace(tzinfo=office_time_zone(office.time_zone))
-    return moment
-
-
 def _day(text: str, option: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError as error:
-        raise _Refused(
+        raise Refused(
             f"{option} {text!r} bukan tanggal (tulis YYYY-MM-DD, contoh: 2026-06-10)",
             USAGE_ERROR,
         ) from error
 
 
-def _refuse(command: str, refused: _Refused) -> int:
+def _refuse(command: str, refused: Refused) -> int:
     print(f"alur calendar {command}: {refused}", file=sys.stderr)
     return refused.code
-
-
-def _run(coroutine_factory):  # type: ignore[no-untyped-def]
-    return asyncio.run(coroutine_factory())
 
 
 async def _add(first: date, last: date, reason: str, added_by: str | None) -> Closure:
@@ -193,14 +170,14 @@ async def _pool() -> asyncpg.Pool:
     try:
         return await asyncpg.create_pool(url, min_size=1, max_size=1, timeout=_CONNECT_SECONDS)
     except (OSError, asyncpg.PostgresError, TimeoutError) as error:
-        raise _Refused(f"basis data tidak dapat dihubungi: {error}", CONFIG_ERROR) from error
+        raise Refused(f"basis data tidak dapat dihubungi: {error}", CONFIG_ERROR) from error
 
 
 def _stored_closures_if_reachable(command: str) -> list[Closure]:
     """The closures added at run time; without a reachable database, none (with a warning)."""
     try:
         return asyncio.run(_stored())
-    except _Refused as refused:
+    except Refused as refused:
         print(
             f"alur calendar {command}: peringatan: penutupan kantor yang ditambahkan tidak"
             f" terbaca, hanya konfigurasi yang dipakai ({refused})",

@@ -20,27 +20,36 @@ import re
 from sop.definition import END
 from sop.importer.model import WrittenBranch
 
+
+def _words(words: str) -> str:
+    """A pattern matching any of the space-separated `words` (each a pattern) as a whole word."""
+    return r"\b(?:" + "|".join(words.split()) + r")\b"
+
+
+_IF = "jika bila apabila kalau"
 _PLACE_NUMBER = re.compile(
-    r"\b(?:langkah|no|nomor|nomer|step|kegiatan|tahap|tahapan|butir|poin|ke)\b\.?\s*(?:ke\s*-?\s*)?"
-    r"(\d+)\b",
+    _words("langkah no nomor nomer step kegiatan tahap tahapan butir poin ke")
+    + r"\.?\s*(?:ke\s*-?\s*)?(\d+)\b",
     re.IGNORECASE,
 )
 _BARE_NUMBER = re.compile(r"^\s*(\d+)\s*\.?\s*$")
-_END = re.compile(r"\b(?:selesai|berhenti|stop|end|proses\s+berakhir)\b", re.IGNORECASE)
-_NEXT = re.compile(r"\b(?:lanjut|dilanjutkan|diteruskan|teruskan|diproses)\b", re.IGNORECASE)
+_END = re.compile(_words(r"selesai berhenti stop end proses\s+berakhir"), re.IGNORECASE)
+_NEXT = re.compile(_words("lanjut dilanjutkan diteruskan teruskan diproses"), re.IGNORECASE)
 _SEPARATOR = re.compile(
-    r"\s*(?:;|\n|\s/\s|\.\s+(?=[A-Z])|,\s*(?=(?:jika|bila|apabila|kalau)\b|[^,:]{1,30}(?::|=|→|->)))"
-    r"\s*",
+    r"\s*(?:;|\n|\s/\s|\.\s+(?=[A-Z])|,\s*(?=" + _words(_IF) + r"|[^,:]{1,30}(?::|=|→|->)))\s*",
     re.IGNORECASE,
 )
 _LABELLED = re.compile(r"^([A-Za-z][\w ]{0,40}?)\s*(?::|=>|->|→|=)\s*(.+)$")
-_CONDITIONAL = re.compile(r"^(?:jika|bila|apabila|kalau|bilamana)\s+(.+)$", re.IGNORECASE)
+_CONDITIONAL = re.compile(r"^" + _words(f"{_IF} bilamana") + r"\s+(.+)$", re.IGNORECASE)
 _WHERE_START = re.compile(
-    r"[,:]|\b(?:maka|kembali|dikembalikan|kembalikan|lanjut|dilanjutkan|diteruskan|teruskan|"
-    r"menuju|ke|diproses|proses|selesai|berhenti|ulangi|diulang)\b",
+    r"[,:]|"
+    + _words(
+        "maka kembali dikembalikan kembalikan lanjut dilanjutkan diteruskan teruskan menuju ke"
+        " diproses proses selesai berhenti ulangi diulang"
+    ),
     re.IGNORECASE,
 )
-_NEGATION = re.compile(r"\b(?:tidak|tdk|belum|bukan)\b.*$", re.IGNORECASE)
+_NEGATION = re.compile(_words("tidak tdk belum bukan") + r".*$", re.IGNORECASE)
 _MAX_ANSWER_WORDS = 4
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel
+
 from sop.importer.model import ImportedDocument, ImportedRow
 
 
@@ -23,13 +25,18 @@ def summary(doc: ImportedDocument) -> dict[str, Any]:
     }
 
 
+# A step's keys, in the order the summary writes them.
+_STEP_KEYS = ("number", "activity", "actors", "kind", "documents", "duration", "output")
+
+
 def _step(row: ImportedRow) -> dict[str, Any]:
-    return {
-        "number": row.number,
-        "activity": row.activity,
-        "actors": list(row.actors),
-        "kind": row.kind,
-        "documents": list(row.documents),
-        "duration": row.duration.model_dump(mode="json") if row.duration else None,
-        "output": row.output,
-    }
+    return {key: _json(getattr(row, key)) for key in _STEP_KEYS}
+
+
+def _json(value: Any) -> Any:
+    """A row's value as JSON has it: a tuple as a list, a duration as {"value", "unit"}."""
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    return value

@@ -78,6 +78,11 @@ SEED_ACTORS = {
 }
 
 
+# The keys of `alur sop import --json` (sop.importer.summary), and of each of its steps.
+SUMMARY_KEYS = {"name", "number", "unit", "actors", "steps", "warnings"}
+SUMMARY_STEP_KEYS = {"number", "activity", "actors", "kind", "documents", "duration", "output"}
+
+
 def seed_path(prefix: str) -> Path:
     if not SEEDS.is_dir():
         pytest.skip(f"seed documents not found in {SEEDS}")

@@ -1,7 +1,7 @@
 """SLA timers on a simulated clock: read a case's timers, move the clock, and know when the SLA
 worker has fired everything due so far.
 
-Use them in a module with a sandbox of its own (`pytest.mark.sandbox(…, env=CLOCK_ENV)`): moving
+Use them in a module with a sandbox of its own (`pytestmark = clock_sandbox(NAME)`): moving
 the clock moves it for every case of the sandbox.
 """
 
@@ -11,8 +11,8 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from office import load_office
-from office.calendar import WorkingCalendar
+import pytest
+
 from tests.support.casework import Officer, events_of, history
 from tests.support.sandbox import Alur
 from tests.support.seed_cases import complaint
@@ -21,13 +21,9 @@ from tests.support.waiting import eventually
 CLOCK_ENV = {"ALUR_CLOCK": "simulated", "ALUR_SLA_POLL_SECONDS": "0.2"}
 
 
-def office_calendar() -> WorkingCalendar:
-    """The sandbox's office calendar (the shipped configuration, no closures)."""
-    return WorkingCalendar.of(load_office())
-
-
-def at(text: str) -> datetime:
-    return datetime.fromisoformat(text)
+def clock_sandbox(name: str, **env: str) -> pytest.MarkDecorator:
+    """The mark of a module that runs its own sandbox `name` on the simulated clock (and `env`)."""
+    return pytest.mark.sandbox(name, env={**CLOCK_ENV, **env})
 
 
 async def timers(alur: Alur, case_id: str, kind: str = "step") -> list[dict[str, Any]]:

@@ -87,37 +87,27 @@ def test_the_shipped_rules_cover_every_required_notification() -> None:
         assert required in audiences, required
 
 
-def _rules_file(tmp_path: Path, text: str) -> Path:
+def _one_rule(tmp_path: Path, **fields: str) -> Path:
+    """A rules file of one email rule: tanda_terima to the reporter on ComplaintReceived, but
+    for `fields`."""
+    rule = {"id": "r", "events": "[ComplaintReceived]", "audience": "reporter"}
+    rule |= {"channels": "[email]", "template": "tanda_terima"} | fields
     path = tmp_path / "rules.yaml"
-    path.write_text(text)
+    path.write_text("rules:\n  - {" + ", ".join(f"{k}: {v}" for k, v in rule.items()) + "}\n")
     return path
 
 
 def test_a_rule_naming_an_unknown_event_type_is_refused_with_its_name(tmp_path: Path) -> None:
-    path = _rules_file(
-        tmp_path,
-        "rules:\n  - {id: typo, events: [ComplaintRecieved], audience: reporter,"
-        " channels: [email], template: tanda_terima}\n",
-    )
+    path = _one_rule(tmp_path, id="typo", events="[ComplaintRecieved]")
     with pytest.raises(InvalidRules, match=r"'typo'.*ComplaintRecieved"):
         load_rules(path, Templates().names())
 
 
 def test_a_rule_naming_an_unknown_template_or_audience_is_refused(tmp_path: Path) -> None:
-    missing = _rules_file(
-        tmp_path,
-        "rules:\n  - {id: r, events: [ComplaintReceived], audience: reporter,"
-        " channels: [email], template: tidak_ada}\n",
-    )
     with pytest.raises(InvalidRules, match="tidak_ada"):
-        load_rules(missing, Templates().names())
-    audience = _rules_file(
-        tmp_path,
-        "rules:\n  - {id: r, events: [ComplaintReceived], audience: public,"
-        " channels: [email], template: tanda_terima}\n",
-    )
+        load_rules(_one_rule(tmp_path, template="tidak_ada"), Templates().names())
     with pytest.raises(InvalidRules, match="audience"):
-        load_rules(audience, Templates().names())
+        load_rules(_one_rule(tmp_path, audience="public"), Templates().names())
 
 
 # -- disclosure ------------------------------------------------------------------------------

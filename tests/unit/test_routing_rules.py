@@ -28,20 +28,21 @@ def _chart(**fields: object) -> OrgChart:
     return OrgChart.model_validate(fields)
 
 
-def _plt(official: str, acting: str, first_day: str, last_day: str) -> dict[str, str]:
-    return {"official": official, "acting": acting, "first_day": first_day, "last_day": last_day}
+def _plt(official: str, acting: str, first_day: str, last_day: str, **more: str) -> dict[str, str]:
+    """An acting official (Plt.) for `official` from `first_day` to `last_day`, as office data."""
+    return {
+        "official": official,
+        "acting": acting,
+        "first_day": first_day,
+        "last_day": last_day,
+        **more,
+    }
 
 
 def test_an_acting_official_stands_in_only_on_their_days() -> None:
     chart = _chart(
         acting=[
-            {
-                "official": "dr. Budi Santoso",
-                "acting": "Rina Wati",
-                "first_day": "2026-03-16",
-                "last_day": "2026-03-20",
-                "reason": "cuti tahunan",
-            }
+            _plt("dr. Budi Santoso", "Rina Wati", "2026-03-16", "2026-03-20", reason="cuti tahunan")
         ]
     )
     assert chart.stand_in("dr-budi-santoso", date(2026, 3, 16)) == ("rina-wati", "dr-budi-santoso")
@@ -65,34 +66,15 @@ def test_overlapping_acting_officials_for_one_official_are_refused() -> None:
     with pytest.raises(ValidationError, match="overlapping"):
         _chart(
             acting=[
-                {
-                    "official": "a",
-                    "acting": "b",
-                    "first_day": "2026-01-01",
-                    "last_day": "2026-01-10",
-                },
-                {
-                    "official": "a",
-                    "acting": "c",
-                    "first_day": "2026-01-10",
-                    "last_day": "2026-01-12",
-                },
+                _plt("a", "b", "2026-01-01", "2026-01-10"),
+                _plt("a", "c", "2026-01-10", "2026-01-12"),
             ]
         )
 
 
 def test_an_acting_period_that_ends_before_it_starts_is_refused() -> None:
     with pytest.raises(ValidationError, match="before first_day"):
-        _chart(
-            acting=[
-                {
-                    "official": "a",
-                    "acting": "b",
-                    "first_day": "2026-02-01",
-                    "last_day": "2026-01-01",
-                }
-            ]
-        )
+        _chart(acting=[_plt("a", "b", "2026-02-01", "2026-01-01")])
 
 
 def test_a_loop_of_superior_roles_is_refused() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -40,39 +41,35 @@ def opened(engine: SopEngine, sop: SopDefinition, by: Officer | None) -> list[Fa
     return [fact]
 
 
-def act(
+def decide(
     engine: SopEngine,
     sop: SopDefinition,
     history: list[Fact],
     by: Officer,
     action: str,
     directory: dict[str, Officer] | None = None,
-    **fields: object,
-) -> list[Fact]:
+    **fields: Any,
+) -> list[Fact] | Refusal:
+    """The engine's decision on `action` by `by`, with the documents the step the case waits at
+    requires unless `fields` name others."""
     step = progress(sop, history).waiting_at
     documents = sop.step(step).documents if isinstance(step, int) else []
-    request = ActionRequest(action=action, documents=fields.pop("documents", documents), **fields)  # type: ignore[arg-type]
-    decided = engine.decide(sop, history, by, request, directory=directory)
+    request = ActionRequest(action=action, documents=fields.pop("documents", documents), **fields)
+    return engine.decide(sop, history, by, request, directory=directory)
+
+
+def act(
+    engine: SopEngine, sop: SopDefinition, history: list[Fact], *how: Any, **fields: Any
+) -> list[Fact]:
+    """The history after the action (`by`, `action`, [`directory`]): it must be decided."""
+    decided = decide(engine, sop, history, *how, **fields)
     assert not isinstance(decided, Refusal), decided
     return history + decided
 
 
-def refusal(
-    engine: SopEngine,
-    sop: SopDefinition,
-    history: list[Fact],
-    by: Officer,
-    action: str,
-    directory: dict[str, Officer] | None = None,
-    **fields: object,
-) -> Refusal:
-    decided = engine.decide(
-        sop,
-        history,
-        by,
-        ActionRequest(action=action, **fields),  # type: ignore[arg-type]
-        directory=directory,
-    )
+def refusal(*how: Any, **fields: Any) -> Refusal:
+    """Why the action (as `decide` takes it) is refused: it must be."""
+    decided = decide(*how, **fields)
     assert isinstance(decided, Refusal), decided
     return decided
 
@@ -84,9 +81,13 @@ KASI = officer("kasi", "kepala_seksi")
 TEKNIS = officer("teknis", "petugas_teknis")
 
 
+def jambi_registered(engine: SopEngine) -> list[Fact]:
+    """A Jambi complaint the TU opened and registered: the head of office disposes it next."""
+    return act(engine, JAMBI, opened(engine, JAMBI, TU), TU, "register_complaint")
+
+
 def jambi_at_section_review(engine: SopEngine) -> list[Fact]:
-    history = opened(engine, JAMBI, TU)
-    history = act(engine, JAMBI, history, TU, "register_complaint")
+    history = jambi_registered(engine)
     history = act(engine, JAMBI, history, KEPALA_OPD, "dispose_to_head_of_division")
     history = act(engine, JAMBI, history, KABID, "dispose_to_head_of_section")
     history = act(engine, JAMBI, history, KASI, "assign_field_officer")
@@ -173,13 +174,7 @@ def test_a_draft_sent_back_too_often_reaches_the_loop_limit(engine: SopEngine) -
     options = engine.allowed_actions(JAMBI, history)[0].decision_options
     assert options == ["setuju"]
     refused = refusal(
-        engine,
-        JAMBI,
-        history,
-        KASI,
-        "review_draft_as_head_of_section",
-        documents=JAMBI.step(8).documents,
-        decision="tidak",
+        engine, JAMBI, history, KASI, "review_draft_as_head_of_section", decision="tidak"
     )
     assert (refused.code, refused.http_status) == ("loop_limit", 409)
 
@@ -220,8 +215,7 @@ def test_an_officer_records_the_step_of_a_member_of_the_public(engine: SopEngine
 def test_a_disposition_to_a_named_officer_is_theirs_alone(engine: SopEngine) -> None:
     other_kabid = officer("kabid-2", "kepala_bidang")
     directory = {KABID.id: KABID, other_kabid.id: other_kabid}
-    history = opened(engine, JAMBI, TU)
-    history = act(engine, JAMBI, history, TU, "register_complaint")
+    history = jambi_registered(engine)
     history = act(
         engine,
         JAMBI,
@@ -231,22 +225,13 @@ def test_a_disposition_to_a_named_officer_is_theirs_alone(engine: SopEngine) -> 
         directory,
         assignee=KABID.id,
     )
-    refused = refusal(
-        engine,
-        JAMBI,
-        history,
-        other_kabid,
-        "dispose_to_head_of_section",
-        directory,
-        documents=JAMBI.step(4).documents,
-    )
+    refused = refusal(engine, JAMBI, history, other_kabid, "dispose_to_head_of_section", directory)
     assert (refused.code, refused.http_status) == ("not_assigned", 403)
     act(engine, JAMBI, history, KABID, "dispose_to_head_of_section", directory)
 
 
 def test_a_disposition_to_an_officer_without_the_next_role_is_refused(engine: SopEngine) -> None:
-    history = opened(engine, JAMBI, TU)
-    history = act(engine, JAMBI, history, TU, "register_complaint")
+    history = jambi_registered(engine)
     refused = refusal(
         engine,
         JAMBI,
@@ -254,10 +239,18 @@ def test_a_disposition_to_an_officer_without_the_next_role_is_refused(engine: So
         KEPALA_OPD,
         "dispose_to_head_of_division",
         {TEKNIS.id: TEKNIS},
-        documents=JAMBI.step(3).documents,
         assignee=TEKNIS.id,
     )
     assert (refused.code, refused.field) == ("invalid_field", "assignee")
+
+
+def prima_served(engine: SopEngine, ketua: Officer, layanan: Officer, response: str) -> list[Fact]:
+    """A Pelayanan Prima case up to the customer's `response` to the service `layanan` gave."""
+    history = opened(engine, PRIMA, officer("kepala", "kepala_kantor"))
+    history = act(engine, PRIMA, history, ketua, "instruct_service_staff")
+    for action in ("prepare_service", "deliver_service", "give_service_information"):
+        history = act(engine, PRIMA, history, layanan, action)
+    return act(engine, PRIMA, history, layanan, "record_customer_response", decision=response)
 
 
 def test_a_service_complaint_is_followed_up_only_by_the_servers_direct_superior(
@@ -267,21 +260,9 @@ def test_a_service_complaint_is_followed_up_only_by_the_servers_direct_superior(
     other_ketua = officer("ketua-lain", "ka_tim_kerja")
     layanan = officer("layanan", "petugas_layanan", superior="ketua")
     directory = {o.id: o for o in (ketua, other_ketua, layanan)}
-    history = opened(engine, PRIMA, officer("kepala", "kepala_kantor"))
-    history = act(engine, PRIMA, history, ketua, "instruct_service_staff")
-    for action in ("prepare_service", "deliver_service", "give_service_information"):
-        history = act(engine, PRIMA, history, layanan, action)
-    history = act(engine, PRIMA, history, layanan, "record_customer_response", decision="keluhan")
+    history = prima_served(engine, ketua, layanan, "keluhan")
     assert history[-1].type == "ServiceComplaintFiled"
-    refused = refusal(
-        engine,
-        PRIMA,
-        history,
-        other_ketua,
-        "follow_up_complaint",
-        directory,
-        documents=PRIMA.step(7).documents,
-    )
+    refused = refusal(engine, PRIMA, history, other_ketua, "follow_up_complaint", directory)
     assert refused.code == "wrong_role"
     history = act(engine, PRIMA, history, ketua, "follow_up_complaint", directory)
     history = act(engine, PRIMA, history, ketua, "report_complaint_to_head", directory)
@@ -291,11 +272,7 @@ def test_a_service_complaint_is_followed_up_only_by_the_servers_direct_superior(
 def test_a_service_that_met_the_standard_ends_the_case(engine: SopEngine) -> None:
     ketua = officer("ketua", "ka_tim_kerja")
     layanan = officer("layanan", "petugas_layanan")
-    history = opened(engine, PRIMA, officer("kepala", "kepala_kantor"))
-    history = act(engine, PRIMA, history, ketua, "instruct_service_staff")
-    for action in ("prepare_service", "deliver_service", "give_service_information"):
-        history = act(engine, PRIMA, history, layanan, action)
-    history = act(engine, PRIMA, history, layanan, "record_customer_response", decision="sesuai")
+    history = prima_served(engine, ketua, layanan, "sesuai")
     assert history[-1].type == "ServiceAccepted"
     assert progress(PRIMA, history).closed
 

@@ -1,6 +1,7 @@
 """The SOP document importer on the seed documents: the identity block, the procedure table,
 the kinds of steps, the summary and unreadable documents. (Who does each step:
-test_sop_importer_actors.py; drafting definitions: test_sop_drafts.py.)"""
+test_sop_importer_actors.py; drafting definitions: test_sop_drafts.py; the name, number,
+unit, dates and approval of every document: test_sop_importer_unseen.py.)"""
 
 from __future__ import annotations
 
@@ -15,56 +16,14 @@ from tests.support.sop_documents import (
     PENGADUAN_MUBA,
     PRIMA,
     SATU_PINTU,
+    SUMMARY_KEYS,
+    SUMMARY_STEP_KEYS,
     document,
     seed,
     warnings_about,
 )
 
-# -- the identity block ------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("prefix", "name", "number", "unit"),
-    [
-        (
-            SATU_PINTU,
-            "Pelayanan Publik Satu Pintu",
-            "800/ 667 /SOP/KES/III/2022",
-            "Dinas Kesehatan Kabupaten Musi Banyuasin",
-        ),
-        (
-            PENGADUAN_MUBA,
-            "Penanganan Pengaduan Masyarakat",
-            "440/ 301 /SOP/KES/II/2021",
-            "Dinas Kesehatan Kabupaten Musi Banyuasin",
-        ),
-        (
-            PRIMA,
-            "Pelayanan Prima",
-            "OT.02.02/1/1981/2023",
-            "Kementerian Kesehatan Republik Indonesia Direktorat Jenderal Pencegahan dan "
-            "Pengendalian Penyakit Balai Kekarantinaan Kesehatan Kelas I Palembang",
-        ),
-        (
-            PENGADUAN_JAMBI,
-            "Penanganan Pengaduan Masyarakat",
-            None,
-            "Dinas Kesehatan Provinsi Jambi",
-        ),
-    ],
-)
-def test_a_seed_document_is_read_with_its_name_number_and_unit(prefix, name, number, unit):
-    doc = seed(prefix)
-    assert (doc.name, doc.number, doc.unit) == (name, number, unit)
-
-
-def test_header_dates_and_the_approving_officer_are_split_into_their_fields():
-    header = seed(SATU_PINTU).header
-    assert header.created == header.revised == header.effective == "13 Maret 2022"
-    assert header.approved_by is not None
-    assert header.approved_by.position == "Kepala Dinas Kesehatan Kabupaten Musi Banyuasin"
-    assert header.approved_by.name == "dr. H. Azmi Dariusmansyah, MARS"
-    assert header.approved_by.nip == "19720928 200502 1 003"
+# -- the identity block (name, number, unit, dates, approval: test_sop_importer_unseen.py) ------
 
 
 def test_an_approval_that_cannot_be_split_keeps_the_whole_text_as_the_position():
@@ -271,16 +230,8 @@ def test_something_already_approved_is_not_a_decision():
 
 def test_the_summary_has_the_json_shape_of_the_cli():
     result = summary(seed(PENGADUAN_JAMBI))
-    assert set(result) == {"name", "number", "unit", "actors", "steps", "warnings"}
-    assert set(result["steps"][0]) == {
-        "number",
-        "activity",
-        "actors",
-        "kind",
-        "documents",
-        "duration",
-        "output",
-    }
+    assert set(result) == SUMMARY_KEYS
+    assert set(result["steps"][0]) == SUMMARY_STEP_KEYS
     assert result["steps"][3]["actors"] == ["Kepala Bidang"]
     assert result["steps"][7]["kind"] == "decision"
     assert json.loads(json.dumps(result)) == result

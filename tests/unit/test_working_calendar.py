@@ -5,6 +5,7 @@ calendar's identity and its configuration: test_calendar_closures.py.)"""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -15,101 +16,102 @@ from sop.definition import Step
 from sop.duration import Duration, parse_duration
 from tests.support.office_calendars import at, calendar, deadline, office
 
-# -- working days around holidays and cuti bersama ---------------------------------------
+# -- deadlines on the default calendar: holidays, cuti bersama, office hours, weekends --------
+
+# (start, Waktu, due) on the shipped office's default calendar, each with why.
+DEADLINES = [
+    # 3 working days from 17 March 2026 skip Nyepi, Idul Fitri and cuti bersama.
+    ("2026-03-17T09:00+07:00", "3 Hari Kerja", "2026-03-27T09:00:00+07:00"),
+    # Tue 26 May 2026 → Wed 27 Idul Adha, Thu 28 cuti bersama → Fri 29.
+    ("2026-05-26T10:00+07:00", "1 Hari Kerja", "2026-05-29T10:00:00+07:00"),
+    # Wed 23 Dec 2026 → Thu 24 cuti bersama, Fri 25 Natal, weekend → Mon 28.
+    ("2026-12-23T10:00+07:00", "1 Hari Kerja", "2026-12-28T10:00:00+07:00"),
+    # New Year's Day is skipped across the year end: Wed 31 Dec 2025 → Fri 2 Jan 2026 …
+    ("2025-12-31T10:00+07:00", "1 Hari Kerja", "2026-01-02T10:00:00+07:00"),
+    # … and so is it for the last half hour of the year, then Friday's morning.
+    ("2025-12-31T15:30+07:00", "2 Jam", "2026-01-02T09:00:00+07:00"),
+    # Started on a holiday (Nyepi, Thu 19 Mar 2026): counted from the next opening, Wed 25.
+    ("2026-03-19T10:00+07:00", "30 Menit", "2026-03-25T08:00:00+07:00"),
+    ("2026-03-19T10:00+07:00", "1 Hari Kerja", "2026-03-26T07:30:00+07:00"),
+    # A 30-minute step started Friday 11:15 resumes after the Friday prayer break.
+    ("2026-11-20T11:15+07:00", "30 Menit", "2026-11-20T13:15:00+07:00"),
+    # Friday closes at 16:30; the rest runs on Monday morning.
+    ("2026-11-20T16:00+07:00", "1 Jam", "2026-11-23T08:00:00+07:00"),
+    # Minutes do not run during the lunch break.
+    ("2026-11-23T11:30+07:00", "60 Menit", "2026-11-23T13:30:00+07:00"),
+    ("2026-11-23T12:15+07:00", "15 Menit", "2026-11-23T13:15:00+07:00"),
+    # A step may end exactly at closing time.
+    ("2026-11-23T15:00+07:00", "1 Jam", "2026-11-23T16:00:00+07:00"),
+    # Started at 06:00: counted from 07:30.
+    ("2026-11-24T06:00+07:00", "30 Menit", "2026-11-24T08:00:00+07:00"),
+    ("2026-11-24T06:00+07:00", "1 Hari Kerja", "2026-11-25T07:30:00+07:00"),
+    # Started at 17:00: counted from the next morning.
+    ("2026-11-24T17:00+07:00", "30 Menit", "2026-11-25T08:00:00+07:00"),
+    ("2026-11-24T17:00+07:00", "1 Hari Kerja", "2026-11-26T07:30:00+07:00"),
+    # Started on Saturday: counted from Monday.
+    ("2026-11-21T10:00+07:00", "30 Menit", "2026-11-23T08:00:00+07:00"),
+    ("2026-11-21T10:00+07:00", "1 Hari Kerja", "2026-11-24T07:30:00+07:00"),
+    # Working days land at the same time of day …
+    ("2026-11-23T10:00+07:00", "5 Hari Kerja", "2026-11-30T10:00:00+07:00"),
+    # … or at the last office moment before it: Friday 16:15 is office time, Monday closes
+    # at 16:00; Monday 11:45 lands on Friday's prayer break, which starts at 11:30.
+    ("2026-11-20T16:15+07:00", "1 Hari Kerja", "2026-11-23T16:00:00+07:00"),
+    ("2026-11-23T11:45+07:00", "4 Hari Kerja", "2026-11-27T11:30:00+07:00"),
+    # Fractions: half a 7.5-hour day is 3 h 45 min of office time; 1.5 hours.
+    ("2026-11-23T09:00+07:00", "0,5 Hari Kerja", "2026-11-23T13:45:00+07:00"),
+    ("2026-11-23T11:00+07:00", "1,5 Jam", "2026-11-23T13:30:00+07:00"),
+    # N x 24 Jam is wall time: it runs through holidays, nights and weekends.
+    ("2026-03-18T09:00+07:00", "3 x 24 Jam", "2026-03-21T09:00:00+07:00"),
+    ("2026-11-20T22:00+07:00", "3x24 jam", "2026-11-23T22:00:00+07:00"),
+    # N Hari is calendar days by default.
+    ("2026-03-17T09:00+07:00", "2 Hari", "2026-03-19T09:00:00+07:00"),
+    # Deadlines are in the office's time zone; a start without an offset is office time.
+    ("2026-11-24T02:00+00:00", "30 Menit", "2026-11-24T09:30:00+07:00"),
+    ("2026-11-24T09:00", "30 Menit", "2026-11-24T09:30:00+07:00"),
+]
 
 
-def test_three_working_days_from_17_march_2026_skip_nyepi_idul_fitri_and_cuti_bersama():
-    assert deadline("2026-03-17T09:00+07:00", "3 Hari Kerja") == "2026-03-27T09:00:00+07:00"
+@pytest.mark.parametrize(("start", "waktu", "due"), DEADLINES)
+def test_the_deadline_of_a_waktu_started_at_a_moment(start: str, waktu: str, due: str) -> None:
+    assert deadline(start, waktu) == due
 
 
-def test_with_cuti_bersama_not_stopping_the_clock_only_nyepi_and_the_weekend_are_skipped():
-    open_on_cuti = calendar(cuti_bersama_stops_clock=False)
+# -- the same on other calendars: cuti bersama kept open, WITA and WIT offices ----------------
+
+OPEN_ON_CUTI = {"cuti_bersama_stops_clock": False}
+HARI_IS_WORKING_DAYS = {"hari_means_working_days": True}
+WITA = {"time_zone": "Asia/Makassar"}
+WIT = {"time_zone": "Asia/Jayapura"}
+
+# (calendar rules or time zone, start, Waktu, due).
+OTHER_CALENDARS = [
     # 18 (cuti), 20 (cuti), 23 (cuti) count; 19 Nyepi and the weekend with Idul Fitri do not.
-    assert deadline("2026-03-17T09:00+07:00", "3 Hari Kerja", open_on_cuti) == (
-        "2026-03-23T09:00:00+07:00"
-    )
+    (OPEN_ON_CUTI, "2026-03-17T09:00+07:00", "3 Hari Kerja", "2026-03-23T09:00:00+07:00"),
+    # Christmas: only Fri 25 and the weekend are skipped.
+    (OPEN_ON_CUTI, "2026-12-23T10:00+07:00", "1 Hari Kerja", "2026-12-24T10:00:00+07:00"),
+    # N Hari is working days when the office says so.
+    (HARI_IS_WORKING_DAYS, "2026-03-17T09:00+07:00", "2 Hari", "2026-03-26T09:00:00+07:00"),
+    # A WITA office counts in its own time; 07:00 WIB is 08:00 WITA, half an hour after the
+    # Makassar office opened.
+    (WITA, "2026-03-17T09:00+08:00", "3 Hari Kerja", "2026-03-27T09:00:00+08:00"),
+    (WITA, "2026-11-24T07:00+07:00", "30 Menit", "2026-11-24T08:30:00+08:00"),
+    # A WIT office too: 23:00 UTC on Monday is 08:00 WIT on Tuesday; 06:30 WIB is 08:30 WIT.
+    (WIT, "2026-11-23T23:00+00:00", "1 Jam", "2026-11-24T09:00:00+09:00"),
+    (WIT, "2026-11-24T06:30+07:00", "1 Hari Kerja", "2026-11-25T08:30:00+09:00"),
+]
+
+
+@pytest.mark.parametrize(("rules", "start", "waktu", "due"), OTHER_CALENDARS)
+def test_the_deadline_on_an_office_calendar_of_other_rules_or_time_zone(
+    rules: dict[str, Any], start: str, waktu: str, due: str
+) -> None:
+    assert deadline(start, waktu, calendar(**rules)) == due
 
 
 def test_cuti_bersama_is_a_closed_day_only_when_it_stops_the_clock():
     assert not calendar().is_working_day(date(2026, 3, 18))
-    assert calendar(cuti_bersama_stops_clock=False).is_working_day(date(2026, 3, 18))
-    assert not calendar(cuti_bersama_stops_clock=False).is_working_day(date(2026, 3, 19))
-
-
-def test_idul_adha_and_its_cuti_bersama_are_skipped():
-    # Tue 26 May 2026 → Wed 27 Idul Adha, Thu 28 cuti bersama → Fri 29.
-    assert deadline("2026-05-26T10:00+07:00", "1 Hari Kerja") == "2026-05-29T10:00:00+07:00"
-
-
-def test_christmas_with_its_cuti_bersama_and_the_weekend_after_it():
-    # Wed 23 Dec 2026 → Thu 24 cuti bersama, Fri 25 Natal, weekend → Mon 28.
-    assert deadline("2026-12-23T10:00+07:00", "1 Hari Kerja") == "2026-12-28T10:00:00+07:00"
-    open_on_cuti = calendar(cuti_bersama_stops_clock=False)
-    assert deadline("2026-12-23T10:00+07:00", "1 Hari Kerja", open_on_cuti) == (
-        "2026-12-24T10:00:00+07:00"
-    )
-
-
-def test_new_year_day_is_skipped_across_the_year_end():
-    # Wed 31 Dec 2025 → Thu 1 Jan 2026 (Tahun Baru) → Fri 2 Jan.
-    assert deadline("2025-12-31T10:00+07:00", "1 Hari Kerja") == "2026-01-02T10:00:00+07:00"
-    # The last half hour of the year, then Friday's morning.
-    assert deadline("2025-12-31T15:30+07:00", "2 Jam") == "2026-01-02T09:00:00+07:00"
-
-
-def test_a_step_started_on_a_holiday_counts_from_the_next_opening():
-    # Nyepi (Thu 19 Mar 2026): the office next opens on Wed 25 March.
-    assert deadline("2026-03-19T10:00+07:00", "30 Menit") == "2026-03-25T08:00:00+07:00"
-    assert deadline("2026-03-19T10:00+07:00", "1 Hari Kerja") == "2026-03-26T07:30:00+07:00"
-
-
-# -- office hours: Fridays, breaks, before and after hours, weekends ---------------------
-
-
-def test_a_30_minute_step_started_friday_1115_resumes_after_the_friday_prayer_break():
-    assert deadline("2026-11-20T11:15+07:00", "30 Menit") == "2026-11-20T13:15:00+07:00"
-
-
-def test_friday_closes_at_1630_and_the_rest_runs_on_monday_morning():
-    assert deadline("2026-11-20T16:00+07:00", "1 Jam") == "2026-11-23T08:00:00+07:00"
-
-
-def test_minutes_do_not_run_during_the_lunch_break():
-    assert deadline("2026-11-23T11:30+07:00", "60 Menit") == "2026-11-23T13:30:00+07:00"
-    assert deadline("2026-11-23T12:15+07:00", "15 Menit") == "2026-11-23T13:15:00+07:00"
-
-
-def test_a_step_may_end_exactly_at_closing_time():
-    assert deadline("2026-11-23T15:00+07:00", "1 Jam") == "2026-11-23T16:00:00+07:00"
-
-
-def test_a_step_started_at_0600_counts_from_0730():
-    assert deadline("2026-11-24T06:00+07:00", "30 Menit") == "2026-11-24T08:00:00+07:00"
-    assert deadline("2026-11-24T06:00+07:00", "1 Hari Kerja") == "2026-11-25T07:30:00+07:00"
-
-
-def test_a_step_started_at_1700_counts_from_the_next_morning():
-    assert deadline("2026-11-24T17:00+07:00", "30 Menit") == "2026-11-25T08:00:00+07:00"
-    assert deadline("2026-11-24T17:00+07:00", "1 Hari Kerja") == "2026-11-26T07:30:00+07:00"
-
-
-def test_a_step_started_on_saturday_counts_from_monday():
-    assert deadline("2026-11-21T10:00+07:00", "30 Menit") == "2026-11-23T08:00:00+07:00"
-    assert deadline("2026-11-21T10:00+07:00", "1 Hari Kerja") == "2026-11-24T07:30:00+07:00"
-
-
-def test_working_days_land_at_the_same_time_of_day_or_the_last_office_moment_before_it():
-    assert deadline("2026-11-23T10:00+07:00", "5 Hari Kerja") == "2026-11-30T10:00:00+07:00"
-    # Friday 16:15 is office time; Monday closes at 16:00.
-    assert deadline("2026-11-20T16:15+07:00", "1 Hari Kerja") == "2026-11-23T16:00:00+07:00"
-    # Monday 11:45 lands on Friday's prayer break, which starts at 11:30.
-    assert deadline("2026-11-23T11:45+07:00", "4 Hari Kerja") == "2026-11-27T11:30:00+07:00"
-
-
-def test_fractions_of_a_working_day_and_of_an_hour():
-    # Half a 7.5-hour day = 3 h 45 min of office time.
-    assert deadline("2026-11-23T09:00+07:00", "0,5 Hari Kerja") == "2026-11-23T13:45:00+07:00"
-    assert deadline("2026-11-23T11:00+07:00", "1,5 Jam") == "2026-11-23T13:30:00+07:00"
+    assert calendar(**OPEN_ON_CUTI).is_working_day(date(2026, 3, 18))
+    assert not calendar(**OPEN_ON_CUTI).is_working_day(date(2026, 3, 19))
 
 
 def test_the_default_week_has_37_5_office_hours():
@@ -135,23 +137,7 @@ def test_ramadan_hours_start_at_0800_and_make_a_32_5_hour_week():
     assert deadline("2026-03-30T07:45+07:00", "30 Menit", fasting) == "2026-03-30T08:15:00+07:00"
 
 
-# -- wall time: N x 24 Jam and N Hari -----------------------------------------------------
-
-
-def test_3_x_24_jam_runs_through_holidays_nights_and_weekends():
-    assert deadline("2026-03-18T09:00+07:00", "3 x 24 Jam") == "2026-03-21T09:00:00+07:00"
-    assert deadline("2026-11-20T22:00+07:00", "3x24 jam") == "2026-11-23T22:00:00+07:00"
-
-
-def test_n_hari_is_calendar_days_by_default():
-    assert deadline("2026-03-17T09:00+07:00", "2 Hari") == "2026-03-19T09:00:00+07:00"
-
-
-def test_n_hari_is_working_days_when_the_office_says_so():
-    reads_working_days = calendar(hari_means_working_days=True)
-    assert deadline("2026-03-17T09:00+07:00", "2 Hari", reads_working_days) == (
-        "2026-03-26T09:00:00+07:00"
-    )
+# -- a step's time standard ------------------------------------------------------------------
 
 
 def test_step_duration_applies_the_n_hari_option_and_the_published_service_standard():
@@ -183,29 +169,6 @@ def test_a_service_standard_without_its_published_time_has_no_deadline():
         calendar().deadline(
             at("2026-11-23T09:00+07:00"), Duration(value=None, unit="service_standard")
         )
-
-
-# -- WITA and WIT offices ----------------------------------------------------------------
-
-
-def test_a_wita_office_counts_in_its_own_time():
-    wita = calendar("Asia/Makassar")
-    assert deadline("2026-03-17T09:00+08:00", "3 Hari Kerja", wita) == "2026-03-27T09:00:00+08:00"
-    # 07:00 WIB is 08:00 WITA: half an hour after the Makassar office opened.
-    assert deadline("2026-11-24T07:00+07:00", "30 Menit", wita) == "2026-11-24T08:30:00+08:00"
-
-
-def test_a_wit_office_counts_in_its_own_time():
-    wit = calendar("Asia/Jayapura")
-    # 23:00 UTC on Monday is 08:00 WIT on Tuesday.
-    assert deadline("2026-11-23T23:00+00:00", "1 Jam", wit) == "2026-11-24T09:00:00+09:00"
-    # 06:30 WIB is 08:30 WIT.
-    assert deadline("2026-11-24T06:30+07:00", "1 Hari Kerja", wit) == "2026-11-25T08:30:00+09:00"
-
-
-def test_deadlines_are_in_the_office_time_zone_and_naive_starts_are_office_time():
-    assert deadline("2026-11-24T02:00+00:00", "30 Menit") == "2026-11-24T09:30:00+07:00"
-    assert deadline("2026-11-24T09:00", "30 Menit") == "2026-11-24T09:30:00+07:00"
 
 
 def test_only_indonesian_time_zones_are_accepted():
