@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 from uuid import UUID
 
 import asyncpg
@@ -25,13 +25,10 @@ import structlog
 
 from events import CATALOG, Envelope
 from events.sla import ClockResumed, ClockSuspended
+from runtime.database import create_once
+from services.sla.changes import STEP, Change, Context
 from services.sla.deadline_changes import DeadlineMove, note
 from sop.duration import Duration
-
-if TYPE_CHECKING:  # plan.py lists this module's planner: no import back at run time
-    from services.sla.plan import Change, Context
-
-STEP = "step"  # services.sla.plan.STEP: only step timers stop
 
 log = structlog.get_logger(__name__)
 
@@ -52,9 +49,7 @@ CREATE INDEX IF NOT EXISTS sla_clock_suspensions_open ON sla_clock_suspensions (
 
 
 async def create(conn: asyncpg.Connection) -> None:
-    async with conn.transaction():
-        await conn.execute("SELECT pg_advisory_xact_lock(hashtext('sla_clock_suspensions'))")
-        await conn.execute(SCHEMA)
+    await create_once(conn, "sla_clock_suspensions", SCHEMA)
 
 
 class Stretchable(Protocol):
@@ -183,26 +178,14 @@ class ResumeStepTimer:
             self.resumed_at,
             moved.by,
         )
-        await note(
-            conn,
-            [
-                DeadlineMove(
-                    causation_id=f"sla:{timer['id']}:resumed:{self.resumed_event_id}",
-                    timer_id=timer["id"],
-                    case_id=self.case_id,
-                    case_type=timer["case_type"],
-                    sop_id=timer["sop_id"],
-                    sop_version=timer["sop_version"],
-                    step=timer["step"],
-                    activity=timer["activity"],
-                    clock=timer["kind"],
-                    previous_due_at=timer["due_at"],
-                    due_at=moved.due_at,
-                    reason=f"waktu dihentikan sementara: {reason or 'tanpa keterangan'}",
-                    occurred_at=self.resumed_at,
-                )
-            ],
+        move = DeadlineMove.of_timer(
+            timer,
+            causation_id=f"sla:{timer['id']}:resumed:{self.resumed_event_id}",
+            due_at=moved.due_at,
+            reason=f"waktu dihentikan sementara: {reason or 'tanpa keterangan'}",
+            occurred_at=self.resumed_at,
         )
+        await note(conn, [move])
         log.info(
             "timer_resumed",
             case_id=str(self.case_id),
@@ -216,8 +199,7 @@ class ResumeStepTimer:
 def clock_suspension(envelope: Envelope, context: Context) -> list[Change]:
     """The planner: an officer stopped or restarted the waiting step's clock."""
     if envelope.type == ClockSuspended.type:
-        suspended = CATALOG.payload(envelope)
-        assert isinstance(suspended, ClockSuspended)
+        suspended = CATALOG.payload(envelope, ClockSuspended)
         return [
             SuspendStepTimer(
                 envelope.case_id,
@@ -228,8 +210,7 @@ def clock_suspension(envelope: Envelope, context: Context) -> list[Change]:
             )
         ]
     if envelope.type == ClockResumed.type:
-        resumed = CATALOG.payload(envelope)
-        assert isinstance(resumed, ClockResumed)
+        resumed = CATALOG.payload(envelope, ClockResumed)
         return [
             ResumeStepTimer(
                 envelope.case_id,
