@@ -52,6 +52,11 @@ log = structlog.get_logger(__name__)
 AfterCommit = Callable[[], None]
 
 
+def event_ids(envelope: Envelope) -> dict[str, str]:
+    """What every log line about an event carries: its case id and its own id."""
+    return {"case_id": str(envelope.case_id), "event_id": str(envelope.event_id)}
+
+
 class Consumer(Protocol):
     """What a consumer of case events supplies; `Applier` does the rest."""
 
@@ -106,9 +111,8 @@ class Applier:
             log.info(
                 "event_applied" if id(envelope) in applied else "event_already_applied",
                 consumer=self.name,
-                case_id=str(envelope.case_id),
-                event_id=str(envelope.event_id),
                 position=envelope.position,
+                **event_ids(envelope),
             )
         for hook in hooks:
             hook()

@@ -20,7 +20,7 @@ import structlog
 from pydantic import BaseModel
 
 from events import CATALOG, ComplaintReceived, Envelope
-from runtime.consumer import AfterCommit
+from runtime.consumer import AfterCommit, event_ids
 from runtime.watermarks import CONSUMERS
 from services.notifier import complaints, notification_log
 from services.notifier.audience import Audiences, Recipient
@@ -111,11 +111,10 @@ class Planner:
         if not address:
             log.info(
                 "notification_without_address",
-                case_id=str(envelope.case_id),
-                event_id=str(envelope.event_id),
                 rule=rule.id,
                 channel=channel,
                 audience=recipient.audience,
+                **event_ids(envelope),
             )
             return None
         disclosed = Disclosure.about(complaint, recipient.audience, channel)
@@ -185,11 +184,10 @@ def _log_planned(added: list[tuple[Envelope, Planned]]) -> None:
     for envelope, planned in added:
         log.info(
             "notification_planned" if not planned.skipped_because else "notification_skipped",
-            case_id=str(envelope.case_id),
-            event_id=str(envelope.event_id),
             notification_id=str(planned.notification_id),
             rule=planned.rule,
             channel=planned.channel,
             audience=planned.audience,
             reason=planned.skipped_because,
+            **event_ids(envelope),
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, ClassVar, Protocol
 
 import asyncpg
 
@@ -28,6 +28,25 @@ class Projection(Protocol):
     async def create(self, conn: asyncpg.Connection) -> None: ...
 
     async def apply(self, conn: asyncpg.Connection, envelopes: Sequence[Envelope]) -> None: ...
+
+
+class SqlProjection:
+    """A projection whose tables one SQL script creates (CREATE … IF NOT EXISTS), declared
+    with the class: `class GuestBookProjection(SqlProjection, name="guest_book", schema=…)`.
+    Its tables are `(name,)` unless `tables` names them."""
+
+    name: ClassVar[str]
+    tables: ClassVar[tuple[str, ...]]
+    schema: ClassVar[str]
+
+    def __init_subclass__(
+        cls, *, name: str, schema: str, tables: tuple[str, ...] = (), **more: Any
+    ) -> None:
+        super().__init_subclass__(**more)
+        cls.name, cls.schema, cls.tables = name, schema, tables or (name,)
+
+    async def create(self, conn: asyncpg.Connection) -> None:
+        await conn.execute(self.schema)
 
 
 async def lock_exclusive(conn: asyncpg.Connection, projection: str) -> None:

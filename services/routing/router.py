@@ -38,7 +38,7 @@ from office.org_chart import OrgChart
 from office.routing_rules import RoutingRules, Target, unit_key
 from officers import OfficerDirectory
 from runtime.clock import Clock
-from runtime.consumer import AfterCommit
+from runtime.consumer import AfterCommit, event_ids
 from runtime.watermarks import CONSUMERS
 from services.routing import choice, workload
 from sop.actions import Officer
@@ -125,7 +125,7 @@ class Router:
         step_number = int(ref.next_step)
         if self.rules.chain_step(ref.id, step_number) is None:
             return None
-        context = {"case_id": str(envelope.case_id), "event_id": str(envelope.event_id)}
+        context = event_ids(envelope)
         try:
             sop = await self.registry.version(ref.id, ref.version)
         except UnknownSop:
@@ -296,13 +296,12 @@ def _log_routed(routed: list[Envelope]) -> None:
         payload = CATALOG.payload(envelope, CaseRouted)
         log.info(
             "case_routed",
-            case_id=str(envelope.case_id),
-            event_id=str(envelope.event_id),
             step=payload.step,
             unit=payload.unit,
             assignee=payload.assignee,
             stands_in_for=payload.stands_in_for,
             rule=payload.rule,
+            **event_ids(envelope),
         )
 
 

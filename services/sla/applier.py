@@ -11,7 +11,7 @@ import structlog
 
 from events import Envelope
 from office import OfficeConfig
-from runtime.consumer import AfterCommit
+from runtime.consumer import AfterCommit, event_ids
 from runtime.watermarks import CONSUMERS
 from services.sla import deadline_changes, suspension, timers
 from services.sla.changes import Calendar, Change, Context
@@ -53,26 +53,17 @@ class TimerApplier:
         return [partial(_log_changed, changed)] if changed else ()
 
     async def _context(self, envelope: Envelope, calendar: Calendar) -> Context:
-        sop = None
-        if envelope.sop is not None:
+        sop, ref = None, envelope.sop
+        if ref is not None:
             try:
-                sop = await self.sop_version(envelope.sop.id, envelope.sop.version)
+                sop = await self.sop_version(ref.id, ref.version)
             except UnknownSop:
-                log.warning(
-                    "sop_unknown",
-                    case_id=str(envelope.case_id),
-                    event_id=str(envelope.event_id),
-                    sop=envelope.sop.id,
-                    version=envelope.sop.version,
-                )
+                log.warning("sop_unknown", sop=ref.id, version=ref.version, **event_ids(envelope))
         return Context(self.office, calendar, sop, self.durations)
 
 
 def _log_changed(changed: list[tuple[Envelope, list[Change]]]) -> None:
     for envelope, changes in changed:
         log.info(
-            "timers_changed",
-            case_id=str(envelope.case_id),
-            event_id=str(envelope.event_id),
-            changes=[type(c).__name__ for c in changes],
+            "timers_changed", changes=[type(c).__name__ for c in changes], **event_ids(envelope)
         )

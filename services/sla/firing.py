@@ -125,7 +125,7 @@ class Firing:
         try:
             return await self._decide(timer, now)
         except Exception:  # one bad timer must not hold back the others
-            log.exception("timer_failed", case_id=str(timer.case_id), timer_id=str(timer.id))
+            log.exception("timer_failed", **_ids(timer))
             return None, []
 
     async def _decide(self, timer: Timer, now: datetime) -> tuple[Due, list[Fact]]:
@@ -141,12 +141,7 @@ class Firing:
             facts.append(self._fact(timer, "breach", SlaBreached(**_late(timer)), now))
             target = await self._target(timer)
             if target is None:
-                log.warning(
-                    "escalation_target_missing",
-                    case_id=str(timer.case_id),
-                    timer_id=str(timer.id),
-                    roles=timer.roles,
-                )
+                log.warning("escalation_target_missing", roles=timer.roles, **_ids(timer))
             else:
                 facts.append(self._fact(timer, "escalation", _escalation(timer, target), now))
                 next_stage = Due(next_stage.raises, "escalated", "fired", None)
@@ -180,9 +175,7 @@ class Firing:
         now: datetime,
     ) -> Due | None:
         """Where the timer goes after recording; None to try again on the next pass."""
-        with structlog.contextvars.bound_contextvars(
-            case_id=str(timer.case_id), timer_id=str(timer.id), step=timer.step
-        ):
+        with structlog.contextvars.bound_contextvars(step=timer.step, **_ids(timer)):
             if outcome in (None, "case_changed"):
                 log.info("timer_deferred", reason="case changed while firing")
                 return None
@@ -231,6 +224,11 @@ def _escalation(timer: Timer, target: Target) -> EscalationRaised:
         escalated_to=target.officer_id,
         reason=f"Batas waktu langkah {timer.step} terlampaui; {target.reason}",
     )
+
+
+def _ids(timer: Timer) -> dict[str, str]:
+    """What every log line about a timer carries."""
+    return {"case_id": str(timer.case_id), "timer_id": str(timer.id)}
 
 
 def _late(timer: Timer) -> dict[str, object]:
