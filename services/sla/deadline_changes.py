@@ -128,13 +128,9 @@ def fact_of(move: DeadlineMove, waiting_step: str | None) -> Fact:
         actor=SLA_ACTOR,
         sop=SopRef(id=move.sop_id, version=move.sop_version, step=None, next_step=waiting_step),
         causation_id=move.causation_id,
+        # The move says everything the payload says (step, activity, deadlines, reason, clock).
         payload=SlaDeadlineChanged(
-            step=move.step,
-            activity=move.activity,
-            previous_due_at=move.previous_due_at,
-            due_at=move.due_at,
-            reason=move.reason,
-            clock=move.clock,
+            **{name: getattr(move, name) for name in SlaDeadlineChanged.model_fields}
         ).model_dump(mode="json"),
     )
 

@@ -87,37 +87,32 @@ def test_the_shipped_rules_cover_every_required_notification() -> None:
         assert required in audiences, required
 
 
-def _rules_file(tmp_path: Path, text: str) -> Path:
+def _rules_file(tmp_path: Path, **rule: str) -> Path:
+    """A rules file of one rule: a valid one, with `rule`'s fields instead."""
+    fields = {
+        "id": "r",
+        "events": "[ComplaintReceived]",
+        "audience": "reporter",
+        "channels": "[email]",
+        "template": "tanda_terima",
+        **rule,
+    }
     path = tmp_path / "rules.yaml"
-    path.write_text(text)
+    path.write_text("rules:\n  - {" + ", ".join(f"{k}: {v}" for k, v in fields.items()) + "}\n")
     return path
 
 
 def test_a_rule_naming_an_unknown_event_type_is_refused_with_its_name(tmp_path: Path) -> None:
-    path = _rules_file(
-        tmp_path,
-        "rules:\n  - {id: typo, events: [ComplaintRecieved], audience: reporter,"
-        " channels: [email], template: tanda_terima}\n",
-    )
+    path = _rules_file(tmp_path, id="typo", events="[ComplaintRecieved]")
     with pytest.raises(InvalidRules, match=r"'typo'.*ComplaintRecieved"):
         load_rules(path, Templates().names())
 
 
 def test_a_rule_naming_an_unknown_template_or_audience_is_refused(tmp_path: Path) -> None:
-    missing = _rules_file(
-        tmp_path,
-        "rules:\n  - {id: r, events: [ComplaintReceived], audience: reporter,"
-        " channels: [email], template: tidak_ada}\n",
-    )
     with pytest.raises(InvalidRules, match="tidak_ada"):
-        load_rules(missing, Templates().names())
-    audience = _rules_file(
-        tmp_path,
-        "rules:\n  - {id: r, events: [ComplaintReceived], audience: public,"
-        " channels: [email], template: tanda_terima}\n",
-    )
+        load_rules(_rules_file(tmp_path, template="tidak_ada"), Templates().names())
     with pytest.raises(InvalidRules, match="audience"):
-        load_rules(audience, Templates().names())
+        load_rules(_rules_file(tmp_path, audience="public"), Templates().names())
 
 
 # -- disclosure ------------------------------------------------------------------------------

@@ -65,34 +65,15 @@ def test_overlapping_acting_officials_for_one_official_are_refused() -> None:
     with pytest.raises(ValidationError, match="overlapping"):
         _chart(
             acting=[
-                {
-                    "official": "a",
-                    "acting": "b",
-                    "first_day": "2026-01-01",
-                    "last_day": "2026-01-10",
-                },
-                {
-                    "official": "a",
-                    "acting": "c",
-                    "first_day": "2026-01-10",
-                    "last_day": "2026-01-12",
-                },
+                _plt("a", "b", "2026-01-01", "2026-01-10"),
+                _plt("a", "c", "2026-01-10", "2026-01-12"),
             ]
         )
 
 
 def test_an_acting_period_that_ends_before_it_starts_is_refused() -> None:
     with pytest.raises(ValidationError, match="before first_day"):
-        _chart(
-            acting=[
-                {
-                    "official": "a",
-                    "acting": "b",
-                    "first_day": "2026-02-01",
-                    "last_day": "2026-01-01",
-                }
-            ]
-        )
+        _chart(acting=[_plt("a", "b", "2026-02-01", "2026-01-01")])
 
 
 def test_a_loop_of_superior_roles_is_refused() -> None:
