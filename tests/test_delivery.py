@@ -5,11 +5,19 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
+import asyncpg
+import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from events import Envelope, StepRecorded, Topics
+from runtime.consumer import AfterCommit, Applier
+from runtime.settings import AlurSettings
+from runtime.watermarks import CONSUMERS, Watermarks
 from tests.conftest import Alur, eventually
 from tests.support import sandbox
 from tests.support.factories import posted_complaint, stored
@@ -153,3 +161,70 @@ async def test_a_poison_message_goes_to_the_dead_letter_topic_and_the_stream_mov
         await eventually(next_one_applied)
     finally:
         await consumer.stop()
+
+
+# -- the framework on its own database ---------------------------------------------------------
+
+
+@pytest.fixture
+async def pool() -> AsyncIterator[asyncpg.Pool]:
+    admin_url = AlurSettings().database_url
+    name = f"alur_delivery_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(admin_url)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    pool = await asyncpg.create_pool(
+        urlunsplit(urlsplit(admin_url)._replace(path=f"/{name}")), min_size=1, max_size=2
+    )
+    try:
+        yield pool
+    finally:
+        await pool.close()
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+@dataclass
+class Counting:
+    """A consumer that counts what it is given to apply."""
+
+    watermarks: Watermarks
+    applied: list[uuid.UUID] = field(default_factory=list)
+
+    async def create(self, conn: asyncpg.Connection) -> None:
+        return None
+
+    async def apply(
+        self, conn: asyncpg.Connection, envelopes: Sequence[Envelope]
+    ) -> Sequence[AfterCommit]:
+        self.applied += [e.event_id for e in envelopes]
+        return ()
+
+
+async def test_each_event_is_applied_once_however_often_it_comes(pool: asyncpg.Pool) -> None:
+    first = _envelope(position=1)
+    second = _later(first)
+    consumer = Counting(CONSUMERS.of("counting"))
+    applier = Applier(pool, consumer)
+    await applier.create_tables()
+    await applier.apply_many([first, first])
+    await applier.apply_many([first, second])
+    await applier.apply(second)
+    assert consumer.applied == [first.event_id, second.event_id]
+
+
+async def test_an_upgraded_worker_skips_what_its_old_event_ledger_lists(pool: asyncpg.Pool) -> None:
+    """An installation upgraded from the event-id ledgers: what the old ledger lists was
+    applied before the upgrade, and is not applied again."""
+    before = _envelope(position=1)
+    after = _later(before)
+    await pool.execute(
+        "CREATE TABLE routing_applied_events ("
+        " event_id uuid PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
+    )
+    await pool.execute("INSERT INTO routing_applied_events (event_id) VALUES ($1)", before.event_id)
+    consumer = Counting(CONSUMERS.of("routing", replaces="routing_applied_events"))
+    applier = Applier(pool, consumer)
+    await applier.create_tables()
+    await applier.apply_many([before, after])
+    await applier.apply(before)
+    assert consumer.applied == [after.event_id]
