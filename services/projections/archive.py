@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from events import ComplaintReceived, Envelope
+from events import CATALOG, ComplaintReceived, Envelope
 from office.config import OfficeConfig
 from services.projections.guest_book import written
 from services.projections.projector import SqlProjection
@@ -112,6 +112,6 @@ class ArchiveProjection(
 
 def _reference(envelope: Envelope) -> str | None:
     if envelope.type == ComplaintReceived.type:
-        return envelope.payload.get("tracking_number")
+        return CATALOG.payload(envelope, ComplaintReceived).tracking_number
     data = envelope.payload.get("data")
     return written(data, "visitor_name") if isinstance(data, Mapping) else None

@@ -17,7 +17,7 @@ from uuid import UUID
 
 import asyncpg
 
-from events import Envelope
+from events import CATALOG, Envelope
 from events.sla import SlaDeadlineChanged
 from office.calendar import WorkingCalendar, step_duration
 from office.config import OfficeConfig
@@ -93,10 +93,10 @@ class StepTimesProjection(SqlProjection, name="step_times", schema=SCHEMA):
         ref = envelope.sop
         assert ref is not None
         if envelope.type == SlaDeadlineChanged.type:
-            if envelope.payload.get("clock", "step") == "step":
-                row = _open(rows, envelope.payload["step"])
-                if row is not None:
-                    row["due_at"] = datetime.fromisoformat(envelope.payload["due_at"])
+            moved = CATALOG.payload(envelope, SlaDeadlineChanged)
+            row = _open(rows, moved.step) if moved.clock == "step" else None
+            if row is not None:
+                row["due_at"] = moved.due_at
             return
         row = None if ref.step is None else _open(rows, ref.step)
         if row is not None:

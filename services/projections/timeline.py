@@ -49,7 +49,7 @@ ROWS = CaseRows(
 
 class TimelineProjection(SqlProjection, name="case_timeline", schema=SCHEMA):
     async def apply(self, conn: asyncpg.Connection, envelopes: Sequence[Envelope]) -> None:
-        # Append-only: the ledger hands each event over once, so nothing is read back.
+        # Append-only: the watermarks hand each event over once, so nothing is read back.
         await ROWS.insert(
             conn,
             (
