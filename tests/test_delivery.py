@@ -8,7 +8,6 @@ import uuid
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import pytest
@@ -168,19 +167,16 @@ async def test_a_poison_message_goes_to_the_dead_letter_topic_and_the_stream_mov
 
 @pytest.fixture
 async def pool() -> AsyncIterator[asyncpg.Pool]:
-    admin_url = AlurSettings().database_url
-    name = f"alur_delivery_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(admin_url)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    pool = await asyncpg.create_pool(
-        urlunsplit(urlsplit(admin_url)._replace(path=f"/{name}")), min_size=1, max_size=2
-    )
-    try:
-        yield pool
-    finally:
-        await pool.close()
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+    """A pool whose tables are in a schema of their own, dropped afterwards."""
+    schema = f"alur_delivery_{uuid.uuid4().hex[:8]}"
+    url = AlurSettings().database_url
+    settings = {"search_path": schema}
+    async with asyncpg.create_pool(url, min_size=1, max_size=2, server_settings=settings) as pool:
+        await pool.execute(f'CREATE SCHEMA "{schema}"')
+        try:
+            yield pool
+        finally:
+            await pool.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
 @dataclass
