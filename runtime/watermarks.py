@@ -17,10 +17,12 @@ applied (a dead letter sent back by hand after later events of its case is skipp
 Projections keep their marks in `projection_watermarks` (part of each read model: a replay
 swaps them with its tables); the workers in `consumer_watermarks`. Same columns, same code.
 
-Installations upgraded from the event-id ledgers (`routing_applied_events`, …): a consumer
-that names its old ledger (`replaces`) also skips the events listed there, while that table
-exists. Only events the old worker applied without committing their Kafka offsets can come
-again, so the old table may be dropped once the upgraded worker has caught up.
+Installations upgraded from the event-id ledgers (`routing_applied_events`,
+`sla_applied_events`, `notifier_planned_events`): a consumer that names its old ledger
+(`replaces`) also skips the events listed there, as long as that table exists when the worker
+starts. Only events the old worker applied without committing their Kafka offsets can come
+again, so the old table may be dropped, while the worker is stopped, once the upgraded worker
+has caught up.
 
 `lock_shared` is held by every batch for its transaction; whoever must replace a consumer's
 marks while it runs (a replay's swap) holds `lock_exclusive`.
