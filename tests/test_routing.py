@@ -131,8 +131,7 @@ async def _applied(alur: Alur, case_id: str, event_id: str, officer: Officer) ->
 
 async def _watermark(alur: Alur, case_id: str) -> int:
     rows = await alur.sql(
-        "SELECT case_version FROM consumer_watermarks WHERE consumer = 'routing'"
-        " AND case_id = $1",
+        "SELECT case_version FROM consumer_watermarks WHERE consumer = 'routing' AND case_id = $1",
         uuid.UUID(case_id),
     )
     return rows[0]["case_version"] if rows else 0
