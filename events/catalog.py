@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from pydantic import BaseModel
 
 from events.complaint import ComplaintReceived
-from events.envelope import Envelope
+from events.envelope import Fact
 from events.lapor import LaporReportClosed, ReporterReplied
 from events.routing import CaseRouted
 from events.sla import (
@@ -22,6 +22,11 @@ from events.sla import (
 from events.steps import STEP_EVENTS, StepRecorded
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
+M = TypeVar("M", bound=BaseModel)
+
+# Where an envelope keeps its parsed payload: a key of its `__dict__` that is not a field, as
+# `functools.cached_property` does, so pydantic leaves it out of dumps and comparisons.
+_PARSED = "_alur_parsed_payload"
 
 
 class UnknownEvent(ValueError):
@@ -69,8 +74,31 @@ class EventCatalog:
     def knows(self, event_type: str) -> bool:
         return event_type in self._models
 
-    def payload(self, envelope: Envelope) -> BaseModel:
-        """The envelope's payload as the current version of its model."""
+    @overload
+    def payload(self, envelope: Fact) -> BaseModel: ...
+
+    @overload
+    def payload(self, envelope: Fact, model: type[M]) -> M: ...
+
+    def payload(self, envelope: Fact, model: type[BaseModel] | None = None) -> BaseModel:
+        """The envelope's payload as the current version of its model, parsed once.
+
+        The parsed payload stays with the envelope: the consumer framework parses each Kafka
+        message's payload when it arrives (a payload that does not parse is a dead letter),
+        and every later call on that envelope returns the same object. With `model`, the
+        payload typed as that model (a TypeError if the event is of another type).
+        """
+        kept = envelope.__dict__.get(_PARSED)
+        if kept is not None and kept[0] is envelope.payload:
+            parsed = kept[1]
+        else:
+            parsed = self._parse(envelope)
+            envelope.__dict__[_PARSED] = (envelope.payload, parsed)
+        if model is not None and not isinstance(parsed, model):
+            raise TypeError(f"{envelope.type} is not a {model.__name__}")
+        return parsed
+
+    def _parse(self, envelope: Fact) -> BaseModel:
         model = self.model(envelope.type)
         data, version = dict(envelope.payload), envelope.schema_version
         if version > model.schema_version:

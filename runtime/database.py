@@ -1,14 +1,19 @@
-"""Connecting a command-line tool to Alur's PostgreSQL, with a clear error when it is down."""
+"""Connecting to Alur's PostgreSQL: a command-line tool (a clear error when it is down), a
+worker (waits until it is up), and creating tables once when several processes start at once."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import asyncpg
 import structlog
 
 log = structlog.get_logger(__name__)
+
+T = TypeVar("T")
 
 
 class DatabaseUnreachable(RuntimeError):
@@ -30,9 +35,27 @@ async def connect_pool(database_url: str, wait_seconds: float = 5.0) -> asyncpg.
 
 async def pool_when_ready(database_url: str, max_size: int) -> asyncpg.Pool:
     """A worker's pool: waits (and says so in the log) until PostgreSQL answers."""
+    return await when_ready(
+        lambda: asyncpg.create_pool(database_url, min_size=1, max_size=max_size)
+    )
+
+
+async def when_ready(connect: Callable[[], Awaitable[T]]) -> T:
+    """`connect()`, tried every second (and said in the log) until PostgreSQL answers.
+
+    An unreachable event store raises a ConnectionError, which is an OSError too.
+    """
     while True:
         try:
-            return await asyncpg.create_pool(database_url, min_size=1, max_size=max_size)
+            return await connect()
         except (OSError, asyncpg.PostgresError) as error:
             log.warning("postgres_not_ready", error=repr(error))
             await asyncio.sleep(1)
+
+
+async def create_once(conn: asyncpg.Connection, lock: str, schema: str) -> None:
+    """Run `schema` (CREATE … IF NOT EXISTS) while holding the advisory lock `lock`: two
+    processes running the same CREATE TABLE IF NOT EXISTS at once can collide."""
+    async with conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", lock)
+        await conn.execute(schema)

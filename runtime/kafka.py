@@ -4,24 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable, Sequence
-from typing import Protocol
+from collections.abc import Awaitable, Callable
 
 import structlog
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
-from faststream import AckPolicy
+from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from faststream.kafka import KafkaBroker
-from faststream.kafka.annotations import KafkaMessage
 
-from events import Envelope, Topics
+from events import Topics
 from events.topics import CASE_TYPES
-from runtime.consumption import DeliveryPolicy, Publish
 
 log = structlog.get_logger(__name__)
 
 PARTITIONS = 3
+
+# How a worker publishes a record (the dead letters): body, topic, headers.
+Publish = Callable[[bytes, str, dict[str, str]], Awaitable[None]]
 
 
 async def ensure_topics(bootstrap_servers: str, topics: Topics) -> None:
@@ -42,6 +41,19 @@ async def ensure_topics(bootstrap_servers: str, topics: Topics) -> None:
         await _until_led(admin, names)
     finally:
         await admin.close()
+
+
+async def until_topics_exist(
+    bootstrap_servers: str, topics: Topics, retry_seconds: float = 1.0
+) -> None:
+    """`ensure_topics`, tried again (and said in the log) while Kafka does not answer."""
+    while True:
+        try:
+            await ensure_topics(bootstrap_servers, topics)
+            return
+        except (KafkaError, OSError) as error:
+            log.warning("kafka_not_ready", error=repr(error))
+            await asyncio.sleep(retry_seconds)
 
 
 async def _until_led(admin: AIOKafkaAdminClient, names: list[str], seconds: float = 30) -> None:
@@ -95,51 +107,3 @@ def dead_letters_through(broker: KafkaBroker) -> Publish:
         await broker.publish(body, topic, headers=headers)
 
     return publish
-
-
-class EventApplier(Protocol):
-    """What a consuming worker does with case events: a batch together, or one at a time."""
-
-    async def apply_many(self, envelopes: list[Envelope]) -> None: ...
-
-    async def apply(self, envelope: Envelope) -> None: ...
-
-
-def subscribe_case_events(
-    broker: KafkaBroker,
-    topics: Topics,
-    group: str,
-    applier: Callable[[], EventApplier],
-    *,
-    batch_size: int,
-    attempts: int,
-    case_types: Sequence[str] = CASE_TYPES,
-    before: Callable[[], Awaitable[None]] | None = None,
-) -> None:
-    """Feed the case topics to `applier()` in consumer group `group`, from the earliest offset.
-
-    Batches go through the shared delivery policy (retries, dead letters); a failed batch is
-    nacked and comes again. `applier` is called per batch, so it may be built at start-up;
-    `before` runs ahead of each batch (e.g. re-reading a simulated clock).
-    """
-    policy = DeliveryPolicy(
-        consumer=group,
-        dead_letter_topic=topics.dead_letter,
-        publish=dead_letters_through(broker),
-        attempts=attempts,
-    )
-
-    @broker.subscriber(
-        *(topics.cases(t) for t in case_types),
-        group_id=group,
-        auto_offset_reset="earliest",
-        ack_policy=AckPolicy.NACK_ON_ERROR,
-        batch=True,
-        max_records=batch_size,
-        batch_timeout_ms=50,
-    )
-    async def on_case_events(message: KafkaMessage) -> None:
-        if before is not None:
-            await before()
-        target = applier()
-        await policy.deliver(message.raw_message, target.apply_many, target.apply)

@@ -3,17 +3,40 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 
+import asyncpg
+import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from events import Envelope, Topics
+from events import Envelope, StepRecorded, Topics
+from runtime.consumer import AfterCommit, Applier
+from runtime.settings import AlurSettings
+from runtime.watermarks import CONSUMERS, Watermarks
 from tests.conftest import Alur, eventually
+from tests.support import sandbox
 from tests.support.factories import posted_complaint, stored
 
 
 def _envelope(position: int) -> Envelope:
     return stored(posted_complaint(f"ADU-1999-{position:06d}"), position)
+
+
+def _later(envelope: Envelope) -> Envelope:
+    """The case's next event: on the same partition, so consumed after everything before it."""
+    return envelope.model_copy(
+        update={
+            "event_id": uuid.uuid4(),
+            "type": "ComplaintRegistered",
+            "payload": StepRecorded(activity="Dicatat").model_dump(mode="json"),
+            "case_version": envelope.case_version + 1,
+            "position": envelope.position + 1,
+        }
+    )
 
 
 async def _send(alur: Alur, *messages: tuple[bytes, bytes]) -> None:
@@ -26,31 +49,73 @@ async def _send(alur: Alur, *messages: tuple[bytes, bytes]) -> None:
         await producer.stop()
 
 
+async def _twice_then_a_later_event(alur: Alur, envelope: Envelope) -> Envelope:
+    """Deliver the envelope's message twice, then the case's next event (the marker)."""
+    message = (envelope.key, envelope.model_dump_json().encode())
+    marker = _later(envelope)
+    await _send(alur, message, message, (marker.key, marker.model_dump_json().encode()))
+    return marker
+
+
+def _log(alur: Alur, worker: str) -> Path:
+    # The sandbox logs each worker to `<prefix>-<worker>.log`; its namespace is `<prefix><8 hex>`.
+    return sandbox.LOGS / f"{alur.namespace[:-8]}-{worker}.log"
+
+
+def _outcomes(alur: Alur, worker: str, consumer: str, event: Envelope) -> list[str]:
+    """What `consumer` logged after committing each delivery of the event: `event_applied`
+    the first time, `event_already_applied` for a copy."""
+    outcomes = []
+    for line in _log(alur, worker).read_text().splitlines():
+        if str(event.event_id) in line:
+            entry = json.loads(line)
+            if entry.get("consumer") == consumer and entry["event"].startswith("event_"):
+                outcomes.append(entry["event"])
+    return outcomes
+
+
+async def _consumed(alur: Alur, worker: str, consumer: str, marker: Envelope) -> None:
+    """Wait until `consumer` has committed the marker: it has consumed every copy before it.
+
+    Its lines are logged after the commit of its batch, in order: once the marker's line is
+    there, so are the lines of everything delivered before it.
+    """
+
+    async def marker_applied() -> bool:
+        return _outcomes(alur, worker, consumer, marker) == ["event_applied"]
+
+    await eventually(marker_applied)
+
+
 async def test_the_same_kafka_message_delivered_twice_changes_the_register_once(alur: Alur) -> None:
     envelope = _envelope(position=10_000_001)
-    message = (envelope.key, envelope.model_dump_json().encode())
-    await _send(alur, message, message)
+    marker = await _twice_then_a_later_event(alur, envelope)
+    await _consumed(alur, "projections", "complaint_register", marker)
 
-    async def applied() -> bool:
-        rows = await alur.sql(
-            "SELECT count(*) AS n FROM projection_watermarks"
-            " WHERE projection = 'complaint_register' AND position = $1",
-            envelope.position,
-        )
-        return rows[0]["n"] == 1
-
-    await eventually(applied)
-    await asyncio.sleep(1.0)  # give the second copy every chance to be applied too
+    # Without deduplication both copies would be applied (the register's row survives a
+    # second ComplaintReceived, but the consumer would say it applied the event twice).
+    assert _outcomes(alur, "projections", "complaint_register", envelope) == [
+        "event_applied",
+        "event_already_applied",
+    ]
     rows = await alur.sql(
-        "SELECT tracking_number FROM complaint_register WHERE case_id = $1", envelope.case_id
+        "SELECT tracking_number, case_version FROM complaint_register WHERE case_id = $1",
+        envelope.case_id,
     )
-    assert [r["tracking_number"] for r in rows] == ["ADU-1999-10000001"]
-    ledger = await alur.sql(
-        "SELECT count(*) AS n FROM projection_watermarks"
-        " WHERE projection = 'complaint_register' AND position = $1",
-        envelope.position,
-    )
-    assert ledger[0]["n"] == 1
+    assert [tuple(r) for r in rows] == [("ADU-1999-10000001", 2)]
+
+
+async def test_the_same_kafka_message_delivered_twice_is_applied_once_by_each_worker(
+    alur: Alur,
+) -> None:
+    envelope = _envelope(position=10_000_011)
+    marker = await _twice_then_a_later_event(alur, envelope)
+    for worker in ("routing", "sla", "notifier"):
+        await _consumed(alur, worker, worker, marker)
+        assert _outcomes(alur, worker, worker, envelope) == [
+            "event_applied",
+            "event_already_applied",
+        ], worker
 
 
 async def test_a_poison_message_goes_to_the_dead_letter_topic_and_the_stream_moves_on(
@@ -73,17 +138,18 @@ async def test_a_poison_message_goes_to_the_dead_letter_topic_and_the_stream_mov
             (unreadable.key, unreadable.model_dump_json().encode()),
             (after.key, after.model_dump_json().encode()),
         )
-        # Every consumer group dead-letters what it cannot read; follow the register's.
+        # Every consumer group dead-letters what it cannot read; follow the register's. The
+        # two messages have different keys, so they may come from different partitions in
+        # either order.
         register = f"{alur.namespace}.projections.register".encode()
-        dead = []
-        while len(dead) < 2:
+        reasons: dict[bytes, bytes] = {}
+        while len(reasons) < 2:
             record = await asyncio.wait_for(consumer.getone(), timeout=30)
-            if dict(record.headers)["x-alur-consumer"] == register:
-                dead.append(record)
-        assert dead[0].value == b"this is not an event envelope"
-        assert b"not an event envelope" in dict(dead[0].headers)["x-alur-reason"]
-        assert Envelope.model_validate_json(dead[1].value).event_id == unreadable.event_id
-        assert b"ValidationError" in dict(dead[1].headers)["x-alur-reason"]
+            headers = dict(record.headers)
+            if headers["x-alur-consumer"] == register:
+                reasons[record.value] = headers["x-alur-reason"]
+        assert b"not an event envelope" in reasons[b"this is not an event envelope"]
+        assert b"ValidationError" in reasons[unreadable.model_dump_json().encode()]
 
         async def next_one_applied() -> bool:
             rows = await alur.sql(
@@ -94,3 +160,67 @@ async def test_a_poison_message_goes_to_the_dead_letter_topic_and_the_stream_mov
         await eventually(next_one_applied)
     finally:
         await consumer.stop()
+
+
+# -- the framework on its own database ---------------------------------------------------------
+
+
+@pytest.fixture
+async def pool() -> AsyncIterator[asyncpg.Pool]:
+    """A pool whose tables are in a schema of their own, dropped afterwards."""
+    schema = f"alur_delivery_{uuid.uuid4().hex[:8]}"
+    url = AlurSettings().database_url
+    settings = {"search_path": schema}
+    async with asyncpg.create_pool(url, min_size=1, max_size=2, server_settings=settings) as pool:
+        await pool.execute(f'CREATE SCHEMA "{schema}"')
+        try:
+            yield pool
+        finally:
+            await pool.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@dataclass
+class Counting:
+    """A consumer that counts what it is given to apply."""
+
+    watermarks: Watermarks
+    applied: list[uuid.UUID] = field(default_factory=list)
+
+    async def create(self, conn: asyncpg.Connection) -> None:
+        return None
+
+    async def apply(
+        self, conn: asyncpg.Connection, envelopes: Sequence[Envelope]
+    ) -> Sequence[AfterCommit]:
+        self.applied += [e.event_id for e in envelopes]
+        return ()
+
+
+async def test_each_event_is_applied_once_however_often_it_comes(pool: asyncpg.Pool) -> None:
+    first = _envelope(position=1)
+    second = _later(first)
+    consumer = Counting(CONSUMERS.of("counting"))
+    applier = Applier(pool, consumer)
+    await applier.create_tables()
+    await applier.apply_many([first, first])
+    await applier.apply_many([first, second])
+    await applier.apply(second)
+    assert consumer.applied == [first.event_id, second.event_id]
+
+
+async def test_an_upgraded_worker_skips_what_its_old_event_ledger_lists(pool: asyncpg.Pool) -> None:
+    """An installation upgraded from the event-id ledgers: what the old ledger lists was
+    applied before the upgrade, and is not applied again."""
+    before = _envelope(position=1)
+    after = _later(before)
+    await pool.execute(
+        "CREATE TABLE routing_applied_events ("
+        " event_id uuid PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
+    )
+    await pool.execute("INSERT INTO routing_applied_events (event_id) VALUES ($1)", before.event_id)
+    consumer = Counting(CONSUMERS.of("routing", replaces="routing_applied_events"))
+    applier = Applier(pool, consumer)
+    await applier.create_tables()
+    await applier.apply_many([before, after])
+    await applier.apply(before)
+    assert consumer.applied == [after.event_id]

@@ -82,16 +82,25 @@ async def _routed(alur: Alur, case_id: str, officer: Officer) -> dict[str, Any]:
     return await eventually(found)
 
 
-async def _applied(alur: Alur, event_id: str) -> None:
-    """Wait until the routing worker has applied the event (its ledger says so)."""
+async def _applied(alur: Alur, case_id: str, event_id: str, officer: Officer) -> None:
+    """Wait until the routing worker has applied the event: its watermark for the case (the
+    last case version it applied) has reached the event."""
+    async with alur.http() as client:
+        history = (await case(client, case_id, officer))["history"]
+    version = 1 + [e["event_id"] for e in history].index(event_id)
 
     async def done() -> bool:
-        rows = await alur.sql(
-            "SELECT 1 FROM routing_applied_events WHERE event_id = $1", uuid.UUID(event_id)
-        )
-        return bool(rows)
+        return await _watermark(alur, case_id) >= version
 
     await eventually(done)
+
+
+async def _watermark(alur: Alur, case_id: str) -> int:
+    rows = await alur.sql(
+        "SELECT case_version FROM consumer_watermarks WHERE consumer = 'routing' AND case_id = $1",
+        uuid.UUID(case_id),
+    )
+    return rows[0]["case_version"] if rows else 0
 
 
 async def _post_draft(alur: Alur, case_id: str, officer: Officer) -> tuple[int, dict[str, Any]]:
@@ -169,7 +178,7 @@ async def test_least_loaded_gives_the_step_to_the_officer_with_fewer_open_steps(
     # The second officer finishes their step: now they hold none, the first still one.
     status, done = await _post_draft(alur, two, officers[second])
     assert status == 200, done
-    await _applied(alur, done["events"][0]["event_id"])
+    await _applied(alur, two, done["events"][0]["event_id"], petugas)
     three, _ = await _at_the_team(alur, petugas, "gizi")
     routed = await _routed(alur, three, gita)
     assert routed["payload"]["assignee"] == second  # round robin would have given it to `first`
@@ -207,7 +216,7 @@ async def test_with_no_officer_in_the_unit_nothing_is_recorded(
     alur: Alur, petugas: Officer
 ) -> None:
     case_id, waited = await _at_the_team(alur, petugas, "kosong")
-    await _applied(alur, waited)
+    await _applied(alur, case_id, waited, petugas)
     async with alur.http() as client:
         view = await case(client, case_id, petugas)
     assert "CaseRouted" not in [e["type"] for e in view["history"]]
@@ -215,15 +224,18 @@ async def test_with_no_officer_in_the_unit_nothing_is_recorded(
 
 
 async def test_a_redelivered_event_is_routed_once(alur: Alur, petugas: Officer) -> None:
-    """The routing worker crashed after recording CaseRouted but before its ledger committed:
-    Kafka delivers the event again, and the case still has one CaseRouted."""
+    """The routing worker crashed after recording CaseRouted but before its watermark
+    committed: Kafka delivers the event again, and the case still has one CaseRouted."""
     ika = await _tim(alur, "Ika Imunisasi", "Seksi Imunisasi")
     case_id, waited = await _at_the_team(alur, petugas, "imunisasi")
-    await _routed(alur, case_id, ika)
-    await _applied(alur, waited)
-    await alur.sql("DELETE FROM routing_applied_events WHERE event_id = $1", uuid.UUID(waited))
+    routed = await _routed(alur, case_id, ika)
+    await _applied(alur, case_id, routed["event_id"], petugas)
+    await alur.sql(
+        "DELETE FROM consumer_watermarks WHERE consumer = 'routing' AND case_id = $1",
+        uuid.UUID(case_id),
+    )
     await _redeliver(alur, case_id, waited)
-    await _applied(alur, waited)
+    await _applied(alur, case_id, waited, petugas)
     async with alur.http() as client:
         history = (await case(client, case_id, ika))["history"]
     assert [e["type"] for e in history].count("CaseRouted") == 1

@@ -1,69 +1,47 @@
-"""Entry point of the outbox relay worker: `python -m alur.workers.relay`."""
+"""The outbox relay worker: `alur serve relay`.
+
+One loop publishes the stored events to Kafka in position order, woken by the store's NOTIFY
+inside every append transaction (and polling every `ALUR_RELAY_POLL_SECONDS` without one).
+"""
 
 from __future__ import annotations
 
 import asyncio
-
-import asyncpg
-import structlog
-from aiokafka.errors import KafkaError
+from functools import partial
 
 from cases import PostgresEventStore
 from events import Topics
-from runtime.kafka import ensure_topics, reliable_producer
-from runtime.lifecycle import run_until_stopped
-from runtime.logs import configure_logging
+from runtime.kafka import reliable_producer
+from runtime.worker import Process, Started, serve
 from services.relay.checkpoint import RelayCheckpoint
 from services.relay.relay import OutboxRelay
 from services.relay.settings import RelaySettings
 
-log = structlog.get_logger(__name__)
 
-
-async def relay(settings: RelaySettings) -> None:
+async def start(settings: RelaySettings, process: Process) -> Started:
     store = await PostgresEventStore.connect(settings.database_url)
-    pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=2)
-    topics = Topics(settings.namespace)
+    process.closing(store.close)
+    pool = await process.pool(max_size=2)
+    checkpoint = RelayCheckpoint(pool)
+    await checkpoint.create()
     wake = asyncio.Event()
-    try:
-        checkpoint = RelayCheckpoint(pool)
-        await checkpoint.create()
-        await store.wake_on_append(wake)
-        await _until_topics_exist(settings, topics)
-        outbox = OutboxRelay(
-            store,
-            checkpoint,
-            lambda: reliable_producer(settings.kafka_bootstrap_servers),
-            topics,
-            batch_size=settings.batch_size,
-            retry_seconds=settings.retry_seconds,
-        )
-        await outbox.start()
-        log.info("relay_started")
-        try:
-            await outbox.run(wake, settings.poll_seconds)
-        finally:
-            await outbox.stop()
-    finally:
-        log.info("relay_stopping")
-        await pool.close()
-        await store.close()
-
-
-async def _until_topics_exist(settings: RelaySettings, topics: Topics) -> None:
-    while True:
-        try:
-            await ensure_topics(settings.kafka_bootstrap_servers, topics)
-            return
-        except (KafkaError, OSError) as error:
-            log.warning("kafka_not_ready", error=repr(error))
-            await asyncio.sleep(settings.retry_seconds)
+    await store.wake_on_append(wake)
+    outbox = OutboxRelay(
+        store,
+        checkpoint,
+        lambda: reliable_producer(settings.kafka_bootstrap_servers),
+        Topics(settings.namespace),
+        batch_size=settings.batch_size,
+        retry_seconds=settings.retry_seconds,
+    )
+    await outbox.start()
+    process.closing(outbox.stop)
+    return Started(loops=[partial(outbox.run, wake, settings.poll_seconds)])
 
 
 def main() -> None:
     settings = RelaySettings()
-    configure_logging("relay", fmt=settings.log_format, level=settings.log_level)
-    asyncio.run(run_until_stopped(relay(settings)))
+    serve("relay", settings, lambda process: start(settings, process))
 
 
 if __name__ == "__main__":

@@ -14,10 +14,12 @@ import asyncio
 import contextlib
 import json
 from collections.abc import Awaitable, Callable
+from dataclasses import KW_ONLY, dataclass
 
 import aiosmtplib
 import structlog
 
+from runtime.kafka import Publish
 from services.notifier.backoff import Backoff
 from services.notifier.email_sender import EmailSender, NotRecorded, Refused
 from services.notifier.notification_log import Claimed, NotificationLog
@@ -25,7 +27,6 @@ from services.notifier.webhook_sender import WebhookFailed, WebhookSender
 
 log = structlog.get_logger(__name__)
 
-Publish = Callable[[bytes, str, dict[str, str]], Awaitable[None]]
 Checkpoint = Callable[[Claimed], Awaitable[None]]
 
 
@@ -33,35 +34,26 @@ async def _no_checkpoint(_: Claimed) -> None:
     return None
 
 
+@dataclass(frozen=True)
 class Dispatcher:
-    def __init__(
-        self,
-        notifications: NotificationLog,
-        backoff: Backoff,
-        *,
-        email: EmailSender | None,
-        webhook: WebhookSender | None,
-        publish: Publish,
-        dead_letter_topic: str,
-        consumer: str,
-        lease_seconds: float,
-        batch_size: int = 20,
-        # Called after an email's content is written and before it is recorded sent: a seam
-        # for tests that crash the sender at the worst moment.
-        before_record: Checkpoint = _no_checkpoint,
-    ) -> None:
-        self._log = notifications
-        self._backoff = backoff
-        self._email = email
-        self._webhook = webhook
-        self._publish = publish
-        self._dead_letter_topic = dead_letter_topic
-        self._consumer = consumer
-        self._lease_seconds = lease_seconds
-        self._batch_size = batch_size
-        self._before_record = before_record
-        self._channels = [
-            name for name, sender in (("email", email), ("webhook", webhook)) if sender
+    notifications: NotificationLog
+    backoff: Backoff
+    _: KW_ONLY
+    email: EmailSender | None
+    webhook: WebhookSender | None
+    publish: Publish
+    dead_letter_topic: str
+    consumer: str
+    lease_seconds: float
+    batch_size: int = 20
+    # Called after an email's content is written and before it is recorded sent: a seam
+    # for tests that crash the sender at the worst moment.
+    before_record: Checkpoint = _no_checkpoint
+
+    @property
+    def channels(self) -> list[str]:
+        return [
+            name for name, sender in (("email", self.email), ("webhook", self.webhook)) if sender
         ]
 
     async def run(self, wake: asyncio.Event, poll_seconds: float) -> None:
@@ -80,9 +72,9 @@ class Dispatcher:
 
     async def dispatch_due(self) -> int:
         """Send what is due now; returns how many rows were claimed."""
-        if not self._channels:
+        if not self.channels:
             return 0
-        claimed = await self._log.claim(self._batch_size, self._lease_seconds, self._channels)
+        claimed = await self.notifications.claim(self.batch_size, self.lease_seconds, self.channels)
         results = await asyncio.gather(*(self._send(c) for c in claimed), return_exceptions=True)
         for result in results:
             if isinstance(result, Exception):
@@ -111,14 +103,14 @@ class Dispatcher:
                 await self._failed(claimed, f"{type(error).__name__}: {error}")
 
     async def _send_email(self, claimed: Claimed) -> None:
-        assert self._email is not None
+        assert self.email is not None
 
         async def record() -> bool:
-            await self._before_record(claimed)
-            return await self._log.record_sent(claimed, final=False)
+            await self.before_record(claimed)
+            return await self.notifications.record_sent(claimed, final=False)
 
         try:
-            await self._email.send(claimed, record)
+            await self.email.send(claimed, record)
         except NotRecorded:
             log.warning("notification_lease_lost")
             return
@@ -133,32 +125,32 @@ class Dispatcher:
                 return
             await self._failed(claimed, f"{type(error).__name__}: {error}")
             return
-        await self._log.confirm(claimed)
+        await self.notifications.confirm(claimed)
         log.info("notification_sent")
 
     async def _send_webhook(self, claimed: Claimed) -> None:
-        assert self._webhook is not None
+        assert self.webhook is not None
         try:
-            await self._webhook.send(claimed)
+            await self.webhook.send(claimed)
         except WebhookFailed as error:
             await self._failed(claimed, str(error))
             return
-        if await self._log.record_sent(claimed, final=True):
+        if await self.notifications.record_sent(claimed, final=True):
             log.info("notification_sent")
         else:
             log.warning("notification_lease_lost")
 
     async def _sent_already(self, claimed: Claimed) -> bool:
-        return await self._log.status(claimed.notification_id) == "sent"
+        return await self.notifications.status(claimed.notification_id) == "sent"
 
     async def _failed(
         self, claimed: Claimed, error: str, *, permanent: bool = False, was_sent: bool = False
     ) -> None:
-        delay = None if permanent else self._backoff.delay(claimed.attempt)
+        delay = None if permanent else self.backoff.delay(claimed.attempt)
         outcome = "refused" if was_sent else "failed"
         if delay is None:
             await self._dead_letter(claimed, error)
-        recorded = await self._log.record_failure(
+        recorded = await self.notifications.record_failure(
             claimed, error, retry_in=delay, outcome=outcome, was_sent=was_sent
         )
         if not recorded:
@@ -182,8 +174,8 @@ class Dispatcher:
         }
         headers = {
             "x-alur-reason": f"notification dead after {claimed.attempt} attempts: {error}"[:1000],
-            "x-alur-consumer": self._consumer,
+            "x-alur-consumer": self.consumer,
             "x-alur-source": f"notification:{claimed.notification_id}",
             "x-alur-delivery": str(claimed.notification_id),
         }
-        await self._publish(json.dumps(record).encode(), self._dead_letter_topic, headers)
+        await self.publish(json.dumps(record).encode(), self.dead_letter_topic, headers)

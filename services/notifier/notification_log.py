@@ -66,18 +66,24 @@ def notification_id(event_id: UUID, rule: str, recipient: str, channel: str) -> 
 
 
 @dataclass(frozen=True)
-class Planned:
+class Message:
+    """What a notification says, to whom, about which event."""
+
     case_id: UUID
     event_id: UUID
     event_type: str
     rule: str
     channel: str
-    recipient: str
-    audience: str
+    recipient: str  # the address: an email address or a phone number
     recipient_name: str | None
     subject: str
     body_text: str
     body_html: str
+
+
+@dataclass(frozen=True)
+class Planned(Message):
+    audience: str
     skipped_because: str | None = None  # set: recorded as skipped, never sent
 
     @property
@@ -86,20 +92,10 @@ class Planned:
 
 
 @dataclass(frozen=True)
-class Claimed:
+class Claimed(Message):
     """A row a dispatcher holds, as of attempt `attempt`."""
 
     notification_id: UUID
-    case_id: UUID
-    event_id: UUID
-    event_type: str
-    rule: str
-    channel: str
-    recipient: str
-    recipient_name: str | None
-    subject: str
-    body_text: str
-    body_html: str
     attempt: int
     created_at: datetime
 
@@ -262,18 +258,5 @@ class NotificationLog:
 
 
 def _claimed(row: asyncpg.Record) -> Claimed:
-    return Claimed(
-        notification_id=row["notification_id"],
-        case_id=row["case_id"],
-        event_id=row["event_id"],
-        event_type=row["event_type"],
-        rule=row["rule"],
-        channel=row["channel"],
-        recipient=row["recipient"],
-        recipient_name=row["recipient_name"],
-        subject=row["subject"],
-        body_text=row["body_text"],
-        body_html=row["body_html"],
-        attempt=row["attempts"],
-        created_at=row["created_at"],
-    )
+    columns = {name: row[name] for name in Claimed.__dataclass_fields__ if name != "attempt"}
+    return Claimed(**columns, attempt=row["attempts"])

@@ -1,15 +1,17 @@
 """Turns each event into notifications, rendered and recorded in one PostgreSQL transaction.
 
 What is sent is what was recorded: the subject and bodies are rendered here, once. Planning an
-event twice (a Kafka redelivery) changes nothing: the event is claimed in a ledger in the same
-transaction, and every notification has an id derived from (event, rule, recipient, channel).
+event twice (a Kafka redelivery) changes nothing: the planner is a consumer of the consumer
+framework (runtime/consumer.py), which skips events at or below its case's watermark, and
+every notification has an id derived from (event, rule, recipient, channel).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,7 +20,8 @@ import structlog
 from pydantic import BaseModel
 
 from events import CATALOG, ComplaintReceived, Envelope
-from runtime.event_ledger import EventLedger
+from runtime.consumer import AfterCommit, event_ids
+from runtime.watermarks import CONSUMERS
 from services.notifier import complaints, notification_log
 from services.notifier.audience import Audiences, Recipient
 from services.notifier.complaints import Complaint
@@ -30,9 +33,6 @@ from sop.progress import CLOSING
 from sop.registry import SopRegistry, UnknownSop
 
 log = structlog.get_logger(__name__)
-
-# Events already applied, claimed in the same transaction as their effect.
-LEDGER = EventLedger("notifier_planned_events")
 
 
 @dataclass(frozen=True)
@@ -47,64 +47,36 @@ class Links:
         return f"{self.public_url.rstrip('/')}/api/cases/{case_id}"
 
 
+@dataclass(frozen=True)
 class Planner:
-    def __init__(
-        self,
-        pool: asyncpg.Pool,
-        rules: Rules,
-        audiences: Audiences,
-        registry: SopRegistry,
-        templates: Templates,
-        links: Links,
-        time_zone: ZoneInfo,
-        unavailable: Callable[[Channel], str | None],
-        planned: Callable[[], None] = lambda: None,
-    ) -> None:
-        self._pool = pool
-        self._rules = rules
-        self._audiences = audiences
-        self._registry = registry
-        self._templates = templates
-        self._links = links
-        self._tz = time_zone
-        self._unavailable = unavailable  # why a channel cannot send, or None
-        self._planned = planned  # told after a commit that added notifications
+    # Before the watermarks, the worker listed the events it planned here.
+    watermarks = CONSUMERS.of("notifier", replaces="notifier_planned_events")
 
-    async def create_tables(self) -> None:
-        async with self._pool.acquire() as conn, conn.transaction():
-            await conn.execute("SELECT pg_advisory_xact_lock(hashtext('notifications'))")
-            await LEDGER.create(conn)
-            await complaints.create(conn)
-            await notification_log.create(conn)
+    rules: Rules
+    audiences: Audiences
+    registry: SopRegistry
+    templates: Templates
+    links: Links
+    time_zone: ZoneInfo
+    unavailable: Callable[[Channel], str | None]  # why a channel cannot send, or None
+    planned: Callable[[], None] = lambda: None  # told after a commit that added notifications
 
-    async def apply(self, envelope: Envelope) -> None:
-        await self.apply_many([envelope])
+    async def create(self, conn: asyncpg.Connection) -> None:
+        await complaints.create(conn)
+        await notification_log.create(conn)
 
-    async def apply_many(self, envelopes: list[Envelope]) -> None:
+    async def apply(
+        self, conn: asyncpg.Connection, envelopes: Sequence[Envelope]
+    ) -> Sequence[AfterCommit]:
         added: list[tuple[Envelope, Planned]] = []
-        async with self._pool.acquire() as conn, conn.transaction():
-            for envelope in envelopes:
-                if await LEDGER.claim(conn, envelope.event_id):
-                    for planned in await self._plan(conn, envelope):
-                        if await notification_log.insert(conn, planned):
-                            added.append((envelope, planned))
-        # Logged after the commit, so a line means the notification is durable.
-        for envelope, planned in added:
-            log.info(
-                "notification_planned" if not planned.skipped_because else "notification_skipped",
-                case_id=str(envelope.case_id),
-                event_id=str(envelope.event_id),
-                notification_id=str(planned.notification_id),
-                rule=planned.rule,
-                channel=planned.channel,
-                audience=planned.audience,
-                reason=planned.skipped_because,
-            )
-        if added:
-            self._planned()
+        for envelope in envelopes:
+            for planned in await self._plan(conn, envelope):
+                if await notification_log.insert(conn, planned):
+                    added.append((envelope, planned))
+        return [partial(_log_planned, added), self.planned] if added else ()
 
     async def _plan(self, conn: asyncpg.Connection, envelope: Envelope) -> list[Planned]:
-        rules = self._rules.matching(envelope.type)
+        rules = self.rules.matching(envelope.type)
         payload = CATALOG.payload(envelope)
         complaint: Complaint | None
         if isinstance(payload, ComplaintReceived):
@@ -114,7 +86,7 @@ class Planner:
             complaint = await complaints.recall(conn, envelope.case_id) if rules else None
         planned: list[Planned] = []
         for rule in rules:
-            for recipient in await self._audiences.resolve(
+            for recipient in await self.audiences.resolve(
                 rule.audience, envelope, payload, complaint
             ):
                 for channel in rule.channels:
@@ -139,11 +111,10 @@ class Planner:
         if not address:
             log.info(
                 "notification_without_address",
-                case_id=str(envelope.case_id),
-                event_id=str(envelope.event_id),
                 rule=rule.id,
                 channel=channel,
                 audience=recipient.audience,
+                **event_ids(envelope),
             )
             return None
         disclosed = Disclosure.about(complaint, recipient.audience, channel)
@@ -158,10 +129,10 @@ class Planner:
                 disclosed.reporter_name if recipient.audience == "reporter" else recipient.name
             ),
             "subordinate_name": recipient.about,
-            "tracking_link": self._links.tracking(disclosed.tracking_number),
-            "case_link": self._links.case(str(envelope.case_id)),
+            "tracking_link": self.links.tracking(disclosed.tracking_number),
+            "case_link": self.links.case(str(envelope.case_id)),
         }
-        rendered = self._templates.render(rule.template, context)
+        rendered = self.templates.render(rule.template, context)
         return Planned(
             case_id=envelope.case_id,
             event_id=envelope.event_id,
@@ -174,7 +145,7 @@ class Planner:
             subject=rendered.subject,
             body_text=rendered.text,
             body_html=rendered.html,
-            skipped_because=self._unavailable(channel),
+            skipped_because=self.unavailable(channel),
         )
 
     async def _event_context(self, envelope: Envelope, payload: BaseModel) -> dict[str, Any]:
@@ -196,7 +167,7 @@ class Planner:
         if ref is None or ref.next_step is None:
             return None
         try:
-            sop = await self._registry.version(ref.id, ref.version)
+            sop = await self.registry.version(ref.id, ref.version)
         except UnknownSop:
             return None
         if ref.next_step == CLOSING:
@@ -206,4 +177,17 @@ class Planner:
     def _when(self, moment: datetime | None) -> str | None:
         if moment is None:
             return None
-        return moment.astimezone(self._tz).strftime("%d-%m-%Y %H.%M %Z")
+        return moment.astimezone(self.time_zone).strftime("%d-%m-%Y %H.%M %Z")
+
+
+def _log_planned(added: list[tuple[Envelope, Planned]]) -> None:
+    for envelope, planned in added:
+        log.info(
+            "notification_planned" if not planned.skipped_because else "notification_skipped",
+            notification_id=str(planned.notification_id),
+            rule=planned.rule,
+            channel=planned.channel,
+            audience=planned.audience,
+            reason=planned.skipped_because,
+            **event_ids(envelope),
+        )

@@ -14,9 +14,10 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from events import ComplaintReceived, Envelope
+from events import CATALOG, ComplaintReceived, Envelope
 from office.config import OfficeConfig
 from services.projections.guest_book import written
+from services.projections.projector import SqlProjection
 from services.projections.rows import CaseRows, Row
 
 SCHEMA = """
@@ -61,16 +62,12 @@ ARCHIVED = CaseRows(
 )
 
 
-class ArchiveProjection:
-    name = "case_archive"
-    tables = ("case_archive_open", "case_archive")
-
+class ArchiveProjection(
+    SqlProjection, name="case_archive", schema=SCHEMA, tables=("case_archive_open", "case_archive")
+):
     def __init__(self, office: OfficeConfig) -> None:
         self._retention = office.retention
         self._time_zone = ZoneInfo(office.time_zone)
-
-    async def create(self, conn: asyncpg.Connection) -> None:
-        await conn.execute(SCHEMA)
 
     async def apply(self, conn: asyncpg.Connection, envelopes: Sequence[Envelope]) -> None:
         cases = {e.case_id for e in envelopes}
@@ -115,6 +112,6 @@ class ArchiveProjection:
 
 def _reference(envelope: Envelope) -> str | None:
     if envelope.type == ComplaintReceived.type:
-        return envelope.payload.get("tracking_number")
+        return CATALOG.payload(envelope, ComplaintReceived).tracking_number
     data = envelope.payload.get("data")
     return written(data, "visitor_name") if isinstance(data, Mapping) else None

@@ -13,6 +13,7 @@ from typing import Any
 import asyncpg
 
 from events import Envelope
+from services.projections.projector import SqlProjection
 from services.projections.rows import CaseRows, Row
 
 SCHEMA = """
@@ -68,13 +69,7 @@ def written(data: Mapping[str, Any], column: str) -> str | None:
     return None
 
 
-class GuestBookProjection:
-    name = "guest_book"
-    tables = ("guest_book",)
-
-    async def create(self, conn: asyncpg.Connection) -> None:
-        await conn.execute(SCHEMA)
-
+class GuestBookProjection(SqlProjection, name="guest_book", schema=SCHEMA):
     async def apply(self, conn: asyncpg.Connection, envelopes: Sequence[Envelope]) -> None:
         visits = [e for e in envelopes if e.case_type == "visit"]
         if not visits:

@@ -1,17 +1,17 @@
-"""Applies envelopes to a projection exactly once, in one PostgreSQL transaction."""
+"""A projection as a consumer of the consumer framework (runtime/consumer.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from dataclasses import dataclass
+from typing import Any, ClassVar, Protocol
 
 import asyncpg
-import structlog
 
 from events import Envelope
+from runtime.consumer import AfterCommit
+from runtime.watermarks import Watermarks
 from services.projections import ledger
-
-log = structlog.get_logger(__name__)
 
 
 class Projection(Protocol):
@@ -30,59 +30,56 @@ class Projection(Protocol):
     async def apply(self, conn: asyncpg.Connection, envelopes: Sequence[Envelope]) -> None: ...
 
 
-async def lock_shared(conn: asyncpg.Connection, projection: str) -> None:
-    """Held by live batches for their transaction; a replay's swap takes it exclusively."""
-    await conn.execute("SELECT pg_advisory_xact_lock_shared(hashtext($1))", _lock_key(projection))
+class SqlProjection:
+    """A projection whose tables one SQL script creates (CREATE … IF NOT EXISTS), declared
+    with the class: `class GuestBookProjection(SqlProjection, name="guest_book", schema=…)`.
+    Its tables are `(name,)` unless `tables` names them."""
+
+    name: ClassVar[str]
+    tables: ClassVar[tuple[str, ...]]
+    schema: ClassVar[str]
+
+    def __init_subclass__(
+        cls, *, name: str, schema: str, tables: tuple[str, ...] = (), **more: Any
+    ) -> None:
+        super().__init_subclass__(**more)
+        cls.name, cls.schema, cls.tables = name, schema, tables or (name,)
+
+    async def create(self, conn: asyncpg.Connection) -> None:
+        await conn.execute(self.schema)
 
 
 async def lock_exclusive(conn: asyncpg.Connection, projection: str) -> None:
-    await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", _lock_key(projection))
-
-
-def _lock_key(projection: str) -> str:
-    return f"alur.projection.{projection}"
+    """Pause the projection's live batches until the transaction ends (a replay's swap):
+    they hold the same lock shared (runtime/consumer.py)."""
+    await ledger.watermarks(projection).lock_exclusive(conn)
 
 
 async def apply_new(
     conn: asyncpg.Connection, projection: Projection, envelopes: Sequence[Envelope]
 ) -> list[Envelope]:
     """Inside the caller's transaction: apply the envelopes not applied yet; returns them."""
-    fresh = await ledger.claim(conn, projection.name, envelopes)
+    fresh = await ledger.watermarks(projection.name).claim(conn, envelopes)
     if fresh:
         await projection.apply(conn, fresh)
     return fresh
 
 
+@dataclass(frozen=True)
 class Projector:
-    def __init__(self, pool: asyncpg.Pool, projection: Projection) -> None:
-        self._pool = pool
-        self._projection = projection
+    """Feeds a projection from Kafka; its watermarks are in `projection_watermarks`."""
+
+    projection: Projection
 
     @property
-    def name(self) -> str:
-        return self._projection.name
+    def watermarks(self) -> Watermarks:
+        return ledger.watermarks(self.projection.name)
 
-    async def create_tables(self) -> None:
-        async with self._pool.acquire() as conn, conn.transaction():
-            await conn.execute("SELECT pg_advisory_xact_lock(hashtext('alur.projections.ddl'))")
-            await ledger.create(conn)
-            await self._projection.create(conn)
+    async def create(self, conn: asyncpg.Connection) -> None:
+        await self.projection.create(conn)
 
-    async def apply(self, envelope: Envelope) -> None:
-        await self.apply_many([envelope])
-
-    async def apply_many(self, envelopes: list[Envelope]) -> None:
-        """Apply envelopes in one transaction, skipping those already applied."""
-        name = self._projection.name
-        async with self._pool.acquire() as conn, conn.transaction():
-            await lock_shared(conn, name)
-            fresh = {id(e) for e in await apply_new(conn, self._projection, envelopes)}
-        # Logged after the commit, so a line means the effect is durable.
-        for envelope in envelopes:
-            log.info(
-                "event_applied" if id(envelope) in fresh else "event_already_applied",
-                projection=name,
-                case_id=str(envelope.case_id),
-                event_id=str(envelope.event_id),
-                position=envelope.position,
-            )
+    async def apply(
+        self, conn: asyncpg.Connection, envelopes: Sequence[Envelope]
+    ) -> Sequence[AfterCommit]:
+        await self.projection.apply(conn, envelopes)
+        return ()

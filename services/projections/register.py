@@ -7,11 +7,13 @@ activity is read from the SOP version the case runs under (versions never change
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import asyncpg
 
 from events import CATALOG, ComplaintReceived, Envelope
+from services.projections.projector import SqlProjection
 from services.projections.rows import CaseRows, Row
 from services.projections.sops import SopBook
 
@@ -64,21 +66,15 @@ ROWS = CaseRows(
 )
 
 
-class RegisterProjection:
-    name = "complaint_register"
-    tables = ("complaint_register",)
-
-    def __init__(self, sops: SopBook) -> None:
-        self._sops = sops
-
-    async def create(self, conn: asyncpg.Connection) -> None:
-        await conn.execute(SCHEMA)
+@dataclass(frozen=True)
+class RegisterProjection(SqlProjection, name="complaint_register", schema=SCHEMA):
+    sops: SopBook
 
     async def apply(self, conn: asyncpg.Connection, envelopes: Sequence[Envelope]) -> None:
         mine = [e for e in envelopes if e.case_type == "complaint"]
         if not mine:
             return
-        await self._sops.prepare(mine)
+        await self.sops.prepare(mine)
         rows = {r["case_id"]: r for r in await ROWS.load(conn, {e.case_id for e in mine})}
         touched = set()
         for envelope in mine:
@@ -136,6 +132,6 @@ class RegisterProjection:
             current_step=waiting,
             current_activity=None
             if waiting is None
-            else self._sops.activity(ref.id, ref.version, waiting),
+            else self.sops.activity(ref.id, ref.version, waiting),
             closed=waiting is None,
         )

@@ -20,6 +20,8 @@ import structlog
 from events import CATALOG, Envelope
 from events.steps import StepRecorded
 from office.survey_rules import SurveyRules
+from runtime.consumer import event_ids
+from services.projections.projector import SqlProjection
 from skm import CODES, AnswersRefused, Index, index_of, nrr, parse_answers
 from skm.period import Period
 from sop.definition import SopDefinition
@@ -68,20 +70,14 @@ TOTALS = (
 )
 
 
-class SkmProjection:
-    name = "skm_responses"
-    tables = ("skm_responses",)
-
-    def __init__(self, sops: SopVersions) -> None:
-        self._sops = sops
-
-    async def create(self, conn: asyncpg.Connection) -> None:
-        await conn.execute(SCHEMA)
+@dataclass(frozen=True)
+class SkmProjection(SqlProjection, name="skm_responses", schema=SCHEMA):
+    sops: SopVersions
 
     async def apply(self, conn: asyncpg.Connection, envelopes: Sequence[Envelope]) -> None:
         surveys = [e for e in envelopes if e.type == SURVEY_EVENT and e.sop is not None]
         if surveys:
-            await self._sops.prepare(surveys)
+            await self.sops.prepare(surveys)
         for envelope in surveys:
             await self._survey(conn, envelope)
 
@@ -92,12 +88,7 @@ class SkmProjection:
         try:
             answers = parse_answers(payload.data)
         except AnswersRefused as refused:
-            log.warning(
-                "survey_without_answers",
-                case_id=str(envelope.case_id),
-                event_id=str(envelope.event_id),
-                field=refused.field,
-            )
+            log.warning("survey_without_answers", field=refused.field, **event_ids(envelope))
             return
         await conn.execute(
             INSERT,
@@ -115,7 +106,7 @@ class SkmProjection:
         )
 
     def _unit(self, sop_id: str, version: int) -> str | None:
-        sop = self._sops.get(sop_id, version)
+        sop = self.sops.get(sop_id, version)
         return sop.header.unit if sop else None
 
 

@@ -11,15 +11,17 @@ completed (stored, not joined at read time).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
 import asyncpg
 
-from events import Envelope
+from events import CATALOG, Envelope
 from events.sla import SlaDeadlineChanged
 from office.calendar import WorkingCalendar, step_duration
 from office.config import OfficeConfig
+from services.projections.projector import SqlProjection
 from services.projections.rows import CaseRows, Row
 from services.projections.sops import SopBook
 from sop.progress import CLOSING
@@ -67,23 +69,17 @@ ROWS = CaseRows(
 )
 
 
-class StepTimesProjection:
-    name = "step_times"
-    tables = ("step_times",)
-
-    def __init__(self, sops: SopBook, office: OfficeConfig, calendar: WorkingCalendar) -> None:
-        self._sops = sops
-        self._office = office
-        self._calendar = calendar
-
-    async def create(self, conn: asyncpg.Connection) -> None:
-        await conn.execute(SCHEMA)
+@dataclass(frozen=True)
+class StepTimesProjection(SqlProjection, name="step_times", schema=SCHEMA):
+    sops: SopBook
+    office: OfficeConfig
+    calendar: WorkingCalendar
 
     async def apply(self, conn: asyncpg.Connection, envelopes: Sequence[Envelope]) -> None:
         timed = [e for e in envelopes if e.sop is not None]
         if not timed:
             return
-        await self._sops.prepare(timed)
+        await self.sops.prepare(timed)
         units = await _units(conn, {e.actor.id for e in timed if e.sop and e.sop.step})
         cases = {e.case_id for e in timed}
         rows: dict[UUID, list[Row]] = {case_id: [] for case_id in cases}
@@ -97,10 +93,10 @@ class StepTimesProjection:
         ref = envelope.sop
         assert ref is not None
         if envelope.type == SlaDeadlineChanged.type:
-            if envelope.payload.get("clock", "step") == "step":
-                row = _open(rows, envelope.payload["step"])
-                if row is not None:
-                    row["due_at"] = datetime.fromisoformat(envelope.payload["due_at"])
+            moved = CATALOG.payload(envelope, SlaDeadlineChanged)
+            row = _open(rows, moved.step) if moved.clock == "step" else None
+            if row is not None:
+                row["due_at"] = moved.due_at
             return
         row = None if ref.step is None else _open(rows, ref.step)
         if row is not None:
@@ -124,7 +120,7 @@ class StepTimesProjection:
             sop_id=ref.id,
             sop_version=ref.version,
             step=step,
-            activity=self._sops.activity(ref.id, ref.version, step),
+            activity=self.sops.activity(ref.id, ref.version, step),
             started_position=envelope.position,
             started_at=envelope.occurred_at,
             due_at=self._due(ref.id, ref.version, step, envelope.occurred_at),
@@ -133,11 +129,11 @@ class StepTimesProjection:
         return row
 
     def _due(self, sop_id: str, version: int, step: str, start: datetime) -> datetime | None:
-        sop = self._sops.get(sop_id, version)
+        sop = self.sops.get(sop_id, version)
         if sop is None or step == CLOSING or not 1 <= int(step) <= len(sop.steps):
             return None
-        duration = step_duration(self._office, sop_id, sop.step(int(step)))
-        return None if duration is None else self._calendar.deadline(start, duration)
+        duration = step_duration(self.office, sop_id, sop.step(int(step)))
+        return None if duration is None else self.calendar.deadline(start, duration)
 
 
 def _open(rows: list[Row], step: str) -> Row | None:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import asyncpg
 
 from events import CATALOG, Envelope
+from services.projections.projector import SqlProjection
 from services.projections.rows import CaseRows
 
 SCHEMA = """
@@ -46,15 +47,9 @@ ROWS = CaseRows(
 )
 
 
-class TimelineProjection:
-    name = "case_timeline"
-    tables = ("case_timeline",)
-
-    async def create(self, conn: asyncpg.Connection) -> None:
-        await conn.execute(SCHEMA)
-
+class TimelineProjection(SqlProjection, name="case_timeline", schema=SCHEMA):
     async def apply(self, conn: asyncpg.Connection, envelopes: Sequence[Envelope]) -> None:
-        # Append-only: the ledger hands each event over once, so nothing is read back.
+        # Append-only: the watermarks hand each event over once, so nothing is read back.
         await ROWS.insert(
             conn,
             (

@@ -8,39 +8,41 @@ strategy (round robin or least loaded), and the first one present — or the act
 (causation id `routing:{event_id}`) after re-reading the case, so an officer who acted at the
 same moment wins.
 
-The router's state (applied events, open assignments, turns) is written in one PostgreSQL
-transaction per batch; the case store append happens inside it, so a redelivery after a crash
-re-decides and the store's causation check records nothing twice.
+The router is a consumer of the consumer framework (runtime/consumer.py): its state (its
+watermarks, open assignments, turns) is written in one PostgreSQL transaction per batch; the
+case store append happens inside it, so a redelivery after a crash re-decides and the store's
+causation check records nothing twice.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
+from functools import partial
 
 import asyncpg
 import structlog
 
 from cases import CaseConflict, CaseNotFound, Change, EventStore
-from events import Actor, ComplaintReceived, Envelope, Fact, SopRef
+from events import CATALOG, Actor, ComplaintReceived, Envelope, Fact, SopRef
 from events.routing import CaseRouted
+from office import OfficeConfig
 from office.org_chart import OrgChart
 from office.routing_rules import RoutingRules, Target, unit_key
 from officers import OfficerDirectory
-from runtime.event_ledger import EventLedger
+from runtime.clock import Clock
+from runtime.consumer import AfterCommit, event_ids
+from runtime.watermarks import CONSUMERS
 from services.routing import choice, workload
 from sop.actions import Officer
 from sop.definition import SopDefinition, Step
 from sop.progress import progress
-from sop.registry import SopRegistry, UnknownSop
+from sop.registry import SopRegistry, UnknownSop, shipped_definitions
 from sop.roles import acting_role, recording_roles
 
 log = structlog.get_logger(__name__)
-
-# Events already applied, claimed in the same transaction as their effect.
-LEDGER = EventLedger("routing_applied_events")
 
 ACTOR = Actor(id="routing", role="sistem")
 
@@ -52,56 +54,41 @@ class Pick:
     why: str  # how the officer was chosen, in Bahasa Indonesia
 
 
+async def check_rules(office: OfficeConfig, registry: SopRegistry) -> None:
+    """Stop with a clear message if the routing chains name SOPs or steps that do not exist."""
+    sops: dict[str, SopDefinition] = {d.id: d for _, d in shipped_definitions()}
+    sops.update({d.id: d for d in await registry.all_latest()})
+    problems = office.routing.problems(sops)
+    if problems:
+        raise SystemExit("routing rules: " + "; ".join(problems))
+
+
+@dataclass(frozen=True)
 class Router:
-    def __init__(
-        self,
-        pool: asyncpg.Pool,
-        store: EventStore,
-        registry: SopRegistry,
-        directory: OfficerDirectory,
-        rules: RoutingRules,
-        org_chart: OrgChart,
-        now: Callable[[], datetime],
-    ) -> None:
-        self._pool = pool
-        self._store = store
-        self._registry = registry
-        self._directory = directory
-        self._rules = rules
-        self._org_chart = org_chart
-        self._now = now
+    # Before the watermarks, the worker listed the events it applied here.
+    watermarks = CONSUMERS.of("routing", replaces="routing_applied_events")
 
-    async def create_tables(self) -> None:
-        async with self._pool.acquire() as conn, conn.transaction():
-            await conn.execute("SELECT pg_advisory_xact_lock(hashtext('routing'))")
-            await LEDGER.create(conn)
-            await workload.create(conn)
+    store: EventStore
+    registry: SopRegistry
+    directory: OfficerDirectory
+    rules: RoutingRules
+    org_chart: OrgChart
+    clock: Clock
 
-    async def apply(self, envelope: Envelope) -> None:
-        await self.apply_many([envelope])
+    async def create(self, conn: asyncpg.Connection) -> None:
+        await workload.create(conn)
 
-    async def apply_many(self, envelopes: Sequence[Envelope]) -> None:
+    async def apply(
+        self, conn: asyncpg.Connection, envelopes: Sequence[Envelope]
+    ) -> Sequence[AfterCommit]:
+        await self.clock.refresh()  # a simulated clock may have moved since the last batch
         routed: list[Envelope] = []
-        async with self._pool.acquire() as conn, conn.transaction():
-            for envelope in envelopes:
-                if not await LEDGER.claim(conn, envelope.event_id):
-                    continue
-                await workload.follow(conn, envelope)
-                recorded = await self._route(conn, envelope)
-                if recorded is not None:
-                    routed.append(recorded)
-        for envelope in routed:  # logged after the commit: the line means it is durable
-            payload = CaseRouted.model_validate(envelope.payload)
-            log.info(
-                "case_routed",
-                case_id=str(envelope.case_id),
-                event_id=str(envelope.event_id),
-                step=payload.step,
-                unit=payload.unit,
-                assignee=payload.assignee,
-                stands_in_for=payload.stands_in_for,
-                rule=payload.rule,
-            )
+        for envelope in envelopes:
+            await workload.follow(conn, envelope)
+            recorded = await self._route(conn, envelope)
+            if recorded is not None:
+                routed.append(recorded)
+        return [partial(_log_routed, routed)] if routed else ()
 
     # -- deciding --------------------------------------------------------------------------
 
@@ -112,11 +99,11 @@ class Router:
         if not ref.next_step.isdigit() or envelope.payload.get("assignee"):
             return None  # the closing action, or the officer named who does the next step
         step_number = int(ref.next_step)
-        if self._rules.chain_step(ref.id, step_number) is None:
+        if self.rules.chain_step(ref.id, step_number) is None:
             return None
-        context = {"case_id": str(envelope.case_id), "event_id": str(envelope.event_id)}
+        context = event_ids(envelope)
         try:
-            sop = await self._registry.version(ref.id, ref.version)
+            sop = await self.registry.version(ref.id, ref.version)
         except UnknownSop:
             log.warning("routing_unknown_sop", sop=ref.id, version=ref.version, **context)
             return None
@@ -127,7 +114,7 @@ class Router:
         if history is None or not _waits_unassigned(sop, history, step_number):
             return None
         step = sop.step(step_number)
-        target = self._rules.target(ref.id, step_number, _category(history))
+        target = self.rules.target(ref.id, step_number, _category(history))
         if target is None:
             log.info("routing_no_rule", step=step_number, **context)
             return None
@@ -155,7 +142,7 @@ class Router:
 
     async def _history(self, case_id: uuid.UUID) -> list[Fact] | None:
         try:
-            return list((await self._store.load(case_id)).history)
+            return list((await self.store.load(case_id)).history)
         except CaseNotFound:
             return None
 
@@ -163,7 +150,7 @@ class Router:
         self, conn: asyncpg.Connection, sop: SopDefinition, step: Step, target: Target
     ) -> Pick | None:
         if target.assignees:
-            named = await self._directory.by_ids(target.assignees)
+            named = await self.directory.by_ids(target.assignees)
             candidates = [
                 named[i] for i in target.assignees if i in named and _can_do(sop, step, named[i])
             ]
@@ -192,7 +179,7 @@ class Router:
                 return f"{who}: giliran {o.name} (bergilir di antara {len(ids)} petugas)"
 
         by_id = {c.id: c for c in candidates}
-        today = self._now().date()
+        today = self.clock.now().date()
         for official_id in order:
             pick = await self._present(sop, step, by_id[official_id], today)
             if pick is not None:
@@ -202,7 +189,7 @@ class Router:
     async def _unit_officers(self, sop: SopDefinition, step: Step, unit: str) -> list[Officer]:
         found: dict[str, Officer] = {}
         for role, _public in recording_roles(sop, step):
-            for officer in await self._directory.holding(role):
+            for officer in await self.directory.holding(role):
                 if officer.unit and unit_key(officer.unit) == unit_key(unit):
                     found[officer.id] = officer
         return [found[i] for i in sorted(found)]
@@ -211,10 +198,10 @@ class Router:
         self, sop: SopDefinition, step: Step, official: Officer, today: date
     ) -> Pick | None:
         """The official, or the acting official (Plt) who stands in for them today."""
-        acting_id, replaced = self._org_chart.stand_in(official.id, today)
+        acting_id, replaced = self.org_chart.stand_in(official.id, today)
         if replaced is None:
             return Pick(official, None, "")
-        acting = (await self._directory.by_ids([acting_id])).get(acting_id)
+        acting = (await self.directory.by_ids([acting_id])).get(acting_id)
         if acting is None or not _can_do(sop, step, acting):
             log.warning(
                 "routing_stand_in_ineligible",
@@ -230,7 +217,7 @@ class Router:
     ) -> Fact:
         reason = f"{_capitalised(target.why)}; {pick.why}."
         if pick.stands_in_for is not None:
-            plt = self._org_chart.acting_for(pick.stands_in_for.id, self._now().date())
+            plt = self.org_chart.acting_for(pick.stands_in_for.id, self.clock.now().date())
             reason += (
                 f" {pick.assignee.name} menjabat Plt menggantikan {pick.stands_in_for.name}"
                 + (f" ({plt.reason})" if plt is not None and plt.reason else "")
@@ -250,7 +237,7 @@ class Router:
             type=CaseRouted.type,
             schema_version=CaseRouted.schema_version,
             case_type=sop.case_type,
-            occurred_at=self._now(),
+            occurred_at=self.clock.now(),
             actor=ACTOR,
             sop=SopRef(id=sop.id, version=sop.version, step=None, next_step=str(step.number)),
             causation_id=f"routing:{envelope.event_id}",
@@ -268,7 +255,7 @@ class Router:
         """Append the fact if the case still waits, unassigned, at the step; retry once."""
         for attempt in (1, 2):
             try:
-                return await _append_if_waiting(self._store, case_id, sop, step_number, fact)
+                return await _append_if_waiting(self.store, case_id, sop, step_number, fact)
             except CaseConflict:
                 log.info("routing_conflict", attempt=attempt, **context)
             except _Overtaken:
@@ -276,6 +263,20 @@ class Router:
                 return None
         log.info("routing_skipped_after_conflicts", step=step_number, **context)
         return None
+
+
+def _log_routed(routed: list[Envelope]) -> None:
+    for envelope in routed:
+        payload = CATALOG.payload(envelope, CaseRouted)
+        log.info(
+            "case_routed",
+            step=payload.step,
+            unit=payload.unit,
+            assignee=payload.assignee,
+            stands_in_for=payload.stands_in_for,
+            rule=payload.rule,
+            **event_ids(envelope),
+        )
 
 
 class _Overtaken(Exception):

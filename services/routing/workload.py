@@ -12,7 +12,7 @@ from uuid import UUID
 
 import asyncpg
 
-from events import Envelope
+from events import CATALOG, Envelope
 from events.routing import CaseRouted
 
 SCHEMA = """
@@ -41,7 +41,7 @@ async def follow(conn: asyncpg.Connection, envelope: Envelope) -> None:
     """Keep the open assignments up to date with one event of a case."""
     ref = envelope.sop
     if envelope.type == CaseRouted.type:
-        routed = CaseRouted.model_validate(envelope.payload)
+        routed = CATALOG.payload(envelope, CaseRouted)
         await assign(conn, envelope.case_id, routed.step, routed.assignee, envelope.position)
         return
     if ref is None or ref.step is None:

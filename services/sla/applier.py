@@ -1,83 +1,69 @@
-"""Applies case events to the timers exactly once, in one PostgreSQL transaction per batch."""
+"""Keeps the timers in step with the case events: the SLA worker's consumer."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
 
 import asyncpg
 import structlog
 
 from events import Envelope
 from office import OfficeConfig
-from runtime.event_ledger import EventLedger
-from services.sla import timers
-from services.sla.plan import Calendar, Context, plan
+from runtime.consumer import AfterCommit, event_ids
+from runtime.watermarks import CONSUMERS
+from services.sla import deadline_changes, suspension, timers
+from services.sla.changes import Calendar, Change, Context
+from services.sla.plan import plan
 from sop.definition import SopDefinition, Step
 from sop.duration import Duration
 from sop.registry import UnknownSop
 
 log = structlog.get_logger(__name__)
 
-# Events already applied, claimed in the same transaction as their effect.
-LEDGER = EventLedger("sla_applied_events")
 
-
+@dataclass(frozen=True)
 class TimerApplier:
-    def __init__(
-        self,
-        pool: asyncpg.Pool,
-        office: OfficeConfig,
-        calendar: Callable[[], Awaitable[Calendar]],
-        sop_version: Callable[[str, int], Awaitable[SopDefinition]],
-        durations: Callable[[SopDefinition, Step], Duration | None],
-    ) -> None:
-        self._pool = pool
-        self._office = office
-        self._calendar = calendar
-        self._sop_version = sop_version
-        self._durations = durations
+    # Before the watermarks, the worker listed the events it applied in `sla_applied_events`.
+    watermarks = CONSUMERS.of("sla", replaces="sla_applied_events")
 
-    async def create_tables(self) -> None:
-        async with self._pool.acquire() as conn:
-            await LEDGER.create(conn)
-            await timers.create(conn)
+    office: OfficeConfig
+    calendar: Callable[[], Awaitable[Calendar]]
+    sop_version: Callable[[str, int], Awaitable[SopDefinition]]
+    durations: Callable[[SopDefinition, Step], Duration | None]
 
-    async def apply(self, envelope: Envelope) -> None:
-        await self.apply_many([envelope])
+    async def create(self, conn: asyncpg.Connection) -> None:
+        await timers.create(conn)
+        await suspension.create(conn)
+        await deadline_changes.create(conn)
 
-    async def apply_many(self, envelopes: list[Envelope]) -> None:
-        """Apply events in one transaction, skipping those already applied."""
-        calendar = await self._calendar()
-        contexts = [await self._context(e, calendar) for e in envelopes]
-        async with self._pool.acquire() as conn, conn.transaction():
-            outcomes = []
-            for envelope, context in zip(envelopes, contexts, strict=True):
-                fresh = await LEDGER.claim(conn, envelope.event_id)
-                changes = plan(envelope, context) if fresh else []
-                for change in changes:
-                    await change.apply(conn)
-                outcomes.append((envelope, fresh, changes))
-        # Logged after the commit, so a line means the effect is durable.
-        for envelope, fresh, changes in outcomes:
-            log.info(
-                "event_applied" if fresh else "event_already_applied",
-                case_id=str(envelope.case_id),
-                event_id=str(envelope.event_id),
-                position=envelope.position,
-                changes=[type(c).__name__ for c in changes],
-            )
+    async def apply(
+        self, conn: asyncpg.Connection, envelopes: Sequence[Envelope]
+    ) -> Sequence[AfterCommit]:
+        """Plan each event's changes on the timers and make them."""
+        calendar = await self.calendar()
+        changed: list[tuple[Envelope, list[Change]]] = []
+        for envelope in envelopes:
+            changes = plan(envelope, await self._context(envelope, calendar))
+            for change in changes:
+                await change.apply(conn)
+            if changes:
+                changed.append((envelope, changes))
+        return [partial(_log_changed, changed)] if changed else ()
 
     async def _context(self, envelope: Envelope, calendar: Calendar) -> Context:
-        sop = None
-        if envelope.sop is not None:
+        sop, ref = None, envelope.sop
+        if ref is not None:
             try:
-                sop = await self._sop_version(envelope.sop.id, envelope.sop.version)
+                sop = await self.sop_version(ref.id, ref.version)
             except UnknownSop:
-                log.warning(
-                    "sop_unknown",
-                    case_id=str(envelope.case_id),
-                    event_id=str(envelope.event_id),
-                    sop=envelope.sop.id,
-                    version=envelope.sop.version,
-                )
-        return Context(self._office, calendar, sop, self._durations)
+                log.warning("sop_unknown", sop=ref.id, version=ref.version, **event_ids(envelope))
+        return Context(self.office, calendar, sop, self.durations)
+
+
+def _log_changed(changed: list[tuple[Envelope, list[Change]]]) -> None:
+    for envelope, changes in changed:
+        log.info(
+            "timers_changed", changes=[type(c).__name__ for c in changes], **event_ids(envelope)
+        )

@@ -12,7 +12,7 @@ when it is recorded, never an older one.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import datetime
 from uuid import UUID
 
@@ -22,6 +22,7 @@ import structlog
 from cases import CaseConflict, CaseNotFound, Change, EventStore
 from events import Actor, Fact, SopRef
 from events.sla import SlaDeadlineChanged
+from runtime.database import create_once
 
 log = structlog.get_logger(__name__)
 
@@ -69,11 +70,36 @@ class DeadlineMove:
     reason: str
     occurred_at: datetime
 
+    @classmethod
+    def of_timer(
+        cls,
+        timer: asyncpg.Record,
+        *,
+        causation_id: str,
+        due_at: datetime,
+        reason: str,
+        occurred_at: datetime,
+    ) -> DeadlineMove:
+        """The move of the deadline of `timer` (a row of `sla_timers`) to `due_at`."""
+        return cls(
+            causation_id=causation_id,
+            timer_id=timer["id"],
+            case_id=timer["case_id"],
+            case_type=timer["case_type"],
+            sop_id=timer["sop_id"],
+            sop_version=timer["sop_version"],
+            step=timer["step"],
+            activity=timer["activity"],
+            clock=timer["kind"],
+            previous_due_at=timer["due_at"],
+            due_at=due_at,
+            reason=reason,
+            occurred_at=occurred_at,
+        )
+
 
 async def create(conn: asyncpg.Connection) -> None:
-    async with conn.transaction():
-        await conn.execute("SELECT pg_advisory_xact_lock(hashtext('sla_deadline_changes'))")
-        await conn.execute(SCHEMA)
+    await create_once(conn, "sla_deadline_changes", SCHEMA)
 
 
 async def note(conn: asyncpg.Connection, moves: list[DeadlineMove]) -> None:
@@ -87,24 +113,7 @@ async def note(conn: asyncpg.Connection, moves: list[DeadlineMove]) -> None:
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
         ON CONFLICT (causation_id) DO NOTHING
         """,
-        [
-            (
-                m.causation_id,
-                m.timer_id,
-                m.case_id,
-                m.case_type,
-                m.sop_id,
-                m.sop_version,
-                m.step,
-                m.activity,
-                m.clock,
-                m.previous_due_at,
-                m.due_at,
-                m.reason,
-                m.occurred_at,
-            )
-            for m in moves
-        ],
+        [astuple(move) for move in moves],
     )
 
 
@@ -118,13 +127,9 @@ def fact_of(move: DeadlineMove, waiting_step: str | None) -> Fact:
         actor=SLA_ACTOR,
         sop=SopRef(id=move.sop_id, version=move.sop_version, step=None, next_step=waiting_step),
         causation_id=move.causation_id,
+        # The move says everything the payload says (step, activity, deadlines, reason, clock).
         payload=SlaDeadlineChanged(
-            step=move.step,
-            activity=move.activity,
-            previous_due_at=move.previous_due_at,
-            due_at=move.due_at,
-            reason=move.reason,
-            clock=move.clock,
+            **{name: getattr(move, name) for name in SlaDeadlineChanged.model_fields}
         ).model_dump(mode="json"),
     )
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -26,8 +26,8 @@ from events.sla import EscalationRaised, SlaBreached, SlaWarningRaised
 from office import OfficeConfig
 from runtime.clock import Clock
 from services.sla import lapor, timers
+from services.sla.changes import STEP
 from services.sla.escalation import LateStep, Officers, Target, escalation_target
-from services.sla.plan import STEP
 from services.sla.recording import (
     Outcome,
     Raised,
@@ -65,28 +65,17 @@ def due(timer: Timer, now: datetime) -> Due:
     return Due((), timer.stage, "fired", None)
 
 
+@dataclass(frozen=True)
 class Firing:
-    def __init__(
-        self,
-        pool: asyncpg.Pool,
-        store: EventStore,
-        clock: Clock,
-        officers: Officers,
-        office: OfficeConfig,
-        *,
-        batch: int = 200,
-        concurrency: int = 4,
-        still_running: Mapping[str, StillRunning] = STILL_RUNNING,
-    ) -> None:
-        self._pool = pool
-        self._store = store
-        self._clock = clock
-        self._officers = officers
-        self._office = office
-        self._zone = ZoneInfo(office.time_zone)
-        self._batch = batch
-        self._concurrency = concurrency
-        self._still_running = still_running
+    pool: asyncpg.Pool
+    store: EventStore
+    clock: Clock
+    officers: Officers
+    office: OfficeConfig
+    _: KW_ONLY
+    batch: int = 200
+    concurrency: int = 4
+    still_running: Mapping[str, StillRunning] = field(default_factory=lambda: STILL_RUNNING)
 
     async def run(self, poll_seconds: float) -> None:
         """Fire due timers every `poll_seconds`, until cancelled."""
@@ -104,16 +93,16 @@ class Firing:
 
     async def pass_once(self) -> int:
         """Fire every timer due now; returns how many moved on."""
-        await self._clock.refresh()
-        now = self._clock.now()
+        await self.clock.refresh()
+        now = self.clock.now()
         moved = 0
         while True:
-            async with self._pool.acquire() as conn, conn.transaction():
-                taken = await timers.take_due(conn, now, self._batch)
+            async with self.pool.acquire() as conn, conn.transaction():
+                taken = await timers.take_due(conn, now, self.batch)
                 decided = await asyncio.gather(*(self._decide_safely(t, now) for t in taken))
                 outcomes = await self._record(
                     [
-                        Raised(t, facts, self._still_running.get(t.kind, _always))
+                        Raised(t, facts, self.still_running.get(t.kind, _always))
                         for t, (_, facts) in zip(taken, decided, strict=True)
                         if facts
                     ]
@@ -128,7 +117,7 @@ class Firing:
                         changes.append((timer.id, after.stage, after.status, after.next_fire_at))
                 await timers.advance_many(conn, changes)
             moved += len(changes)
-            if len(taken) < self._batch or not changes:
+            if len(taken) < self.batch or not changes:
                 return moved
 
     async def _decide_safely(self, timer: Timer, now: datetime) -> tuple[Due | None, list[Fact]]:
@@ -136,7 +125,7 @@ class Firing:
         try:
             return await self._decide(timer, now)
         except Exception:  # one bad timer must not hold back the others
-            log.exception("timer_failed", case_id=str(timer.case_id), timer_id=str(timer.id))
+            log.exception("timer_failed", **_ids(timer))
             return None, []
 
     async def _decide(self, timer: Timer, now: datetime) -> tuple[Due, list[Fact]]:
@@ -144,20 +133,15 @@ class Firing:
         next_stage = due(timer, now)
         facts: list[Fact] = []
         if "warning" in next_stage.raises:
-            facts.append(self._fact(timer, "warning", self._warning(timer), now))
+            facts.append(self._fact(timer, "warning", SlaWarningRaised(**_late(timer)), now))
         if "breach" in next_stage.raises and timer.kind == lapor.AUTO_CLOSE:
             # The LAPOR! report closes by itself: no breach, nobody to escalate to.
             facts.append(self._fact(timer, "auto_close", lapor.report_closed(timer), now))
         elif "breach" in next_stage.raises:
-            facts.append(self._fact(timer, "breach", self._breach(timer), now))
+            facts.append(self._fact(timer, "breach", SlaBreached(**_late(timer)), now))
             target = await self._target(timer)
             if target is None:
-                log.warning(
-                    "escalation_target_missing",
-                    case_id=str(timer.case_id),
-                    timer_id=str(timer.id),
-                    roles=timer.roles,
-                )
+                log.warning("escalation_target_missing", roles=timer.roles, **_ids(timer))
             else:
                 facts.append(self._fact(timer, "escalation", _escalation(timer, target), now))
                 next_stage = Due(next_stage.raises, "escalated", "fired", None)
@@ -165,12 +149,12 @@ class Firing:
 
     async def _record(self, raised: list[Raised]) -> dict[uuid.UUID, Outcome]:
         """Append the facts, a case's timers together, in `concurrency` commits at once."""
-        chunks: list[list[Raised]] = [[] for _ in range(self._concurrency)]
+        chunks: list[list[Raised]] = [[] for _ in range(self.concurrency)]
         for item in raised:
-            chunks[hash(item.timer.case_id) % self._concurrency].append(item)
+            chunks[hash(item.timer.case_id) % self.concurrency].append(item)
         chunks = [c for c in chunks if c]
         results = await asyncio.gather(
-            *(record_all(self._store, chunk) for chunk in chunks),
+            *(record_all(self.store, chunk) for chunk in chunks),
             return_exceptions=True,
         )
         outcomes: dict[uuid.UUID, Outcome] = {}
@@ -191,9 +175,7 @@ class Firing:
         now: datetime,
     ) -> Due | None:
         """Where the timer goes after recording; None to try again on the next pass."""
-        with structlog.contextvars.bound_contextvars(
-            case_id=str(timer.case_id), timer_id=str(timer.id), step=timer.step
-        ):
+        with structlog.contextvars.bound_contextvars(step=timer.step, **_ids(timer)):
             if outcome in (None, "case_changed"):
                 log.info("timer_deferred", reason="case changed while firing")
                 return None
@@ -203,7 +185,7 @@ class Firing:
             if outcome == "no_longer_running":
                 log.info("timer_ended_before_firing")
                 return Due((), timer.stage, "done", None)
-            lag = (self._clock.now() - (timer.next_fire_at or now)).total_seconds()
+            lag = (self.clock.now() - (timer.next_fire_at or now)).total_seconds()
             for fact in facts:
                 log.info(
                     "timer_fired",
@@ -214,28 +196,10 @@ class Firing:
                 )
             return next_stage
 
-    def _warning(self, timer: Timer) -> SlaWarningRaised:
-        return SlaWarningRaised(
-            step=timer.step,
-            activity=timer.activity,
-            due_at=timer.due_at,
-            role=timer.role,
-            assignee=timer.assignee,
-        )
-
-    def _breach(self, timer: Timer) -> SlaBreached:
-        return SlaBreached(
-            step=timer.step,
-            activity=timer.activity,
-            due_at=timer.due_at,
-            role=timer.role,
-            assignee=timer.assignee,
-        )
-
     async def _target(self, timer: Timer) -> Target | None:
         late = LateStep(timer.sop_id, timer.step, timer.roles, timer.assignee)
-        day = timer.due_at.astimezone(self._zone).date()
-        return await escalation_target(late, self._officers, self._office.org_chart, day)
+        day = timer.due_at.astimezone(ZoneInfo(self.office.time_zone)).date()
+        return await escalation_target(late, self.officers, self.office.org_chart, day)
 
     def _fact(self, timer: Timer, what: str, payload: BaseModel, now: datetime) -> Fact:
         causation = f"sla:{timer.id}:{what}"
@@ -260,6 +224,22 @@ def _escalation(timer: Timer, target: Target) -> EscalationRaised:
         escalated_to=target.officer_id,
         reason=f"Batas waktu langkah {timer.step} terlampaui; {target.reason}",
     )
+
+
+def _ids(timer: Timer) -> dict[str, str]:
+    """What every log line about a timer carries."""
+    return {"case_id": str(timer.case_id), "timer_id": str(timer.id)}
+
+
+def _late(timer: Timer) -> dict[str, object]:
+    """What a warning and a breach say about the timer's step."""
+    return {
+        "step": timer.step,
+        "activity": timer.activity,
+        "due_at": timer.due_at,
+        "role": timer.role,
+        "assignee": timer.assignee,
+    }
 
 
 def _always(_timer: Timer, _history: object) -> bool:

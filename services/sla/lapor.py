@@ -20,26 +20,21 @@ running (the report on LAPOR! still waits for the reporter).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING
-from uuid import UUID
+from dataclasses import dataclass
 
 import asyncpg
 
-from events import ComplaintReceived, Envelope, Fact
+from events import CATALOG, ComplaintReceived, Envelope, Fact
 from events.lapor import LaporReportClosed, ReporterReplied
 from office import OfficeConfig
 from office.lapor_clocks import LaporClock, LaporClocks
 from services.sla import timers
+from services.sla.changes import Change, CompleteTimers, Context, StartTimer, officer_roles
 from services.sla.recording import StillRunning
-from services.sla.timers import StartTimer, Timer
+from services.sla.timers import Timer
 from sop.definition import SopDefinition
 from sop.duration import Duration
 from sop.progress import CLOSING
-from sop.roles import recording_roles
-
-if TYPE_CHECKING:  # plan.py lists this module's planner: no import back at run time
-    from services.sla.plan import Change, Context
 
 VERIFICATION: LaporClock = "lapor_verification"
 FOLLOW_UP: LaporClock = "lapor_follow_up"
@@ -63,8 +58,7 @@ class StartLaporClock(StartTimer):
     follows_verification: bool = True
 
     async def apply(self, conn: asyncpg.Connection) -> None:
-        fields = asdict(self)
-        if fields.pop("follows_verification"):
+        if self.follows_verification:
             wanted = await conn.fetchval(
                 """
                 SELECT EXISTS (SELECT 1 FROM sla_timers WHERE case_id = $1 AND kind = $2)
@@ -76,20 +70,12 @@ class StartLaporClock(StartTimer):
             )
             if not wanted:
                 return
-        await timers.start(conn, **fields)
+        await timers.start(conn, self)
 
 
 @dataclass(frozen=True)
-class EndLaporClocks:
+class EndLaporClocks(CompleteTimers):
     """End the case's running LAPOR! clocks of `kinds` (the work they wait for was done)."""
-
-    case_id: UUID
-    kinds: list[str]
-    completed_event_id: UUID
-    before_position: int
-
-    async def apply(self, conn: asyncpg.Connection) -> None:
-        await timers.complete(conn, **asdict(self))
 
 
 def lapor_clocks(envelope: Envelope, context: Context) -> list[Change]:
@@ -100,7 +86,7 @@ def lapor_clocks(envelope: Envelope, context: Context) -> list[Change]:
         return []
     changes: list[Change] = []
     if envelope.type == ComplaintReceived.type:
-        if envelope.payload.get("channel") == "lapor":
+        if CATALOG.payload(envelope, ComplaintReceived).channel == "lapor":
             changes.append(
                 _start(envelope, context, sop, rules, VERIFICATION, follows_verification=False)
             )
@@ -145,31 +131,16 @@ def _start(
     assert envelope.sop is not None
     waiting = envelope.sop.next_step
     duration = rules.duration(clock)
-    start = envelope.occurred_at
-    due = context.calendar.deadline(start, duration)
-    warn = None
-    if clock != AUTO_CLOSE:  # a closing report warns nobody
-        warn = context.calendar.share_elapsed_at(
-            start, due, duration, context.office.sla.warning_share
-        )
-    return StartLaporClock(
-        case_id=envelope.case_id,
-        case_type=envelope.case_type,
-        sop_id=sop.id,
-        sop_version=sop.version,
+    return StartLaporClock.at(
+        envelope,
+        context,
+        sop,
         step=waiting or envelope.sop.step or CLOSING,
         kind=clock,
         activity=_ACTIVITIES[clock].format(duration),
         roles=_roles(sop, waiting),
-        assignee=envelope.payload.get("assignee"),
-        started_event_id=envelope.event_id,
-        started_position=envelope.position,
-        started_at=start,
-        due_at=due,
-        warn_at=warn if warn is not None and warn < due else None,
-        duration_value=duration.value,
-        duration_unit=duration.unit,
-        calendar_fingerprint=context.calendar.fingerprint(),
+        duration=duration,
+        warns=clock != AUTO_CLOSE,  # a closing report warns nobody
         follows_verification=follows_verification,
     )
 
@@ -180,8 +151,7 @@ def _roles(sop: SopDefinition, waiting: str | None) -> list[str]:
         return []
     if waiting == CLOSING:
         return list(sop.closing.roles) if sop.closing else []
-    step = sop.step(int(waiting))
-    return list(dict.fromkeys(role for role, _public in recording_roles(sop, step)))
+    return officer_roles(sop, sop.step(int(waiting)))
 
 
 # -- firing -------------------------------------------------------------------------------------

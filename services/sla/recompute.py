@@ -34,6 +34,7 @@ from cases import EventStore
 from office import OfficeConfig
 from office.calendar import Closure, WorkingCalendar
 from runtime.clock import Clock
+from runtime.database import create_once
 from services.sla.deadline_changes import DeadlineMove, note, record_pending
 from sop.duration import Duration
 
@@ -121,9 +122,8 @@ class CalendarWatch:
         self._sweep_until = 0.0
 
     async def create(self) -> None:
-        async with self._pool.acquire() as conn, conn.transaction():
-            await conn.execute("SELECT pg_advisory_xact_lock(hashtext('calendar_changes'))")
-            await conn.execute(SCHEMA)
+        async with self._pool.acquire() as conn:
+            await create_once(conn, "calendar_changes", SCHEMA)
 
     async def calendar(self) -> WorkingCalendar:
         """The office calendar now; rebuilt only when the stored closures changed."""
@@ -147,19 +147,15 @@ class CalendarWatch:
                 " ORDER BY id DESC LIMIT 1"
             )
             now = self._clock.now()
-            if last is None:
-                await conn.execute(
-                    "INSERT INTO calendar_changes (fingerprint, closures_up_to, reason)"
-                    " VALUES ($1, $2, $3)",
-                    fingerprint,
-                    self._closures_key[0] if self._closures_key else 0,
-                    INITIAL,
-                )
-                reason = INITIAL
-                log.info("calendar_recorded", fingerprint=fingerprint, reason=reason)
-            elif last["fingerprint"] != fingerprint:
-                before = await self._calendar_up_to(last["closures_up_to"])
-                reason = change_reason(before, calendar, now.date())
+            if last is not None and last["fingerprint"] == fingerprint:
+                reason = last["reason"]
+            else:
+                if last is None:
+                    reason = INITIAL
+                else:
+                    before = await self._calendar_up_to(last["closures_up_to"])
+                    reason = change_reason(before, calendar, now.date())
+                    self._sweep_until = time.monotonic() + SWEEP_SECONDS
                 await conn.execute(
                     "INSERT INTO calendar_changes (fingerprint, closures_up_to, reason)"
                     " VALUES ($1, $2, $3)",
@@ -167,10 +163,11 @@ class CalendarWatch:
                     self._closures_key[0] if self._closures_key else 0,
                     reason,
                 )
-                log.info("calendar_changed", fingerprint=fingerprint, reason=reason)
-                self._sweep_until = time.monotonic() + SWEEP_SECONDS
-            else:
-                reason = last["reason"]
+                log.info(
+                    "calendar_recorded" if last is None else "calendar_changed",
+                    fingerprint=fingerprint,
+                    reason=reason,
+                )
             moved = await self._recompute(conn, calendar, fingerprint, reason, now)
             if moved:
                 await conn.execute(
@@ -255,17 +252,9 @@ class CalendarWatch:
 def _move(
     row: asyncpg.Record, new: Recomputed, fingerprint: str, reason: str, now: datetime
 ) -> DeadlineMove:
-    return DeadlineMove(
+    return DeadlineMove.of_timer(
+        row,
         causation_id=f"sla:{row['id']}:calendar:{fingerprint}",
-        timer_id=row["id"],
-        case_id=row["case_id"],
-        case_type=row["case_type"],
-        sop_id=row["sop_id"],
-        sop_version=row["sop_version"],
-        step=row["step"],
-        activity=row["activity"],
-        clock=row["kind"],
-        previous_due_at=row["due_at"],
         due_at=new.due_at,
         reason=reason,
         occurred_at=now,

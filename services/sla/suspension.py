@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 from uuid import UUID
 
 import asyncpg
@@ -25,13 +25,10 @@ import structlog
 
 from events import CATALOG, Envelope
 from events.sla import ClockResumed, ClockSuspended
+from runtime.database import create_once
+from services.sla.changes import STEP, Change, Context
 from services.sla.deadline_changes import DeadlineMove, note
 from sop.duration import Duration
-
-if TYPE_CHECKING:  # plan.py lists this module's planner: no import back at run time
-    from services.sla.plan import Change, Context
-
-STEP = "step"  # services.sla.plan.STEP: only step timers stop
 
 log = structlog.get_logger(__name__)
 
@@ -52,9 +49,7 @@ CREATE INDEX IF NOT EXISTS sla_clock_suspensions_open ON sla_clock_suspensions (
 
 
 async def create(conn: asyncpg.Connection) -> None:
-    async with conn.transaction():
-        await conn.execute("SELECT pg_advisory_xact_lock(hashtext('sla_clock_suspensions'))")
-        await conn.execute(SCHEMA)
+    await create_once(conn, "sla_clock_suspensions", SCHEMA)
 
 
 class Stretchable(Protocol):
@@ -92,11 +87,17 @@ def resumed_times(
 
 
 @dataclass(frozen=True)
-class SuspendStepTimer:
+class StepClockChange:
+    """Event `event_id` stopped or restarted, at `at`, the clock of the case's step `step`."""
+
     case_id: UUID
+    event_id: UUID
+    at: datetime
     step: str
-    suspended_event_id: UUID
-    suspended_at: datetime
+
+
+@dataclass(frozen=True)
+class SuspendStepTimer(StepClockChange):
     reason: str
 
     async def apply(self, conn: asyncpg.Connection) -> None:
@@ -109,33 +110,29 @@ class SuspendStepTimer:
             """,
             self.case_id,
             self.step,
-            self.suspended_at,
+            self.at,
             STEP,
         )
         for row in rows:
             await conn.execute(
                 "INSERT INTO sla_clock_suspensions (suspended_event_id, timer_id, case_id,"
                 " suspended_at, reason) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-                self.suspended_event_id,
+                self.event_id,
                 row["id"],
                 self.case_id,
-                self.suspended_at,
+                self.at,
                 self.reason,
             )
             log.info(
                 "timer_suspended",
                 case_id=str(self.case_id),
-                event_id=str(self.suspended_event_id),
+                event_id=str(self.event_id),
                 timer_id=str(row["id"]),
             )
 
 
 @dataclass(frozen=True)
-class ResumeStepTimer:
-    case_id: UUID
-    step: str
-    resumed_event_id: UUID
-    resumed_at: datetime
+class ResumeStepTimer(StepClockChange):
     calendar: Stretchable
 
     async def apply(self, conn: asyncpg.Connection) -> None:
@@ -150,7 +147,7 @@ class ResumeStepTimer:
             await self._resume(conn, timer)
 
     async def _resume(self, conn: asyncpg.Connection, timer: asyncpg.Record) -> None:
-        suspended_at = timer["suspended_at"] or self.resumed_at
+        suspended_at = timer["suspended_at"] or self.at
         moved = resumed_times(
             self.calendar,
             duration=Duration(value=timer["duration_value"], unit=timer["duration_unit"]),
@@ -158,7 +155,7 @@ class ResumeStepTimer:
             warn_at=timer["warn_at"],
             stage=timer["stage"],
             suspended_at=suspended_at,
-            resumed_at=max(self.resumed_at, suspended_at),
+            resumed_at=max(self.at, suspended_at),
         )
         await conn.execute(
             """
@@ -179,34 +176,22 @@ class ResumeStepTimer:
             RETURNING reason
             """,
             timer["id"],
-            self.resumed_event_id,
-            self.resumed_at,
+            self.event_id,
+            self.at,
             moved.by,
         )
-        await note(
-            conn,
-            [
-                DeadlineMove(
-                    causation_id=f"sla:{timer['id']}:resumed:{self.resumed_event_id}",
-                    timer_id=timer["id"],
-                    case_id=self.case_id,
-                    case_type=timer["case_type"],
-                    sop_id=timer["sop_id"],
-                    sop_version=timer["sop_version"],
-                    step=timer["step"],
-                    activity=timer["activity"],
-                    clock=timer["kind"],
-                    previous_due_at=timer["due_at"],
-                    due_at=moved.due_at,
-                    reason=f"waktu dihentikan sementara: {reason or 'tanpa keterangan'}",
-                    occurred_at=self.resumed_at,
-                )
-            ],
+        move = DeadlineMove.of_timer(
+            timer,
+            causation_id=f"sla:{timer['id']}:resumed:{self.event_id}",
+            due_at=moved.due_at,
+            reason=f"waktu dihentikan sementara: {reason or 'tanpa keterangan'}",
+            occurred_at=self.at,
         )
+        await note(conn, [move])
         log.info(
             "timer_resumed",
             case_id=str(self.case_id),
-            event_id=str(self.resumed_event_id),
+            event_id=str(self.event_id),
             timer_id=str(timer["id"]),
             suspended_seconds=moved.by.total_seconds(),
             due_at=moved.due_at.isoformat(),
@@ -215,28 +200,12 @@ class ResumeStepTimer:
 
 def clock_suspension(envelope: Envelope, context: Context) -> list[Change]:
     """The planner: an officer stopped or restarted the waiting step's clock."""
+    at = (envelope.case_id, envelope.event_id, envelope.occurred_at)
     if envelope.type == ClockSuspended.type:
-        suspended = CATALOG.payload(envelope)
-        assert isinstance(suspended, ClockSuspended)
-        return [
-            SuspendStepTimer(
-                envelope.case_id,
-                suspended.step,
-                envelope.event_id,
-                envelope.occurred_at,
-                suspended.reason,
-            )
-        ]
+        suspended = CATALOG.payload(envelope, ClockSuspended)
+        return [SuspendStepTimer(*at, suspended.step, suspended.reason)]
     if envelope.type == ClockResumed.type:
-        resumed = CATALOG.payload(envelope)
-        assert isinstance(resumed, ClockResumed)
-        return [
-            ResumeStepTimer(
-                envelope.case_id,
-                resumed.step,
-                envelope.event_id,
-                envelope.occurred_at,
-                context.calendar,  # type: ignore[arg-type]  # a WorkingCalendar
-            )
-        ]
+        resumed = CATALOG.payload(envelope, ClockResumed)
+        calendar: Stretchable = context.calendar  # type: ignore[assignment]  # a WorkingCalendar
+        return [ResumeStepTimer(*at, resumed.step, calendar)]
     return []

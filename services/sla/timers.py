@@ -10,11 +10,13 @@ look at it next; the partial index on it is the whole polling query.
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
 import asyncpg
+
+from runtime.database import create_once
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sla_timers (
@@ -63,10 +65,9 @@ def timer_id(started_event_id: UUID, kind: str) -> UUID:
 
 
 @dataclass(frozen=True)
-class Timer:
-    """One row of `sla_timers`, as the firing side reads it."""
+class TimerTerms:
+    """What a timer is started with: the columns of `sla_timers` its start sets."""
 
-    id: UUID
     case_id: UUID
     case_type: str
     sop_id: str
@@ -83,6 +84,14 @@ class Timer:
     warn_at: datetime | None
     duration_value: float | None
     duration_unit: str
+    calendar_fingerprint: str | None
+
+
+@dataclass(frozen=True)
+class Timer(TimerTerms):
+    """One row of `sla_timers`, as the firing side reads it."""
+
+    id: UUID
     status: str
     stage: str
     next_fire_at: datetime | None
@@ -99,32 +108,10 @@ class Timer:
 
 
 async def create(conn: asyncpg.Connection) -> None:
-    async with conn.transaction():
-        await conn.execute("SELECT pg_advisory_xact_lock(hashtext('sla_timers'))")
-        await conn.execute(SCHEMA)
+    await create_once(conn, "sla_timers", SCHEMA)
 
 
-async def start(
-    conn: asyncpg.Connection,
-    *,
-    case_id: UUID,
-    case_type: str,
-    sop_id: str,
-    sop_version: int,
-    step: str,
-    kind: str,
-    activity: str,
-    roles: list[str],
-    assignee: str | None,
-    started_event_id: UUID,
-    started_position: int,
-    started_at: datetime,
-    due_at: datetime,
-    warn_at: datetime | None,
-    duration_value: float | None,
-    duration_unit: str,
-    calendar_fingerprint: str | None,
-) -> bool:
+async def start(conn: asyncpg.Connection, timer: TimerTerms) -> bool:
     """Store a new running timer; False if the event already started it (a redelivery)."""
     created = await conn.fetchval(
         """
@@ -136,24 +123,8 @@ async def start(
         ON CONFLICT (started_event_id, kind) DO NOTHING
         RETURNING true
         """,
-        timer_id(started_event_id, kind),
-        case_id,
-        case_type,
-        sop_id,
-        sop_version,
-        step,
-        kind,
-        activity,
-        roles,
-        assignee,
-        started_event_id,
-        started_position,
-        started_at,
-        due_at,
-        warn_at,
-        duration_value,
-        duration_unit,
-        calendar_fingerprint,
+        timer_id(timer.started_event_id, timer.kind),
+        *(getattr(timer, name) for name in TimerTerms.__dataclass_fields__),
     )
     return bool(created)
 
@@ -251,29 +222,3 @@ async def advance_many(
         statuses,
         next_fire,
     )
-
-
-@dataclass(frozen=True)
-class StartTimer:
-    """Start a timer (planned from an event; applied in the event's transaction)."""
-
-    case_id: UUID
-    case_type: str
-    sop_id: str
-    sop_version: int
-    step: str
-    kind: str
-    activity: str
-    roles: list[str]
-    assignee: str | None
-    started_event_id: UUID
-    started_position: int
-    started_at: datetime
-    due_at: datetime
-    warn_at: datetime | None
-    duration_value: float | None
-    duration_unit: str
-    calendar_fingerprint: str | None
-
-    async def apply(self, conn: asyncpg.Connection) -> None:
-        await start(conn, **asdict(self))

@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[2]
 # The packages below services/ (the shared runtime and the core).
 BELOW_SERVICES = ("runtime", "cases", "events", "office", "officers", "audit", "skm", "sop")
@@ -222,10 +220,6 @@ def test_a_service_never_imports_another_service():
     assert services_importing_services(import_graph()) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="until h-consumers merges (SLA vocabulary split from the planner registry)",
-)
 def test_no_module_imports_itself_through_others():
     assert cycles(import_graph()) == []
 

@@ -11,16 +11,10 @@ from zoneinfo import ZoneInfo
 from events import Actor, Envelope, SopRef
 from office import OfficeConfig, load_office
 from office.calendar import WorkingCalendar, step_duration
+from services.sla.changes import AssignTimers, CompleteTimers, Context, StartTimer
 from services.sla.firing import due
-from services.sla.plan import (
-    AssignTimers,
-    CompleteTimers,
-    Context,
-    StartTimer,
-    routed_assignee,
-    step_timers,
-)
 from services.sla.plan import plan as plan_all
+from services.sla.plan import routed_assignee, step_timers
 from services.sla.recording import step_still_waiting
 from services.sla.timers import Timer, timer_id
 from sop.definition import SopDefinition
@@ -186,6 +180,7 @@ def _timer(stage: str = "pending", **changes: Any) -> Timer:
         "stage": stage,
         "next_fire_at": started + timedelta(minutes=7, seconds=30),
         "suspended_total": timedelta(),
+        "calendar_fingerprint": None,
     }
     return Timer(**{**fields, **changes})
 

@@ -10,12 +10,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from events import Actor, Envelope, Fact, SopRef
+from events import Actor, ComplaintReceived, Envelope, Fact, Reporter, SopRef
 from office import OfficeConfig, load_office
 from office.calendar import Closure, WorkingCalendar
 from office.lapor_clocks import LaporClocks
+from services.sla.changes import Context
 from services.sla.lapor import EndLaporClocks, StartLaporClock, lapor_clocks
-from services.sla.plan import Context
 from services.sla.recompute import change_reason, recomputed
 from services.sla.suspension import resumed_times
 from sop.actions import ActionRequest, Officer, Refusal
@@ -283,13 +283,24 @@ def _envelope(event_type: str, step: str | None, next_step: str | None, **payloa
     )
 
 
+def _complaint(channel: str) -> dict[str, object]:
+    """The payload of a complaint received through `channel`."""
+    return ComplaintReceived(
+        tracking_number="ADU-2026-000007",
+        channel=channel,
+        reporter=Reporter(name="Pelapor"),
+        subject="Antrean obat",
+        description="Antrean obat terlalu lama.",
+    ).model_dump(mode="json")
+
+
 def _lapor_plan(envelope: Envelope, office: OfficeConfig = OFFICE) -> list[object]:
     context = Context(office, CALENDAR, MUBA, lambda sop, step: step.duration)
     return list(lapor_clocks(envelope, context))
 
 
 def test_a_lapor_complaint_starts_its_verification_clock_and_others_do_not() -> None:
-    (start,) = _lapor_plan(_envelope("ComplaintReceived", "1", "2", channel="lapor"))
+    (start,) = _lapor_plan(_envelope("ComplaintReceived", "1", "2", **_complaint("lapor")))
     assert isinstance(start, StartLaporClock)
     assert (start.kind, start.follows_verification, start.step) == (
         "lapor_verification",
@@ -298,11 +309,11 @@ def test_a_lapor_complaint_starts_its_verification_clock_and_others_do_not() -> 
     )
     assert start.due_at == datetime(2026, 11, 19, 10, 0, tzinfo=WIB)
     assert start.roles == ["petugas_pengaduan"] and "verifikasi" in start.activity
-    assert _lapor_plan(_envelope("ComplaintReceived", "1", "2", channel="web")) == []
+    assert _lapor_plan(_envelope("ComplaintReceived", "1", "2", **_complaint("web"))) == []
     off = OFFICE.model_copy(
         update={"sla": OFFICE.sla.model_copy(update={"lapor": LaporClocks(enabled=False)})}
     )
-    assert _lapor_plan(_envelope("ComplaintReceived", "1", "2", channel="lapor"), off) == []
+    assert _lapor_plan(_envelope("ComplaintReceived", "1", "2", **_complaint("lapor")), off) == []
 
 
 def test_lapor_clocks_hand_over_from_verification_to_follow_up_to_auto_close() -> None:

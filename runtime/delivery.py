@@ -1,14 +1,16 @@
 """How every Alur consumer takes a Kafka message: at least once, retried, dead-lettered.
 
+- Each message is parsed once, where it enters: the envelope and its payload (through
+  `CATALOG.payload`, which keeps the typed payload with the envelope for every later reader).
+  A message that is not an envelope, or whose payload does not parse (wrong fields, unknown
+  type or version), is poison and goes straight to the dead-letter topic.
 - Messages come in polled batches, applied together in one transaction; if the batch fails,
   each message is applied on its own so that one bad message cannot hold back the others.
-- The envelope is parsed first; a message that is not an envelope is poison and goes
-  straight to the dead-letter topic.
 - An outage of PostgreSQL is not the message's fault: the handler waits and raises, the
   subscriber (AckPolicy.NACK_ON_ERROR) seeks back, and the message comes again.
-- A message that cannot be read (wrong payload, unknown type or version) is dead-lettered at
-  once; any other failure is retried a bounded number of times, then dead-lettered with the
-  reason. Either way the message is acknowledged so the partition moves on.
+- A failure that will fail the same way every time (`POISON`) is dead-lettered at once; any
+  other failure is retried a bounded number of times, then dead-lettered with the reason.
+  Either way the message is acknowledged so the partition moves on.
 """
 
 from __future__ import annotations
@@ -23,11 +25,10 @@ import structlog
 from aiokafka import ConsumerRecord
 from pydantic import ValidationError
 
-from events import Envelope, UnknownEvent
+from events import CATALOG, Envelope, UnknownEvent
+from runtime.kafka import Publish
 
 log = structlog.get_logger(__name__)
-
-Publish = Callable[[bytes, str, dict[str, str]], Awaitable[None]]
 
 # Failures that will fail the same way every time: dead-letter at once, no retry.
 POISON = (ValidationError, UnknownEvent)
@@ -43,9 +44,9 @@ TRANSIENT = (
 
 @dataclass(frozen=True)
 class DeliveryPolicy:
-    """Retries and dead-lettering for one consumer (a consumer group)."""
+    """Retries and dead-lettering for one consumer group."""
 
-    consumer: str
+    consumer: str  # the consumer group, named in each dead letter's `x-alur-consumer`
     dead_letter_topic: str
     publish: Publish
     attempts: int = 3
@@ -62,9 +63,16 @@ class DeliveryPolicy:
         parsed: list[tuple[ConsumerRecord, Envelope]] = []
         for record in records:
             try:
-                parsed.append((record, Envelope.model_validate_json(record.value)))
+                envelope = Envelope.model_validate_json(record.value)
             except ValidationError as error:
                 await self._dead_letter(record, f"not an event envelope: {error}")
+                continue
+            try:
+                CATALOG.payload(envelope)  # parsed here, once; kept with the envelope
+            except POISON as error:
+                await self._dead_letter(record, f"{type(error).__name__}: {error}")
+                continue
+            parsed.append((record, envelope))
         if not parsed:
             return
         try:
@@ -87,7 +95,7 @@ class DeliveryPolicy:
             case_id=str(envelope.case_id),
             event_id=str(envelope.event_id),
             position=envelope.position,
-            consumer=self.consumer,
+            group=self.consumer,
         ):
             for attempt in range(1, self.attempts + 1):
                 try:

@@ -1,0 +1,149 @@
+"""How far each consumer has applied each case: the one deduplication record of Alur's consumers.
+
+One row per (consumer, case): the case version (and its global position) of the last event of
+the case the consumer applied, written in the same PostgreSQL transaction as the effect.
+
+Why per-case watermarks, for every consumer (routing, SLA timers, notifier, projections):
+- Kafka delivers at least once, and a case's events in order: they are keyed by case id, so
+  they travel on one partition, in case-version order. An event at or below its case's
+  watermark is therefore a redelivery (skipped); anything above it is new.
+- One row per case instead of one per event keeps the table as small as the set of cases, and
+  one query per batch reads the marks of all the batch's cases.
+- A replay hands over exactly: the watermarks say what the rebuilt tables hold, whatever the
+  live consumer's Kafka offsets (services/projections/replay.py swaps them with the tables).
+What it assumes: nothing re-publishes an older event of a case *as new* after a later one was
+applied (a dead letter sent back by hand after later events of its case is skipped).
+
+Projections keep their marks in `projection_watermarks` (part of each read model: a replay
+swaps them with its tables); the workers in `consumer_watermarks`. Same columns, same code.
+
+Installations upgraded from the event-id ledgers (`routing_applied_events`,
+`sla_applied_events`, `notifier_planned_events`): a consumer that names its old ledger
+(`replaces`) also skips the events listed there, as long as that table exists when the worker
+starts. Only events the old worker applied without committing their Kafka offsets can come
+again, so the old table may be dropped, while the worker is stopped, once the upgraded worker
+has caught up.
+
+`lock_shared` is held by every batch for its transaction; whoever must replace a consumer's
+marks while it runs (a replay's swap) holds `lock_exclusive`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from uuid import UUID
+
+import asyncpg
+
+from events import Envelope
+from runtime.database import create_once
+
+
+@dataclass(frozen=True)
+class WatermarkTable:
+    name: str = "consumer_watermarks"
+    key: str = "consumer"  # the column naming the consumer
+
+    def __post_init__(self) -> None:
+        for identifier in (self.name, self.key):
+            if not identifier.isidentifier():
+                raise ValueError(f"not an SQL identifier: {identifier!r}")
+
+    async def create(self, conn: asyncpg.Connection) -> None:
+        """Create the table (in the first schema of the search path) if it is missing."""
+        await create_once(
+            conn,
+            self.name,
+            f"""
+            CREATE TABLE IF NOT EXISTS {self.name} (
+                {self.key} text NOT NULL,
+                case_id uuid NOT NULL,
+                case_version integer NOT NULL,  -- the last version of the case applied
+                position bigint NOT NULL,  -- that event's global position
+                PRIMARY KEY ({self.key}, case_id)
+            )
+            """,
+        )
+
+    def of(self, consumer: str, *, replaces: str | None = None) -> Watermarks:
+        return Watermarks(self, consumer, replaces)
+
+
+# The workers' marks (routing, SLA timers, notifier).
+CONSUMERS = WatermarkTable()
+
+
+@dataclass(frozen=True)
+class Watermarks:
+    """One consumer's marks."""
+
+    table: WatermarkTable
+    consumer: str
+    replaces: str | None = None  # the consumer's event-id ledger before the watermarks
+
+    def __post_init__(self) -> None:
+        if self.replaces is not None and not self.replaces.isidentifier():
+            raise ValueError(f"not a table name: {self.replaces!r}")
+
+    async def claim(
+        self, conn: asyncpg.Connection, envelopes: Sequence[Envelope]
+    ) -> list[Envelope]:
+        """Inside the caller's transaction: the envelopes not applied yet (in the order
+        given), marked applied."""
+        table, key = self.table.name, self.table.key
+        rows = await conn.fetch(
+            f"SELECT case_id, case_version FROM {table}"  # noqa: S608 - checked identifiers
+            f" WHERE {key} = $1 AND case_id = ANY($2::uuid[])",
+            self.consumer,
+            list({e.case_id for e in envelopes}),
+        )
+        marks: dict[UUID, int] = {r["case_id"]: r["case_version"] for r in rows}
+        fresh: list[Envelope] = []
+        moved: dict[UUID, Envelope] = {}
+        for envelope in envelopes:
+            if envelope.case_version > marks.get(envelope.case_id, -1):
+                fresh.append(envelope)
+                marks[envelope.case_id] = envelope.case_version
+                moved[envelope.case_id] = envelope
+        if moved:
+            await conn.execute(
+                f"INSERT INTO {table} ({key}, case_id, case_version, position)"  # noqa: S608
+                " SELECT $1, * FROM unnest($2::uuid[], $3::integer[], $4::bigint[])"
+                f" ON CONFLICT ({key}, case_id) DO UPDATE"
+                " SET case_version = EXCLUDED.case_version, position = EXCLUDED.position",
+                self.consumer,
+                list(moved),
+                [e.case_version for e in moved.values()],
+                [e.position for e in moved.values()],
+            )
+        return fresh
+
+    async def replaced_ledger(self, conn: asyncpg.Connection) -> str | None:
+        """The old event-id ledger, if this installation still has it."""
+        if self.replaces is None:
+            return None
+        found = await conn.fetchval("SELECT to_regclass($1) IS NOT NULL", self.replaces)
+        return self.replaces if found else None
+
+    async def applied_before(
+        self, conn: asyncpg.Connection, ledger: str, envelopes: Sequence[Envelope]
+    ) -> set[UUID]:
+        """Which of the envelopes the old event-id ledger lists as applied."""
+        if not envelopes:
+            return set()
+        rows = await conn.fetch(
+            f"SELECT event_id FROM {ledger} WHERE event_id = ANY($1::uuid[])",  # noqa: S608
+            [e.event_id for e in envelopes],
+        )
+        return {r["event_id"] for r in rows}
+
+    async def lock_shared(self, conn: asyncpg.Connection) -> None:
+        await conn.execute("SELECT pg_advisory_xact_lock_shared(hashtext($1))", self._lock_key)
+
+    async def lock_exclusive(self, conn: asyncpg.Connection) -> None:
+        await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", self._lock_key)
+
+    @property
+    def _lock_key(self) -> str:
+        return f"alur.{self.table.name}.{self.consumer}"
