@@ -105,9 +105,8 @@ class Line:
 
     BATCH = 500  # at most this many events per polled batch (a worker's ALUR_*_BATCH_SIZE)
 
-    def __init__(self, store: EventStore, pool: asyncpg.Pool) -> None:
+    def __init__(self, store: EventStore) -> None:
         self.store = store
-        self.pool = pool
         self.topics = Topics("service")
         self.broker = consumer_broker("in-memory:9092")  # never connected: TestKafkaBroker
         self.dead_letters: list[ConsumerRecord] = []
@@ -125,7 +124,7 @@ class Line:
     ) -> AsyncIterator[Line]:
         """The line with `consumers` subscribed (keyword: the consumer group), their tables
         created, the broker started in memory."""
-        line = cls(store, pool)
+        line = cls(store)
         for group, consumer in consumers.items():
             observed = line.consumers[group] = Observed(consumer)
             applier = Applier(pool, observed)
