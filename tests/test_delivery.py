@@ -15,11 +15,11 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from events import Envelope, StepRecorded, Topics
 from runtime.consumer import AfterCommit, Applier
-from runtime.settings import AlurSettings
 from runtime.watermarks import CONSUMERS, Watermarks
 from tests.conftest import Alur, eventually
 from tests.support import sandbox
 from tests.support.factories import posted_complaint, stored
+from tests.support.service_layer import private_schema
 
 
 def _envelope(position: int) -> Envelope:
@@ -168,15 +168,8 @@ async def test_a_poison_message_goes_to_the_dead_letter_topic_and_the_stream_mov
 @pytest.fixture
 async def pool() -> AsyncIterator[asyncpg.Pool]:
     """A pool whose tables are in a schema of their own, dropped afterwards."""
-    schema = f"alur_delivery_{uuid.uuid4().hex[:8]}"
-    url = AlurSettings().database_url
-    settings = {"search_path": schema}
-    async with asyncpg.create_pool(url, min_size=1, max_size=2, server_settings=settings) as pool:
-        await pool.execute(f'CREATE SCHEMA "{schema}"')
-        try:
-            yield pool
-        finally:
-            await pool.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    async with private_schema("alur_delivery") as pool:
+        yield pool
 
 
 @dataclass

@@ -19,40 +19,13 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from events import Topics
 from tests.support.casework import Officer, add_officer, case, work
 from tests.support.mailbox import Mailbox
+from tests.support.routing_office import routing_office
 from tests.support.sandbox import Alur
-from tests.support.seed_cases import MUBA_COMPLAINTS, file_complaint, to_the_team
+from tests.support.seed_cases import file_complaint, to_the_team
 from tests.support.waiting import eventually
 
 TODAY = datetime.now(ZoneInfo("Asia/Jakarta")).date()
-OFFICE = {
-    "name": "Dinas Kesehatan Uji Routing",
-    "time_zone": "Asia/Jakarta",
-    "complaint_sop": MUBA_COMPLAINTS,
-    "routing": {
-        "strategy": "round_robin",
-        "unit_strategies": {"Seksi Gizi": "least_loaded"},
-        "categories": {
-            "Imunisasi": {"unit": "Seksi Imunisasi"},
-            "kesehatan lingkungan": {"unit": "Seksi Kesling"},
-            "gizi": {"unit": "Seksi Gizi"},
-            "rujukan": {"unit": "Seksi Rujukan"},
-            "farmasi": {"unit": "Seksi Farmasi", "assignees": ["Apt. Dewi Lestari"]},
-            "kosong": {"unit": "Seksi Tanpa Petugas"},
-        },
-        "chains": {MUBA_COMPLAINTS: [5]},
-    },
-    "org_chart": {
-        "acting": [
-            {
-                "official": "dr. Hadi Rujukan",
-                "acting": "Rina Plt",
-                "first_day": (TODAY - timedelta(days=1)).isoformat(),
-                "last_day": (TODAY + timedelta(days=7)).isoformat(),
-                "reason": "cuti tahunan",
-            }
-        ]
-    },
-}
+OFFICE = routing_office(TODAY - timedelta(days=1), TODAY + timedelta(days=7))
 pytestmark = pytest.mark.sandbox("routing", office=OFFICE, mail=True)
 
 
