@@ -24,8 +24,10 @@ starts. Only events the old worker applied without committing their Kafka offset
 again, so the old table may be dropped, while the worker is stopped, once the upgraded worker
 has caught up.
 
-`lock_shared` is held by every batch for its transaction; whoever must replace a consumer's
-marks while it runs (a replay's swap) holds `lock_exclusive`.
+Marks that something may replace while their consumer runs (a replay's swap of a projection,
+`WatermarkTable(swapped=True)`) are guarded by a lock: every batch holds `lock_shared` for its
+transaction, the swap holds `lock_exclusive`. The workers' marks are never swapped, so their
+batches skip that round trip.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from runtime.database import create_once
 class WatermarkTable:
     name: str = "consumer_watermarks"
     key: str = "consumer"  # the column naming the consumer
+    swapped: bool = False  # replaced while the consumer runs (a replay): batches lock them
 
     def __post_init__(self) -> None:
         for identifier in (self.name, self.key):

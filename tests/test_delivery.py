@@ -66,11 +66,15 @@ def _outcomes(alur: Alur, worker: str, consumer: str, event: Envelope) -> list[s
     """What `consumer` logged after committing each delivery of the event: `event_applied`
     the first time, `event_already_applied` for a copy."""
     outcomes = []
+    event_id = str(event.event_id)
     for line in _log(alur, worker).read_text().splitlines():
-        if str(event.event_id) in line:
+        if event_id in line:
             entry = json.loads(line)
-            if entry.get("consumer") == consumer and entry["event"].startswith("event_"):
-                outcomes.append(entry["event"])
+            if entry.get("consumer") == consumer and entry["event"] == "events_applied":
+                if event_id in entry["applied"]:
+                    outcomes.append("event_applied")
+                if event_id in entry["already_applied"]:
+                    outcomes.append("event_already_applied")
     return outcomes
 
 

@@ -60,7 +60,7 @@ class Provided(Generic[T]):
 
     kind: type[T]
 
-    def __call__(self, request: Request) -> T:
+    async def __call__(self, request: Request) -> T:
         dependencies: Dependencies = request.app.state.dependencies
         return dependencies.get(self.kind)
 

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 
 
-def request_id(request: Request) -> str:
+async def request_id(request: Request) -> str:
     """`X-Request-Id` when the client sent one (a retry is then recognised), else a new id."""
     return request.headers.get("x-request-id") or f"http:{uuid.uuid4()}"
 
@@ -20,7 +20,7 @@ class Page:
     offset: int
 
 
-def page(limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)) -> Page:
+async def page(limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)) -> Page:
     return Page(limit, offset)
 
 

@@ -39,7 +39,7 @@ def _refused(refusal: Refusal) -> JSONResponse:
     return error_response(refusal.http_status, refusal.code, refusal.message, refusal.field)
 
 
-def case_in_path(case_id: str) -> uuid.UUID:
+async def case_in_path(case_id: str) -> uuid.UUID:
     """The case named in the path; 404 when it is not a case id."""
     parsed = uuid_or_none(case_id)
     if parsed is None:

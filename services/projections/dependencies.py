@@ -18,7 +18,7 @@ class ReadModels:
     time_zone: ZoneInfo  # the office's: every time shown is in it
 
 
-def read_models(pool: Pool, time_zone: TimeZone) -> ReadModels:
+async def read_models(pool: Pool, time_zone: TimeZone) -> ReadModels:
     return ReadModels(pool, time_zone)
 
 

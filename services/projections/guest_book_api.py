@@ -35,7 +35,7 @@ class GuestBookFilters:
         return {k: v for k, v in pairs.items() if v}
 
 
-def guest_book_filters(
+async def guest_book_filters(
     date_from: str | None = Query(None, alias="from"),
     date_to: str | None = Query(None, alias="to"),
     q: str | None = Query(None, max_length=200),

@@ -30,7 +30,7 @@ class IkmQuery:
     month: int | None = None
 
 
-def ikm_query(
+async def ikm_query(
     clock: CurrentClock,
     time_zone: TimeZone,
     year: int | None = Query(None),
@@ -59,7 +59,7 @@ class IkmReports:
         return {"period": when.label, "year": when.year, "units": [u.as_dict() for u in units]}
 
 
-def ikm_reports(tables: Tables, office: Office) -> IkmReports:
+async def ikm_reports(tables: Tables, office: Office) -> IkmReports:
     return IkmReports(tables, office)
 
 

@@ -13,7 +13,7 @@ import asyncpg
 from runtime.watermarks import Watermarks, WatermarkTable
 
 TABLE = "projection_watermarks"
-WATERMARKS = WatermarkTable(TABLE, key="projection")
+WATERMARKS = WatermarkTable(TABLE, key="projection", swapped=True)
 
 
 async def create(conn: asyncpg.Connection) -> None:

@@ -107,7 +107,7 @@ def date_range(
     return start, end
 
 
-def register_filters(
+async def register_filters(
     date_from: str | None = Query(None, alias="from"),
     date_to: str | None = Query(None, alias="to"),
     channel: str | None = Query(None),
