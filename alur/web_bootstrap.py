@@ -58,7 +58,8 @@ async def start_web(settings: AlurSettings) -> WebDependencies:
     time_zone = ZoneInfo(office.time_zone)
     store = await PostgresEventStore.connect(settings.database_url, pool_size=8)
     pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=10)
-    tracking = TrackingNumbers(store, settings.secret_key_bytes())
+    secret = settings.secret_key_bytes()
+    tracking = TrackingNumbers(store, secret)
     registry = SopRegistry(pool)
     await registry.create()
     for saved in await registry.load_shipped():
@@ -69,7 +70,7 @@ async def start_web(settings: AlurSettings) -> WebDependencies:
     await directory.create()
     writer = GroupCommit(store)
     clock = await start_clock(settings.clock, settings.database_url, time_zone)
-    secret = settings.secret_key_bytes()
+    engine = SopEngine(clock.now)
     return WebDependencies(
         settings=settings,
         office=office,
@@ -81,8 +82,8 @@ async def start_web(settings: AlurSettings) -> WebDependencies:
         registry=registry,
         authenticator=BearerTokens(directory),
         tracking=tracking,
-        intake=ComplaintIntake(writer, tracking, registry, office.complaint_sop, clock.now),
-        casework=CaseWork(store, writer, registry, directory, clock.now),
+        intake=ComplaintIntake(writer, tracking, registry, office.complaint_sop, engine),
+        casework=CaseWork(store, writer, registry, directory, engine),
         survey_desk=SurveyDesk(store, registry, secret, clock.now),
     )
 

@@ -4,16 +4,12 @@ worker (waits until it is up), and creating tables once when several processes s
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
 from urllib.parse import urlsplit
 
 import asyncpg
 import structlog
 
 log = structlog.get_logger(__name__)
-
-T = TypeVar("T")
 
 
 class DatabaseUnreachable(RuntimeError):
@@ -34,20 +30,10 @@ async def connect_pool(database_url: str, wait_seconds: float = 5.0) -> asyncpg.
 
 
 async def pool_when_ready(database_url: str, max_size: int) -> asyncpg.Pool:
-    """A worker's pool: waits (and says so in the log) until PostgreSQL answers."""
-    return await when_ready(
-        lambda: asyncpg.create_pool(database_url, min_size=1, max_size=max_size)
-    )
-
-
-async def when_ready(connect: Callable[[], Awaitable[T]]) -> T:
-    """`connect()`, tried every second (and said in the log) until PostgreSQL answers.
-
-    An unreachable event store raises a ConnectionError, which is an OSError too.
-    """
+    """A worker's pool: tried every second (and said in the log) until PostgreSQL answers."""
     while True:
         try:
-            return await connect()
+            return await asyncpg.create_pool(database_url, min_size=1, max_size=max_size)
         except (OSError, asyncpg.PostgresError) as error:
             log.warning("postgres_not_ready", error=repr(error))
             await asyncio.sleep(1)

@@ -8,9 +8,8 @@ store's optimistic concurrency turns the second into a conflict).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import structlog
@@ -47,11 +46,7 @@ class CaseWork:
     writer: GroupCommit
     registry: SopRegistry
     directory: OfficerDirectory
-    clock: Callable[[], datetime]
-    engine: SopEngine = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.engine = SopEngine(self.clock)
+    engine: SopEngine  # decides every action on the office's clock
 
     async def sop(self, sop_id: str) -> SopDefinition | Refusal:
         try:

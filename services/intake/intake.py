@@ -9,9 +9,7 @@ taken, and the number's record is stored with the case's first event.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 
 import structlog
 
@@ -41,11 +39,7 @@ class ComplaintIntake:
     tracking: TrackingNumbers
     registry: SopRegistry
     complaint_sop: str
-    clock: Callable[[], datetime]
-    engine: SopEngine = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.engine = SopEngine(self.clock)
+    engine: SopEngine  # decides every action on the office's clock
 
     async def receive(
         self,

@@ -44,16 +44,6 @@ class Raised:
     still_running: StillRunning
 
 
-async def record_raised(
-    store: EventStore,
-    timer: Timer,
-    facts: Sequence[Fact],
-    still_running: StillRunning,
-) -> Outcome:
-    """Append one timer's `facts` to its case."""
-    return (await record_all(store, [Raised(timer, facts, still_running)]))[0]
-
-
 async def record_all(store: EventStore, raised: Sequence[Raised]) -> list[Outcome]:
     """Append what several timers raise in one commit; each timer's outcome, in order."""
     by_case: dict[UUID, list[int]] = defaultdict(list)

@@ -14,6 +14,7 @@ from services.intake.submission import ComplaintSubmission
 from services.intake.tracking import TrackingNumbers, case_id_for
 from sop.actions import Officer, Refusal
 from sop.definition import SopDefinition
+from sop.engine import SopEngine
 from sop.registry import shipped_definitions
 
 COMPLAINT_SOP = "pengaduan-masyarakat-dinkes-muba"
@@ -43,7 +44,9 @@ def store() -> InMemoryEventStore:
 
 def _intake(store: InMemoryEventStore) -> ComplaintIntake:
     tracking = TrackingNumbers(store, b"kunci-rahasia")
-    return ComplaintIntake(GroupCommit(store), tracking, _Registry(), COMPLAINT_SOP, lambda: NOW)  # type: ignore[arg-type]
+    return ComplaintIntake(
+        GroupCommit(store), tracking, _Registry(), COMPLAINT_SOP, SopEngine(lambda: NOW)
+    )  # type: ignore[arg-type]
 
 
 async def test_a_complaint_s_number_and_pin_find_the_case_it_opened(
