@@ -2,7 +2,11 @@
 real consumer framework on FastStream's in-memory broker, cases on the in-memory event store,
 the consumers' own tables in a private PostgreSQL schema per test, time on a fake clock.
 
-No Kafka, no worker process, no fresh database: each test takes milliseconds.
+No Kafka, no worker process, no fresh database: each test takes milliseconds. What these tests
+prove is the services' decisions and the framework's claim/apply/dead-letter logic; what Kafka
+itself does (ordering per partition, redelivery after a crash, rejoining after a broker restart)
+is proven only against the real broker (tests/test_delivery.py, test_kafka_outage.py,
+test_sla_timer_crashes.py, test_routing.py).
 """
 
 from __future__ import annotations
