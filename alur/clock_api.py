@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from runtime.clock import SimulatedClock
+from runtime.http.access import PUBLIC
 from runtime.http.dependencies import CurrentClock
 from runtime.http.errors import error_response, invalid_input
 
@@ -21,7 +22,7 @@ class Advance(BaseModel):
     minutes: float = Field(gt=0, le=60 * 24 * 366)
 
 
-@router.post("/api/clock/advance")
+@router.post("/api/clock/advance", dependencies=[PUBLIC])
 async def advance(clock: CurrentClock, body: Any = Body(None)) -> JSONResponse:  # noqa: B008
     if not isinstance(clock, SimulatedClock):
         return error_response(404, "not_found", "jam simulasi tidak aktif (ALUR_CLOCK=system)")
@@ -34,6 +35,6 @@ async def advance(clock: CurrentClock, body: Any = Body(None)) -> JSONResponse: 
     return JSONResponse({"now": now.isoformat()})
 
 
-@router.get("/api/clock")
+@router.get("/api/clock", dependencies=[PUBLIC])
 async def now(clock: CurrentClock) -> JSONResponse:
     return JSONResponse({"now": clock.now().isoformat(), "simulated": clock.simulated})

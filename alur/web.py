@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from alur.clock_api import router as clock_router
 from alur.web_bootstrap import start_web
 from runtime.http import dependencies, health
+from runtime.http.access import require_policies
 from runtime.http.errors import install_error_handlers
 from runtime.logs import configure_logging
 from runtime.settings import AlurSettings
@@ -54,9 +55,11 @@ def build_app(settings: AlurSettings) -> FastAPI:
             await web.close()
             log.info("web_stopped")
 
-    app = FastAPI(title="Alur", lifespan=lifespan)
+    # No /docs or /redoc: they load scripts from a CDN; the schema stays at /openapi.json.
+    app = FastAPI(title="Alur", lifespan=lifespan, docs_url=None, redoc_url=None)
     for router in ROUTERS:
         app.include_router(router)
+    require_policies(app)  # a route that does not say who may use it stops the start
     install_error_handlers(app)
     return app
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from office.access_rules import AccessRules
 from office.calendar_rules import CalendarRules, office_time_zone
 from office.org_chart import OrgChart
 from office.retention import RetentionSchedule
@@ -39,6 +40,7 @@ class OfficeConfig(BaseModel):
     routing: RoutingRules = RoutingRules()
     retention: RetentionSchedule = RetentionSchedule()
     survey: SurveyRules = SurveyRules()
+    access: AccessRules = AccessRules()
 
     @field_validator("time_zone")
     @classmethod

@@ -44,7 +44,8 @@ async def _add(
     email: str | None,
     phone: str | None,
 ) -> tuple[Officer, str]:
-    pool = await connect_pool(AlurSettings().database_url)
+    settings = AlurSettings()
+    pool = await connect_pool(settings.database_url)
     try:
         registry = SopRegistry(pool)
         await registry.create()
@@ -54,7 +55,7 @@ async def _add(
         return await directory.add(
             name,
             roles,
-            known_roles=await registry.roles(),
+            known_roles=[*await registry.roles(), *settings.office().access.roles()],
             unit=unit,
             superior=superior,
             email=email,

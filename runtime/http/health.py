@@ -10,13 +10,14 @@ import asyncpg
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from runtime.http.access import PUBLIC
 from runtime.http.dependencies import Pool, provided
 from runtime.settings import AlurSettings
 
 router = APIRouter()
 
 
-@router.get("/health")
+@router.get("/health", dependencies=[PUBLIC])
 async def health(
     pool: Pool, settings: Annotated[AlurSettings, provided(AlurSettings)]
 ) -> JSONResponse:

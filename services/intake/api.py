@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
 from cases import CaseNotFound
 from events import CATALOG
+from runtime.http.access import PUBLIC
 from runtime.http.errors import error_response
 from runtime.http.requests import RequestId
 from runtime.http.templates import templates_in
@@ -57,7 +58,7 @@ def receipt_response(receipt: Receipt) -> JSONResponse:
     )
 
 
-@router.post("/api/complaints", status_code=201)
+@router.post("/api/complaints", status_code=201, dependencies=[PUBLIC])
 async def submit_complaint(
     complaint: Complaint,
     intake: Intake,
@@ -68,7 +69,7 @@ async def submit_complaint(
     return receipt_response(receipt)
 
 
-@router.get("/api/track/{tracking_number}")
+@router.get("/api/track/{tracking_number}", dependencies=[PUBLIC])
 async def track(
     tracking_number: str, tracking: Tracking, store: Store, desk: Desk, pin: str = ""
 ) -> JSONResponse:
@@ -78,17 +79,17 @@ async def track(
     return JSONResponse(view)
 
 
-@router.get("/", include_in_schema=False)
+@router.get("/", include_in_schema=False, dependencies=[PUBLIC])
 async def home() -> RedirectResponse:
     return RedirectResponse("/lapor")
 
 
-@router.get("/lapor", response_class=HTMLResponse)
+@router.get("/lapor", response_class=HTMLResponse, dependencies=[PUBLIC])
 async def complaint_form(request: Request) -> HTMLResponse:
     return templates.TemplateResponse(request, "complaint_form.html", {"form": {}, "error": None})
 
 
-@router.post("/lapor", response_class=HTMLResponse)
+@router.post("/lapor", response_class=HTMLResponse, dependencies=[PUBLIC])
 async def submit_complaint_form(
     request: Request, intake: Intake, request_id: RequestId
 ) -> HTMLResponse:
@@ -118,7 +119,7 @@ async def submit_complaint_form(
     )
 
 
-@router.get("/lacak", response_class=HTMLResponse)
+@router.get("/lacak", response_class=HTMLResponse, dependencies=[PUBLIC])
 async def track_page(
     request: Request, tracking: Tracking, store: Store, desk: Desk, nomor: str = "", pin: str = ""
 ) -> HTMLResponse:

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 
 from cases import CaseNotFound
 from events import ComplaintReceived
-from runtime.http.auth import OfficerIfAny, OfficerOnly
+from runtime.http.access import PUBLIC, OfficerOnly
 from runtime.http.dependencies import Registry
 from runtime.http.errors import HttpError, error_response
 from runtime.http.requests import RequestId, uuid_or_none
@@ -52,7 +52,7 @@ NewCase = Annotated[CaseSubmission, Depends(checked_body(partial(parse, CaseSubm
 Action = Annotated[ActionSubmission, Depends(checked_body(partial(parse, ActionSubmission)))]
 
 
-@router.get("/api/sops")
+@router.get("/api/sops", dependencies=[PUBLIC])
 async def list_sops(registry: Registry) -> list[dict[str, Any]]:
     return [_sop_view(sop) for sop in await registry.all_latest()]
 
@@ -93,7 +93,7 @@ async def _open_complaint(
 
 
 @router.get("/api/cases/{case_id}")
-async def show_case(officer: OfficerIfAny, case_id: CaseId, casework: Casework) -> JSONResponse:
+async def show_case(officer: OfficerOnly, case_id: CaseId, casework: Casework) -> JSONResponse:
     try:
         return JSONResponse(await casework.view(case_id, officer))
     except CaseNotFound:

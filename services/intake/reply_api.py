@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from cases import CaseConflict, CaseNotFound, EventStore
 from events import Actor, Envelope, Fact, SopRef
 from events.lapor import ReporterReplied
+from runtime.http.access import PUBLIC
 from runtime.http.dependencies import CurrentClock
 from runtime.http.errors import error_response, json_body
 from runtime.http.requests import RequestId
@@ -44,7 +45,7 @@ class ReplySubmission(BaseModel):
 NOT_FOUND = (404, "not_found", "nomor pengaduan atau PIN tidak cocok")
 
 
-@router.post("/api/track/{tracking_number}/reply", status_code=201)
+@router.post("/api/track/{tracking_number}/reply", status_code=201, dependencies=[PUBLIC])
 async def reply(
     request: Request,
     tracking_number: str,

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from cases.case import Case
-from runtime.http.auth import OfficerRequired
+from runtime.http.access import PUBLIC, Officers
 from runtime.http.errors import error_response, invalid_input, json_body
 from runtime.http.requests import uuid_or_none
 from runtime.http.templates import templates_in
@@ -29,14 +29,14 @@ router = APIRouter()
 templates = templates_in(Path(__file__).parent / "templates")
 
 # Who may hand a guest the questionnaire's link.
-LinkGiver = Annotated[Officer, Depends(OfficerRequired("perlu token petugas yang valid"))]
+LinkGiver = Annotated[Officer, Depends(Officers("perlu token petugas yang valid"))]
 
 
 def _refusal(refusal: SurveyRefused) -> JSONResponse:
     return error_response(refusal.status, refusal.code, refusal.message)
 
 
-@router.post("/api/surveys/{case_id}", status_code=201)
+@router.post("/api/surveys/{case_id}", status_code=201, dependencies=[PUBLIC])
 async def submit_survey(request: Request, case_id: str, desk: Desk, t: str = "") -> JSONResponse:
     parsed = uuid_or_none(case_id)
     if parsed is None or not desk.valid(parsed, t):
@@ -107,7 +107,7 @@ def _element_name(field: str) -> str | None:
     return next((e.name for e in ELEMENTS if e.code == code), None)
 
 
-@router.get("/survei/{case_id}", response_class=HTMLResponse)
+@router.get("/survei/{case_id}", response_class=HTMLResponse, dependencies=[PUBLIC])
 async def survey_form(request: Request, case_id: str, desk: Desk, t: str = "") -> HTMLResponse:
     parsed = uuid_or_none(case_id)
     found = await desk.case(parsed, t) if parsed else NOT_FOUND
@@ -116,7 +116,7 @@ async def survey_form(request: Request, case_id: str, desk: Desk, t: str = "") -
     return _page(request, case_id, t)
 
 
-@router.post("/survei/{case_id}", response_class=HTMLResponse)
+@router.post("/survei/{case_id}", response_class=HTMLResponse, dependencies=[PUBLIC])
 async def submit_survey_form(request: Request, case_id: str, desk: Desk) -> HTMLResponse:
     form = await request.form()
     token = str(form.get("t", ""))

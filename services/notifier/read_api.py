@@ -9,14 +9,14 @@ import asyncpg
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
-from runtime.http.auth import OfficerRequired
+from runtime.http.access import Officers
 from runtime.http.dependencies import Pool
 from runtime.http.errors import error_response
 from runtime.http.requests import uuid_or_none
 from services.notifier.notification_log import NotificationLog
 
 # Officers only: the log names the officers notified and the reporter's (masked) address.
-router = APIRouter(dependencies=[Depends(OfficerRequired())])
+router = APIRouter(dependencies=[Depends(Officers())])
 
 
 def _masked(address: str) -> str:

@@ -22,6 +22,7 @@ from fastapi.responses import Response
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from runtime.http.access import PUBLIC
 from runtime.http.errors import error_response, invalid_input
 from runtime.http.requests import Page
 from services.projections.dependencies import ReadModels, Tables
@@ -198,21 +199,21 @@ async def ikm_sheet(reports: IkmReports, query: IkmQuery) -> Sheet:
     )
 
 
-@router.get("/register.{kind}")
+@router.get("/register.{kind}", dependencies=[PUBLIC])
 async def register_export(kind: str, filters: Filtered, tables: Tables) -> Response:
     if filters.problems:
         return filters.problems[0].response()
     return await _file(kind, register_sheet(tables, filters))
 
 
-@router.get("/buku-tamu.{kind}")
+@router.get("/buku-tamu.{kind}", dependencies=[PUBLIC])
 async def guest_book_export(kind: str, filters: Guests, tables: Tables) -> Response:
     if filters.problems:
         return filters.problems[0].response()
     return await _file(kind, guest_book_sheet(tables, filters))
 
 
-@router.get("/ikm.{kind}")
+@router.get("/ikm.{kind}", dependencies=[PUBLIC])
 async def ikm_export(kind: str, query: Ikm, reports: Reports) -> Response:
     if query.problem:
         return invalid_input(query.problem.field, query.problem.reason)

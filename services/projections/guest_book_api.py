@@ -11,6 +11,7 @@ import asyncpg
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
+from runtime.http.access import PUBLIC
 from runtime.http.templates import templates_in
 from services.projections.dependencies import ReadModels, Tables
 from services.projections.register_filters import FilterRefused, date_range
@@ -85,7 +86,7 @@ async def guest_rows(
 Guests = Annotated[GuestBookFilters, Depends(guest_book_filters)]
 
 
-@router.get("/buku-tamu", response_class=HTMLResponse)
+@router.get("/buku-tamu", response_class=HTMLResponse, dependencies=[PUBLIC])
 async def guest_book_page(request: Request, filters: Guests, tables: Tables) -> HTMLResponse:
     usable = GuestBookFilters() if filters.problems else filters
     return templates.TemplateResponse(

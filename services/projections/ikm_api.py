@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 
 from office import OfficeConfig
+from runtime.http.access import PUBLIC
 from runtime.http.dependencies import CurrentClock, Office, TimeZone
 from runtime.http.errors import invalid_input
 from services.projections.dependencies import ReadModels, Tables
@@ -67,7 +68,7 @@ Ikm = Annotated[IkmQuery, Depends(ikm_query)]
 Reports = Annotated[IkmReports, Depends(ikm_reports)]
 
 
-@router.get("/api/ikm")
+@router.get("/api/ikm", dependencies=[PUBLIC])
 async def ikm_json(query: Ikm, reports: Reports) -> Any:
     if query.problem:
         return invalid_input(query.problem.field, query.problem.reason)

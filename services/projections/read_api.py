@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
+from runtime.http.access import PUBLIC
 from runtime.http.requests import Page, Paged
 from runtime.http.templates import templates_in
 from services.projections.dependencies import ReadModels, Tables
@@ -67,14 +68,14 @@ async def register_rows(
     ]
 
 
-@router.get("/api/register")
+@router.get("/api/register", dependencies=[PUBLIC])
 async def register_json(filters: Filtered, tables: Tables, page: Paged) -> Any:
     if filters.problems:
         return filters.problems[0].response()
     return await register_rows(tables, page, filters)
 
 
-@router.get("/register", response_class=HTMLResponse)
+@router.get("/register", response_class=HTMLResponse, dependencies=[PUBLIC])
 async def register_page(
     request: Request, filters: Filtered, tables: Tables, page: Paged
 ) -> HTMLResponse:

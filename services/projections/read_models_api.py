@@ -18,14 +18,14 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
-from runtime.http.auth import OfficerRequired
+from runtime.http.access import Officers
 from runtime.http.dependencies import CurrentClock, Pool
 from runtime.http.errors import error_response, invalid_input
 from runtime.http.requests import Paged, uuid_or_none
 from services.projections import sla_compliance
 
 # Every endpoint here is for officers only.
-router = APIRouter(dependencies=[Depends(OfficerRequired())])
+router = APIRouter(dependencies=[Depends(Officers())])
 
 NOT_FOUND = (404, "not_found", "kasus tidak ditemukan", "case_id")
 GUEST_BOOK = (

@@ -15,7 +15,8 @@ from fastapi import APIRouter, FastAPI, Query
 from alur.web import build_app
 from alur.web_bootstrap import WebDependencies
 from runtime.http import dependencies
-from runtime.http.auth import UNAUTHORIZED, Authenticator, BearerTokens, OfficerIfAny, OfficerOnly
+from runtime.http.access import OfficerOnly, RouteWithoutPolicy, require_policies
+from runtime.http.auth import UNAUTHORIZED, Authenticator, BearerTokens
 from runtime.http.errors import (
     FieldRefused,
     HttpError,
@@ -48,11 +49,6 @@ router = APIRouter()
 @router.get("/only")
 async def only(officer: OfficerOnly) -> dict[str, Any]:
     return {"officer": officer.id}
-
-
-@router.get("/any")
-async def any_officer(officer: OfficerIfAny) -> dict[str, Any]:
-    return {"officer": officer.id if officer else None}
 
 
 @router.get("/refused")
@@ -109,13 +105,19 @@ async def test_an_officer_only_route_refuses_everyone_else_with_401(
     assert response.json() == {"error": "unauthorized", "message": UNAUTHORIZED}
 
 
-async def test_an_open_route_serves_the_public_but_refuses_a_wrong_token(
-    client: httpx.AsyncClient,
-) -> None:
-    assert (await client.get("/any")).json() == {"officer": None}
-    assert (await client.get("/any", headers=bearer("rahasia"))).json() == {"officer": "siti"}
-    wrong = await client.get("/any", headers=bearer("salah"))
-    assert (wrong.status_code, wrong.headers["www-authenticate"]) == (401, "Bearer")
+def test_the_app_refuses_to_start_with_a_route_that_does_not_say_who_may_use_it() -> None:
+    app = build_app(AlurSettings())
+    table = require_policies(app)
+    assert table[("POST", "/api/complaints")] == "public"
+    assert table[("POST", "/api/cases/{case_id}/actions")] == "officer"
+    undeclared = APIRouter()
+
+    @undeclared.get("/tanpa-kebijakan")
+    async def nobody_said() -> None: ...
+
+    app.include_router(undeclared)
+    with pytest.raises(RouteWithoutPolicy, match="/tanpa-kebijakan"):
+        require_policies(app)
 
 
 async def test_a_read_model_refuses_the_public_before_reading_anything(
