@@ -19,6 +19,7 @@ from officers import OfficerDirectory
 from runtime.clock import Clock, start_clock
 from runtime.http.auth import Authenticator, BearerTokens
 from runtime.settings import AlurSettings
+from runtime.throttle import Throttle
 from services.intake.casework import CaseWork
 from services.intake.intake import ComplaintIntake
 from services.intake.survey_desk import SurveyDesk
@@ -40,6 +41,7 @@ class WebDependencies:
     writer: GroupCommit
     registry: SopRegistry
     authenticator: Authenticator
+    throttle: Throttle
     tracking: TrackingNumbers
     intake: ComplaintIntake
     casework: CaseWork
@@ -71,6 +73,8 @@ async def start_web(settings: AlurSettings) -> WebDependencies:
     writer = GroupCommit(store)
     clock = await start_clock(settings.clock, settings.database_url, time_zone)
     engine = SopEngine(clock.now)
+    throttle = Throttle(pool, secret, clock.now)
+    await throttle.create()
     return WebDependencies(
         settings=settings,
         office=office,
@@ -81,6 +85,7 @@ async def start_web(settings: AlurSettings) -> WebDependencies:
         writer=writer,
         registry=registry,
         authenticator=BearerTokens(directory),
+        throttle=throttle,
         tracking=tracking,
         intake=ComplaintIntake(writer, tracking, registry, office.complaint_sop, engine),
         casework=CaseWork(store, writer, registry, directory, engine),

@@ -25,6 +25,7 @@ from fastapi import Depends, FastAPI, Request
 
 from office import OfficeConfig
 from runtime.clock import Clock
+from runtime.throttle import Throttle
 from sop.registry import SopRegistry
 
 T = TypeVar("T")
@@ -76,3 +77,4 @@ TimeZone = Annotated[ZoneInfo, provided(ZoneInfo)]
 CurrentClock = Annotated[Clock, provided(Clock)]
 Office = Annotated[OfficeConfig, provided(OfficeConfig)]
 Registry = Annotated[SopRegistry, provided(SopRegistry)]
+Throttling = Annotated[Throttle, provided(Throttle)]
