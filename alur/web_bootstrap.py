@@ -18,6 +18,7 @@ from office import OfficeConfig
 from officers import OfficerDirectory
 from runtime.clock import Clock, start_clock
 from runtime.http.auth import Authenticator, BearerTokens
+from runtime.http.case_scope import CaseScope
 from runtime.settings import AlurSettings
 from runtime.throttle import Throttle
 from services.intake.casework import CaseWork
@@ -42,6 +43,7 @@ class WebDependencies:
     registry: SopRegistry
     authenticator: Authenticator
     throttle: Throttle
+    scope: CaseScope
     tracking: TrackingNumbers
     intake: ComplaintIntake
     casework: CaseWork
@@ -86,6 +88,7 @@ async def start_web(settings: AlurSettings) -> WebDependencies:
         registry=registry,
         authenticator=BearerTokens(directory),
         throttle=throttle,
+        scope=CaseScope(store, registry, pool, office),
         tracking=tracking,
         intake=ComplaintIntake(writer, tracking, registry, office.complaint_sop, engine),
         casework=CaseWork(store, writer, registry, directory, engine),

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from events.complaint import ComplaintReceived
 from events.envelope import Fact
 from events.lapor import LaporReportClosed, ReporterReplied
+from events.privacy import ReporterIdentityViewed
 from events.routing import CaseRouted
 from events.sla import (
     ClockResumed,
@@ -135,5 +136,6 @@ CATALOG = EventCatalog(
     CaseRouted,
     ReporterReplied,
     LaporReportClosed,
+    ReporterIdentityViewed,
     shared={StepRecorded: STEP_EVENTS},
 )

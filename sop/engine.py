@@ -30,6 +30,10 @@ class SopEngine:
         self._clock = clock
         self._new_event_id = new_event_id
 
+    def now(self) -> datetime:
+        """The office's clock, as the engine reads it for every fact it decides."""
+        return self._clock()
+
     # -- opening a case (its first step) ---------------------------------------------------
 
     def open(

@@ -14,7 +14,7 @@ async def _row(alur: Alur, tracking_number: str) -> dict | None:
 
 
 async def test_a_complaint_posted_over_http_appears_in_the_register(alur: Alur) -> None:
-    async with alur.http() as client:
+    async with alur.http(headers=alur.auditor) as client:
         response = await client.post("/api/complaints", json=COMPLAINT)
     assert response.status_code == 201, response.text
     receipt = response.json()
@@ -34,7 +34,7 @@ async def test_a_complaint_posted_over_http_appears_in_the_register(alur: Alur) 
 
 async def test_the_register_hides_an_anonymous_reporter(alur: Alur) -> None:
     anonymous = {**COMPLAINT, "anonymous": True, "reporter": {"name": "Budi", "email": "b@x.id"}}
-    async with alur.http() as client:
+    async with alur.http(headers=alur.auditor) as client:
         receipt = (await client.post("/api/complaints", json=anonymous)).json()
 
     async def registered() -> dict | None:
@@ -42,7 +42,7 @@ async def test_the_register_hides_an_anonymous_reporter(alur: Alur) -> None:
 
     row = await eventually(registered)
     assert row["reporter"] is None
-    async with alur.http() as client:
+    async with alur.http(headers=alur.auditor) as client:
         page = (await client.get("/register")).text
     assert receipt["tracking_number"] in page
     assert "Budi" not in page
@@ -61,7 +61,7 @@ async def test_the_public_form_gives_a_tracking_number_and_pin_that_track_the_ca
         "subject": "Petugas tidak ramah",
         "description": "Petugas loket pendaftaran membentak pasien lansia.",
     }
-    async with alur.http() as client:
+    async with alur.http(headers=alur.auditor) as client:
         page = await client.post("/lapor", data=form)
         assert page.status_code == 201
         assert "Pengaduan Anda telah diterima" in page.text
@@ -78,7 +78,7 @@ async def test_the_public_form_gives_a_tracking_number_and_pin_that_track_the_ca
 
 async def test_the_register_hides_the_content_of_a_confidential_complaint(alur: Alur) -> None:
     secret = {**COMPLAINT, "confidential": True, "subject": "Pungutan liar oleh petugas loket"}
-    async with alur.http() as client:
+    async with alur.http(headers=alur.auditor) as client:
         receipt = (await client.post("/api/complaints", json=secret)).json()
 
     async def registered() -> dict | None:
@@ -86,7 +86,7 @@ async def test_the_register_hides_the_content_of_a_confidential_complaint(alur: 
 
     row = await eventually(registered)
     assert row["subject"] == "Dirahasiakan"
-    async with alur.http() as client:
+    async with alur.http(headers=alur.auditor) as client:
         page = (await client.get("/register")).text
     assert "Pungutan liar" not in page
     assert re.search(r"\d{2}-\d{2}-\d{4} \d{2}:\d{2} WIB", page), "times are shown in WIB"

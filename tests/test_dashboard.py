@@ -38,7 +38,7 @@ async def test_register_exports_follow_the_pages_filters_and_hide_what_the_regis
     alur: Alur,
 ) -> None:
     marker = uuid.uuid4().hex[:8]
-    async with alur.http() as client:
+    async with alur.http(headers=alur.auditor) as client:
         plain = await file_complaint(client, subject=f"Obat habis {marker}")
         secret = await file_complaint(
             client, subject=f"Pungutan liar {marker}", category=f"rahasia-{marker}",
@@ -95,7 +95,7 @@ async def test_the_dashboard_shows_open_cases_per_step_and_the_ikm_report_export
         alur, "petugas_pengaduan", "satpam", "resepsionis"
     )
     guest = f"Tamu {uuid.uuid4().hex[:6]}"
-    async with alur.http() as client:
+    async with alur.http(headers=alur.auditor) as client:
         complaint = await file_complaint(client)
         await do(client, complaint["case_id"], petugas, "register_complaint")
         visit = (await open_case(client, satpam, await visit_sop(client)))["case_id"]

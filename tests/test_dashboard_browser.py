@@ -71,7 +71,7 @@ async def _scripted_cases(alur: Alur) -> dict[str, Any]:
         alur, "petugas_pengaduan", "satpam", "resepsionis", "petugas_layanan"
     )
     subject = f"Antrean loket farmasi {uuid.uuid4().hex[:6]}"
-    async with alur.http() as client:
+    async with alur.http(headers=alur.auditor) as client:
         complaint = await file_complaint(client, subject=subject)
         # Registered and reviewed: the complaint waits at step 4 (forward to the team).
         await do(client, complaint["case_id"], petugas, "register_complaint")
@@ -100,6 +100,9 @@ async def test_the_dashboard_and_the_register_show_a_scripted_case_in_chromium(
 ) -> None:
     scripted = await _scripted_cases(alur)
     unit = scripted["unit"]
+    # The pages are for officers: the browser sends the sandbox auditor's token.
+    browser.execute_cdp_cmd("Network.enable", {})
+    browser.execute_cdp_cmd("Network.setExtraHTTPHeaders", {"headers": alur.auditor})
 
     text = await asyncio.to_thread(_open, browser, f"{alur.base_url}/dasbor", "dasbor.png")
     assert "Dasbor Pelayanan" in text

@@ -100,7 +100,7 @@ async def test_a_replay_rebuilds_every_projection_equal_to_the_live_one(alur: Al
 
     answers: list[int] = []
     replaying = asyncio.create_task(asyncio.to_thread(_replay, alur))
-    async with alur.http() as client:
+    async with alur.http(headers=alur.auditor) as client:
         while not replaying.done():  # the register keeps answering during the replay
             response = await client.get("/api/register")
             answers.append(response.status_code)
@@ -119,7 +119,7 @@ async def test_a_replay_rebuilds_every_projection_equal_to_the_live_one(alur: Al
 
     # The live consumer carries on from the swapped tables: a new complaint and a new step
     # of an open one each arrive once.
-    async with alur.http() as client:
+    async with alur.http(headers=alur.auditor) as client:
         response = await client.post("/api/complaints", json=COMPLAINT)
         assert response.status_code == 201, response.text
         newest = response.json()["case_id"]

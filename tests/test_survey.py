@@ -81,7 +81,7 @@ def _form(scores: dict[str, int], token: str, saran: str = "") -> dict[str, str]
 async def test_the_reporter_of_a_closed_complaint_answers_the_survey_once_and_the_ikm_counts_it(
     alur: Alur,
 ) -> None:
-    async with alur.http() as client:
+    async with alur.http(headers=alur.auditor) as client:
         case_id, tracking_number, pin = await _closed_complaint(alur, client)
         track = await client.get(f"/api/track/{tracking_number}", params={"pin": pin})
         survey_url = track.json()["survey_url"]
@@ -136,7 +136,7 @@ async def test_the_reporter_of_a_closed_complaint_answers_the_survey_once_and_th
 
 async def test_bad_answers_are_refused_naming_the_element_and_record_nothing(alur: Alur) -> None:
     (satpam,) = await new_officers(alur, "satpam")
-    async with alur.http() as client:
+    async with alur.http(headers=alur.auditor) as client:
         case_id = await _visit(client, satpam)
         link = await client.get(f"/api/surveys/{case_id}/link", headers=satpam.headers)
         assert link.status_code == 200, link.text
@@ -177,7 +177,7 @@ async def test_visits_count_for_their_unit_from_the_guest_and_from_the_officers_
     satpam, resepsionis, layanan = await new_officers(
         alur, "satpam", "resepsionis", "petugas_layanan"
     )
-    async with alur.http() as client:
+    async with alur.http(headers=alur.auditor) as client:
         # A guest answers through the link the receptionist gives.
         guest_visit = await _visit(client, satpam)
         link = (await client.get(f"/api/surveys/{guest_visit}/link", headers=satpam.headers)).json()

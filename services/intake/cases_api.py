@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from cases import CaseNotFound
 from events import ComplaintReceived
 from runtime.http.access import PUBLIC, OfficerOnly
+from runtime.http.case_scope import Scope
 from runtime.http.dependencies import Registry
 from runtime.http.errors import HttpError, error_response
 from runtime.http.requests import RequestId, uuid_or_none
@@ -33,6 +34,7 @@ from sop.definition import SopDefinition
 router = APIRouter()
 
 NOT_FOUND = (404, "not_found", "kasus tidak ditemukan")
+OTHER_UNIT = "kasus ini ditangani unit lain"
 
 
 def _refused(refusal: Refusal) -> JSONResponse:
@@ -93,22 +95,36 @@ async def _open_complaint(
 
 
 @router.get("/api/cases/{case_id}")
-async def show_case(officer: OfficerOnly, case_id: CaseId, casework: Casework) -> JSONResponse:
+async def show_case(
+    officer: OfficerOnly, case_id: CaseId, casework: Casework, scope: Scope
+) -> JSONResponse:
     try:
-        return JSONResponse(await casework.view(case_id, officer))
+        scoped = await scope.readable(officer, case_id)
     except CaseNotFound:
         return error_response(*NOT_FOUND)
+    identity = scope.access.sees_identity(officer, scoped.facts)
+    return JSONResponse(
+        await casework.view(officer, scoped, identity, where="GET /api/cases/{case_id}")
+    )
 
 
 @router.post("/api/cases/{case_id}/actions")
 async def act_on_case(
-    request: Request, officer: OfficerOnly, case_id: CaseId, body: Action, casework: Casework
+    request: Request,
+    officer: OfficerOnly,
+    case_id: CaseId,
+    body: Action,
+    casework: Casework,
+    scope: Scope,
 ) -> JSONResponse:
     idempotency_key = request.headers.get("idempotency-key") or request.headers.get("x-request-id")
     try:
-        recorded = await casework.act(officer, case_id, body.request(), request_id=idempotency_key)
+        scoped = await scope.readable(officer, case_id)
     except CaseNotFound:
         return error_response(*NOT_FOUND)
+    if not scope.access.in_unit(officer, scoped.facts):
+        return error_response(403, "other_unit", OTHER_UNIT)
+    recorded = await casework.act(officer, scoped, body.request(), request_id=idempotency_key)
     if isinstance(recorded, Refusal):
         return _refused(recorded)
     return JSONResponse(

@@ -15,9 +15,12 @@ from typing import Any
 import structlog
 
 from cases import Case, CaseConflict, Change, EventStore, GroupCommit
-from events import CATALOG, Envelope, Fact, StepRecorded
+from events import CATALOG, Actor, ComplaintReceived, Envelope, Fact, StepRecorded
+from events.privacy import ReporterIdentityViewed
 from officers import OfficerDirectory
+from officers.case_access import HIDDEN
 from officers.directory import officer_id
+from runtime.http.case_scope import ScopedCase
 from sop.actions import ActionRequest, Officer, Refusal
 from sop.definition import SopDefinition
 from sop.engine import SopEngine
@@ -26,6 +29,8 @@ from sop.registry import SopRegistry, UnknownSop
 from sop.suspension import clock_action_of
 
 log = structlog.get_logger(__name__)
+
+ATTEMPTS = 5  # the viewing is recorded even when officers act on the case at that moment
 
 
 @dataclass(frozen=True)
@@ -79,14 +84,13 @@ class CaseWork:
     async def act(
         self,
         officer: Officer,
-        case_id: uuid.UUID,
+        scoped: ScopedCase,
         request: ActionRequest,
         *,
         request_id: str | None,
     ) -> Acted | Refusal:
-        """Do an action on a case: the facts recorded, or why nothing was."""
-        case = await self.store.load(case_id)
-        sop = await self._sop_of(case)
+        """Do an action on a case the officer may read: the facts recorded, or why nothing was."""
+        case, sop = scoped.case, scoped.sop
         if sop is None:
             return Refusal("not_allowed_now", "kasus ini tidak berjalan di bawah SOP")
         if request_id is not None:
@@ -99,7 +103,7 @@ class CaseWork:
                         "Idempotency-Key ini sudah dipakai untuk tindakan lain",
                         "Idempotency-Key",
                     )
-                return Acted(earlier, self._view(case, sop, officer))
+                return Acted(earlier, self._view(case, sop, identity=False))
         if request.assignee is not None:
             request = _with_assignee_id(request)
         # Everyone a refusal may name: past actors, the requested and the current assignee.
@@ -121,18 +125,43 @@ class CaseWork:
                 "kasus baru saja diubah oleh petugas lain; muat ulang dan coba lagi",
             )
         _log_recorded(envelopes)
-        return Acted(decided, self._view(case, sop, officer))
+        return Acted(decided, self._view(case, sop, identity=False))
 
-    async def view(self, case_id: uuid.UUID, officer: Officer | None) -> dict[str, Any]:
-        """The case as `GET /api/cases/{id}` shows it; payloads only for officers."""
-        case = await self.store.load(case_id)
-        return self._view(case, await self._sop_of(case), officer)
-
-    def _view(
-        self, case: Case, sop: SopDefinition | None, officer: Officer | None
+    async def view(
+        self, officer: Officer, scoped: ScopedCase, identity: bool, *, where: str
     ) -> dict[str, Any]:
+        """The case as `GET /api/cases/{id}` shows it to an officer who may read it.
+
+        `identity`: whether the reporter's name and contacts are shown. Showing them on a
+        confidential case is recorded in its history first (`ReporterIdentityViewed`)."""
+        case = scoped.case
+        if identity and scoped.facts.confidential:
+            await self._record_viewing(officer, case, where)
+        return self._view(case, scoped.sop, identity=identity)
+
+    async def _record_viewing(self, officer: Officer, case: Case, where: str) -> None:
+        role = next(iter(sorted(officer.roles)))
+        fact = Fact(
+            event_id=uuid.uuid4(),
+            type=ReporterIdentityViewed.type,
+            schema_version=ReporterIdentityViewed.version,
+            case_type=case.case_type,
+            occurred_at=self.engine.now(),
+            actor=Actor(id=officer.id, role=role),
+            payload=ReporterIdentityViewed(where=where).model_dump(mode="json"),
+        )
+        for _ in range(ATTEMPTS):
+            case.record(fact)
+            try:
+                await self.writer.commit(Change(case.collect_events()))
+                return
+            except CaseConflict:
+                case = await self.store.load(case.id)
+        raise CaseConflict(case.id)
+
+    def _view(self, case: Case, sop: SopDefinition | None, *, identity: bool) -> dict[str, Any]:
         case_id = case.id
-        history = [_history_item(fact, with_payload=officer is not None) for fact in case.history]
+        history = [_history_item(fact, identity=identity) for fact in case.history]
         if sop is None:
             return {
                 "case_id": str(case_id),
@@ -168,18 +197,12 @@ class CaseWork:
             "history": history,
         }
 
-    async def _sop_of(self, case: Case) -> SopDefinition | None:
-        ref = case.history[0].sop
-        if ref is None:  # recorded before cases ran under SOPs
-            return None
-        return await self.registry.version(ref.id, ref.version)
-
 
 def fact_view(fact: Fact) -> dict[str, Any]:
-    return _history_item(fact, with_payload=True)
+    return _history_item(fact, identity=False)
 
 
-def _history_item(fact: Fact, *, with_payload: bool) -> dict[str, Any]:
+def _history_item(fact: Fact, *, identity: bool) -> dict[str, Any]:
     item: dict[str, Any] = {
         "event_id": str(fact.event_id),
         "type": fact.type,
@@ -189,9 +212,16 @@ def _history_item(fact: Fact, *, with_payload: bool) -> dict[str, Any]:
         "step": fact.sop.step if fact.sop else None,
         "next_step": fact.sop.next_step if fact.sop else None,
     }
-    if with_payload:
-        item["payload"] = fact.payload
+    item["payload"] = fact.payload if identity else without_identity(fact)
     return item
+
+
+def without_identity(fact: Fact) -> dict[str, Any]:
+    """A payload with the reporter's name and contacts replaced (a complaint's first event)."""
+    if fact.type != ComplaintReceived.type:
+        return fact.payload
+    hidden = dict.fromkeys(("name", "email", "phone"), HIDDEN)
+    return {**fact.payload, "reporter": hidden}
 
 
 def _current_steps(

@@ -9,7 +9,8 @@ import asyncpg
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
-from runtime.http.access import Officers
+from runtime.http.access import OfficerOnly, Officers
+from runtime.http.case_scope import Scope, in_scope
 from runtime.http.dependencies import Pool
 from runtime.http.errors import error_response
 from runtime.http.requests import uuid_or_none
@@ -58,9 +59,11 @@ def _view(row: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get("/api/cases/{case_id}/notifications")
-async def case_notifications(case_id: str, pool: Pool) -> JSONResponse:
+async def case_notifications(
+    case_id: str, pool: Pool, officer: OfficerOnly, scope: Scope
+) -> JSONResponse:
     case = uuid_or_none(case_id)
-    if case is None:
+    if case is None or not await in_scope(scope, officer, case):
         return error_response(404, "not_found", "kasus tidak ditemukan")
     try:
         rows = await NotificationLog(pool).for_case(case)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from events.topics import CASE_TYPES
 from services.projections.archive import ArchiveProjection
+from services.projections.case_access import CaseAccessProjection
 from services.projections.guest_book import GuestBookProjection
 from services.projections.projector import Projection
 from services.projections.register import RegisterProjection
@@ -43,6 +44,7 @@ PROJECTIONS: list[ProjectionEntry] = [
     ProjectionEntry("step_times", lambda s: StepTimesProjection(s.sops, s.office, s.calendar)),
     ProjectionEntry("case_timeline", lambda s: TimelineProjection()),
     ProjectionEntry("skm_responses", lambda s: SkmProjection(s.sops)),
+    ProjectionEntry("case_access", lambda s: CaseAccessProjection(s.sops)),
 ]
 
 

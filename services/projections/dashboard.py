@@ -13,7 +13,6 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from runtime.http.access import PUBLIC
 from runtime.http.dependencies import CurrentClock, Registry
 from runtime.http.templates import templates_in
 from services.projections import dashboard_queries as queries
@@ -31,7 +30,7 @@ def step_label(step: str) -> str:
     return "Penutupan" if step == "closing" else f"Langkah {step}"
 
 
-@router.get("/dasbor", response_class=HTMLResponse, dependencies=[PUBLIC])
+@router.get("/dasbor", response_class=HTMLResponse)
 async def dashboard(
     request: Request,
     ikm: Ikm,

@@ -22,7 +22,6 @@ from fastapi.responses import Response
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from runtime.http.access import PUBLIC
 from runtime.http.errors import error_response, invalid_input
 from runtime.http.requests import Page
 from services.projections.dependencies import ReadModels, Tables
@@ -199,21 +198,21 @@ async def ikm_sheet(reports: IkmReports, query: IkmQuery) -> Sheet:
     )
 
 
-@router.get("/register.{kind}", dependencies=[PUBLIC])
+@router.get("/register.{kind}")
 async def register_export(kind: str, filters: Filtered, tables: Tables) -> Response:
     if filters.problems:
         return filters.problems[0].response()
     return await _file(kind, register_sheet(tables, filters))
 
 
-@router.get("/buku-tamu.{kind}", dependencies=[PUBLIC])
+@router.get("/buku-tamu.{kind}")
 async def guest_book_export(kind: str, filters: Guests, tables: Tables) -> Response:
     if filters.problems:
         return filters.problems[0].response()
     return await _file(kind, guest_book_sheet(tables, filters))
 
 
-@router.get("/ikm.{kind}", dependencies=[PUBLIC])
+@router.get("/ikm.{kind}")
 async def ikm_export(kind: str, query: Ikm, reports: Reports) -> Response:
     if query.problem:
         return invalid_input(query.problem.field, query.problem.reason)

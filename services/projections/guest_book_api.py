@@ -11,7 +11,6 @@ import asyncpg
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
-from runtime.http.access import PUBLIC
 from runtime.http.templates import templates_in
 from services.projections.dependencies import ReadModels, Tables
 from services.projections.register_filters import FilterRefused, date_range
@@ -57,19 +56,21 @@ async def guest_rows(
         else None
     )
     like = f"%{filters.text}%" if filters.text else None
+    visible, more = tables.viewer.where(first_arg=5)
     try:
         rows = await tables.pool.fetch(
-            "SELECT case_id, arrived_at, visitor_name, institution, purpose, meets, phone,"
+            "SELECT case_id, arrived_at, visitor_name, institution, purpose, meets, phone,"  # noqa: S608
             " left_at, closed FROM guest_book"
             " WHERE ($1::timestamptz IS NULL OR arrived_at >= $1)"
             " AND ($2::timestamptz IS NULL OR arrived_at < $2)"
             " AND ($3::text IS NULL OR concat_ws(' ', visitor_name, institution, purpose, meets)"
-            " ILIKE $3)"
+            f" ILIKE $3) AND {visible}"
             " ORDER BY arrived_at DESC LIMIT $4",
             start,
             end,
             like,
             limit,
+            *more,
         )
     except asyncpg.UndefinedTableError:
         return []
@@ -86,7 +87,7 @@ async def guest_rows(
 Guests = Annotated[GuestBookFilters, Depends(guest_book_filters)]
 
 
-@router.get("/buku-tamu", response_class=HTMLResponse, dependencies=[PUBLIC])
+@router.get("/buku-tamu", response_class=HTMLResponse)
 async def guest_book_page(request: Request, filters: Guests, tables: Tables) -> HTMLResponse:
     usable = GuestBookFilters() if filters.problems else filters
     return templates.TemplateResponse(

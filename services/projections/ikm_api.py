@@ -12,7 +12,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 
 from office import OfficeConfig
-from runtime.http.access import PUBLIC
 from runtime.http.dependencies import CurrentClock, Office, TimeZone
 from runtime.http.errors import invalid_input
 from services.projections.dependencies import ReadModels, Tables
@@ -68,7 +67,7 @@ Ikm = Annotated[IkmQuery, Depends(ikm_query)]
 Reports = Annotated[IkmReports, Depends(ikm_reports)]
 
 
-@router.get("/api/ikm", dependencies=[PUBLIC])
+@router.get("/api/ikm")
 async def ikm_json(query: Ikm, reports: Reports) -> Any:
     if query.problem:
         return invalid_input(query.problem.field, query.problem.reason)

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from runtime.http.access import PUBLIC
 from runtime.http.requests import Page, Paged
 from runtime.http.templates import templates_in
 from services.projections.dependencies import ReadModels, Tables
@@ -33,18 +32,20 @@ Filtered = Annotated[RegisterFilters, Depends(register_filters)]
 async def register_rows(
     tables: ReadModels, page: Page, filters: RegisterFilters = NO_FILTERS
 ) -> list[dict[str, Any]]:
-    """The register's rows as officers see them: confidential subjects and anonymous names
-    hidden, times in office time."""
+    """The register's rows as an officer sees them: only cases in their scope, confidential
+    subjects and reporters and anonymous names hidden, times in office time."""
     tz = tables.time_zone
     where, args = filters.where(tz, first_arg=3)
+    visible, more = tables.viewer.where(first_arg=3 + len(args))
     rows = await tables.pool.fetch(
         "SELECT case_id, tracking_number, received_at, channel, anonymous, confidential,"  # noqa: S608
         " reporter_name, subject, category, status, sop_id, sop_version, current_step,"
-        f" current_activity, closed FROM complaint_register WHERE {where}"
+        f" current_activity, closed FROM complaint_register WHERE {where} AND {visible}"
         " ORDER BY received_at DESC, tracking_number DESC LIMIT $1 OFFSET $2",
         page.limit,
         page.offset,
         *args,
+        *more,
     )
     return [
         {
@@ -54,7 +55,7 @@ async def register_rows(
             "channel": r["channel"],
             "anonymous": r["anonymous"],
             "confidential": r["confidential"],
-            "reporter": None if r["anonymous"] else r["reporter_name"],
+            "reporter": _reporter(r),
             "subject": HIDDEN if r["confidential"] else r["subject"],
             "category": r["category"],
             "status": r["status"],
@@ -68,14 +69,22 @@ async def register_rows(
     ]
 
 
-@router.get("/api/register", dependencies=[PUBLIC])
+def _reporter(row: Any) -> str | None:
+    """The register never names a confidential case's reporter (the case page may, to the
+    roles the office names, and records that it did)."""
+    if row["anonymous"]:
+        return None
+    return HIDDEN if row["confidential"] else row["reporter_name"]
+
+
+@router.get("/api/register")
 async def register_json(filters: Filtered, tables: Tables, page: Paged) -> Any:
     if filters.problems:
         return filters.problems[0].response()
     return await register_rows(tables, page, filters)
 
 
-@router.get("/register", response_class=HTMLResponse, dependencies=[PUBLIC])
+@router.get("/register", response_class=HTMLResponse)
 async def register_page(
     request: Request, filters: Filtered, tables: Tables, page: Paged
 ) -> HTMLResponse:

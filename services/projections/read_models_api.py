@@ -18,11 +18,13 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
-from runtime.http.access import Officers
+from runtime.http.access import OfficerOnly, Officers
+from runtime.http.case_scope import Scope, in_scope
 from runtime.http.dependencies import CurrentClock, Pool
 from runtime.http.errors import error_response, invalid_input
-from runtime.http.requests import Paged, uuid_or_none
+from runtime.http.requests import Page, Paged, uuid_or_none
 from services.projections import sla_compliance
+from services.projections.dependencies import ReadModels, Tables
 
 # Every endpoint here is for officers only.
 router = APIRouter(dependencies=[Depends(Officers())])
@@ -30,13 +32,13 @@ router = APIRouter(dependencies=[Depends(Officers())])
 NOT_FOUND = (404, "not_found", "kasus tidak ditemukan", "case_id")
 GUEST_BOOK = (
     "SELECT case_id, arrived_at, visitor_name, institution, purpose, meets, phone, left_at,"
-    " current_step, closed FROM guest_book ORDER BY arrived_at DESC, case_id"
-    " LIMIT $1 OFFSET $2"
+    " current_step, closed FROM guest_book WHERE {visible}"
+    " ORDER BY arrived_at DESC, case_id LIMIT $1 OFFSET $2"
 )
 ARCHIVE = (
     "SELECT case_id, case_type, sop_id, sop_version, reference, record_type, opened_at,"
     " closed_at, active_until, inactive_until, final_disposition FROM case_archive"
-    " ORDER BY closed_at DESC, case_id LIMIT $1 OFFSET $2"
+    " WHERE {visible} ORDER BY closed_at DESC, case_id LIMIT $1 OFFSET $2"
 )
 
 
@@ -52,20 +54,26 @@ def _rows(records: list[Any]) -> JSONResponse:
     return JSONResponse([{k: _json(v) for k, v in dict(r).items()} for r in records])
 
 
+async def _visible(query: str, tables: ReadModels, page: Page) -> JSONResponse:
+    visible, more = tables.viewer.where(first_arg=3)
+    sql = query.format(visible=visible)
+    return _rows(await tables.pool.fetch(sql, page.limit, page.offset, *more))
+
+
 @router.get("/api/guest-book")
-async def guest_book(pool: Pool, page: Paged) -> JSONResponse:
-    return _rows(await pool.fetch(GUEST_BOOK, page.limit, page.offset))
+async def guest_book(tables: Tables, page: Paged) -> JSONResponse:
+    return await _visible(GUEST_BOOK, tables, page)
 
 
 @router.get("/api/archive")
-async def archive(pool: Pool, page: Paged) -> JSONResponse:
-    return _rows(await pool.fetch(ARCHIVE, page.limit, page.offset))
+async def archive(tables: Tables, page: Paged) -> JSONResponse:
+    return await _visible(ARCHIVE, tables, page)
 
 
 @router.get("/api/cases/{case_id}/timeline")
-async def timeline(case_id: str, pool: Pool) -> JSONResponse:
+async def timeline(case_id: str, pool: Pool, officer: OfficerOnly, scope: Scope) -> JSONResponse:
     case = uuid_or_none(case_id)
-    if case is None:
+    if case is None or not await in_scope(scope, officer, case):
         return error_response(*NOT_FOUND)
     rows = await pool.fetch(
         "SELECT position, occurred_at, type, label, actor_id, role, sop_id, sop_version, step,"

@@ -77,7 +77,7 @@ class RegisterFilters:
             clauses.append(
                 f"(tracking_number ILIKE {like}"
                 f" OR (NOT confidential AND subject ILIKE {like})"
-                f" OR (NOT anonymous AND reporter_name ILIKE {like}))"
+                f" OR (NOT anonymous AND NOT confidential AND reporter_name ILIKE {like}))"
             )
         return (" AND ".join(clauses) or "true"), args
 

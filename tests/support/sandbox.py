@@ -56,6 +56,8 @@ class Sandbox:
     log_prefix: str = "sandbox"
     # What every worker of the sandbox runs with (the environment and the sandbox's settings).
     env: dict[str, str] = field(default_factory=dict)
+    # An auditor's credentials: an officer who reads every case (registers, exports, timelines).
+    auditor: dict[str, str] = field(default_factory=dict)
 
     def http(self, **kwargs: Any) -> httpx.AsyncClient:
         return httpx.AsyncClient(base_url=self.base_url, timeout=15, **kwargs)
@@ -69,7 +71,9 @@ class Sandbox:
 
     async def register(self) -> list[dict[str, Any]]:
         async with self.http() as client:
-            response = await client.get("/api/register", params={"limit": 1000})
+            response = await client.get(
+                "/api/register", params={"limit": 1000}, headers=self.auditor
+            )
             response.raise_for_status()
             return response.json()
 
@@ -100,6 +104,7 @@ def start(log_prefix: str = "sandbox", extra_env: Mapping[str, str] | None = Non
         for worker in WORKERS:
             start_worker(sandbox, worker)
         _wait_healthy(sandbox)
+        sandbox.auditor = _auditor(sandbox)
     except BaseException:
         stop(sandbox)
         raise
@@ -156,6 +161,19 @@ async def _admin(database_url: str, statement: str) -> None:
         await conn.execute(statement)
     finally:
         await conn.close()
+
+
+def _auditor(sandbox: Sandbox) -> dict[str, str]:
+    """Add the sandbox's auditor; the headers that authenticate them."""
+    done = subprocess.run(
+        [str(REPO_ROOT / ".venv" / "bin" / "alur"), "users", "add", "Auditor", "--role", "auditor"],
+        env=sandbox.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return {"Authorization": f"Bearer {done.stdout.strip().splitlines()[-1]}"}
 
 
 def _free_port() -> int:
