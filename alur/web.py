@@ -23,7 +23,14 @@ from runtime.logs import configure_logging
 from runtime.settings import AlurSettings
 from services.intake import api, cases_api, reply_api, survey_api
 from services.notifier import read_api as notifications
-from services.projections import dashboard, exports, guest_book_api, ikm_api, read_api
+from services.projections import (
+    dashboard,
+    exports,
+    guest_book_api,
+    ikm_api,
+    read_api,
+    statistics,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -37,6 +44,7 @@ ROUTERS = (
     exports.router,
     guest_book_api.router,
     ikm_api.router,
+    statistics.router,
     notifications.router,
     clock_router,
     health.router,

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 import asyncpg
 
 from events import CATALOG, ComplaintReceived, Envelope
+from events.privacy import ReporterIdentityViewed
 from services.projections.projector import SqlProjection
 from services.projections.rows import CaseRows, Row
 from services.projections.sops import SopBook
@@ -84,6 +85,10 @@ class RegisterProjection(SqlProjection, name="complaint_register", schema=SCHEMA
                     rows[envelope.case_id] = self._received(envelope)
                     touched.add(envelope.case_id)
             elif row is not None and row["case_version"] < envelope.case_version:
+                if envelope.type == ReporterIdentityViewed.type:  # a reading, not a status
+                    row.update(case_version=envelope.case_version, last_position=envelope.position)
+                    touched.add(envelope.case_id)
+                    continue
                 row.update(
                     status=CATALOG.label(envelope.type),
                     case_version=envelope.case_version,
