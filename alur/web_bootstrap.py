@@ -68,8 +68,8 @@ async def start_web(settings: AlurSettings) -> WebDependencies:
     await _check_complaint_sop(registry, office.complaint_sop)
     directory = OfficerDirectory(pool)
     await directory.create()
-    writer = GroupCommit(store)
-    clock = await start_clock(settings.clock, settings.database_url, time_zone)
+    writer = GroupCommit(store, max_fact_bytes=settings.max_event_bytes)
+    clock = await start_clock(settings.checked_clock(), settings.database_url, time_zone)
     engine = SopEngine(clock.now)
     return WebDependencies(
         settings=settings,

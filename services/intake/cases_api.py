@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -14,6 +13,7 @@ from events import ComplaintReceived
 from runtime.http.access import PUBLIC, OfficerOnly
 from runtime.http.dependencies import Registry
 from runtime.http.errors import HttpError, error_response
+from runtime.http.openapi import request_body
 from runtime.http.requests import RequestId, uuid_or_none
 from services.intake.api import receipt_response
 from services.intake.casework import Opened, fact_view
@@ -24,7 +24,8 @@ from services.intake.submission import (
     CaseSubmission,
     SubmissionRefused,
     checked_body,
-    parse,
+    parse_action,
+    parse_case,
     parse_submission,
 )
 from sop.actions import Officer, Refusal
@@ -48,8 +49,8 @@ async def case_in_path(case_id: str) -> uuid.UUID:
 
 
 CaseId = Annotated[uuid.UUID, Depends(case_in_path)]
-NewCase = Annotated[CaseSubmission, Depends(checked_body(partial(parse, CaseSubmission)))]
-Action = Annotated[ActionSubmission, Depends(checked_body(partial(parse, ActionSubmission)))]
+NewCase = Annotated[CaseSubmission, Depends(checked_body(parse_case))]
+Action = Annotated[ActionSubmission, Depends(checked_body(parse_action))]
 
 
 @router.get("/api/sops", dependencies=[PUBLIC])
@@ -57,7 +58,7 @@ async def list_sops(registry: Registry) -> list[dict[str, Any]]:
     return [_sop_view(sop) for sop in await registry.all_latest()]
 
 
-@router.post("/api/cases", status_code=201)
+@router.post("/api/cases", status_code=201, openapi_extra=request_body(CaseSubmission))
 async def open_case(
     officer: OfficerOnly,
     body: NewCase,
@@ -100,7 +101,7 @@ async def show_case(officer: OfficerOnly, case_id: CaseId, casework: Casework) -
         return error_response(*NOT_FOUND)
 
 
-@router.post("/api/cases/{case_id}/actions")
+@router.post("/api/cases/{case_id}/actions", openapi_extra=request_body(ActionSubmission))
 async def act_on_case(
     request: Request, officer: OfficerOnly, case_id: CaseId, body: Action, casework: Casework
 ) -> JSONResponse:
