@@ -23,7 +23,7 @@ class Advance(BaseModel):
     minutes: float = Field(gt=0, le=60 * 24 * 366)
 
 
-@router.post("/api/clock/advance", openapi_extra=request_body(Advance))
+@router.post("/api/clock/advance", openapi_extra=request_body(Advance, {"minutes": 30}))
 async def advance(
     request: Request, administrator: AdministratorOnly, clock: CurrentClock
 ) -> JSONResponse:

@@ -4,8 +4,8 @@ Every refusal is the error JSON (`{"error", "message", "field"?}`, runtime/http/
 schema FastAPI writes knows only the success and its own 422 shape. `document_errors(app)`
 completes it once, when the schema is first asked for:
 
-- every operation: 413 (the body limit) and 422 (bad input), in the error JSON;
-- a path with a parameter: 404 (no such case, survey, tracking number, file kind);
+- every operation: 404 (no such case, survey, tracking number, file kind, page), 413 (the
+  body limit) and 422 (bad input), in the error JSON;
 - an operation for officers or administrators (its access policy, runtime/http/access.py):
   401 and 403; one that changes something (POST): 409 (not allowed now) and 429 (too many);
 - `/health`: 503;
@@ -75,11 +75,9 @@ def _with_errors(app: FastAPI) -> dict[str, Any]:
 
 
 def _refusals(path: str, method: str, audience: str) -> list[str]:
-    statuses = ["413", "422"]
-    if "{" in path:
-        statuses.append("404")
+    statuses = ["404", "413", "422"]
     if audience != "public":
-        statuses += ["401", "403", "404"]
+        statuses += ["401", "403"]
     if method == "post":
         statuses += ["409", "429"]
     if path == "/health":
@@ -102,9 +100,9 @@ def _refusal(status: str, *, page: bool) -> dict[str, Any]:
     return {"description": REFUSALS[status], "content": content}
 
 
-def request_body(model: type[BaseModel]) -> dict[str, Any]:
+def request_body(model: type[BaseModel], *examples: dict[str, Any]) -> dict[str, Any]:
     """`openapi_extra` for a route that reads its JSON body itself (`json_body`): the body's
-    schema, its definitions written in place."""
+    schema, its definitions written in place, and `examples` of bodies it accepts."""
     schema = model.model_json_schema()
     definitions = schema.pop("$defs", {})
 
@@ -118,5 +116,7 @@ def request_body(model: type[BaseModel]) -> dict[str, Any]:
             return [inlined(item) for item in node]
         return node
 
-    content = {"application/json": {"schema": inlined(schema)}}
-    return {"requestBody": {"required": True, "content": content}}
+    media: dict[str, Any] = {"schema": inlined(schema)}
+    if examples:
+        media["examples"] = {f"example{i}": {"value": e} for i, e in enumerate(examples, 1)}
+    return {"requestBody": {"required": True, "content": {"application/json": media}}}

@@ -22,6 +22,7 @@ from runtime.http.templates import templates_in
 from services.intake.dependencies import Desk, Intake, Store, Tracking
 from services.intake.intake import Receipt
 from services.intake.submission import (
+    COMPLAINT_EXAMPLES,
     ComplaintSubmission,
     SubmissionRefused,
     checked_body,
@@ -63,7 +64,7 @@ def receipt_response(receipt: Receipt) -> JSONResponse:
     "/api/complaints",
     status_code=201,
     dependencies=[PUBLIC],
-    openapi_extra=request_body(ComplaintSubmission),
+    openapi_extra=request_body(ComplaintSubmission, *COMPLAINT_EXAMPLES),
 )
 async def submit_complaint(
     complaint: Complaint,

@@ -20,6 +20,8 @@ from services.intake.casework import Opened, fact_view
 from services.intake.dependencies import Casework, Intake
 from services.intake.intake import Receipt
 from services.intake.submission import (
+    ACTION_EXAMPLES,
+    CASE_EXAMPLES,
     ActionSubmission,
     CaseSubmission,
     SubmissionRefused,
@@ -58,7 +60,9 @@ async def list_sops(registry: Registry) -> list[dict[str, Any]]:
     return [_sop_view(sop) for sop in await registry.all_latest()]
 
 
-@router.post("/api/cases", status_code=201, openapi_extra=request_body(CaseSubmission))
+@router.post(
+    "/api/cases", status_code=201, openapi_extra=request_body(CaseSubmission, *CASE_EXAMPLES)
+)
 async def open_case(
     officer: OfficerOnly,
     body: NewCase,
@@ -101,7 +105,10 @@ async def show_case(officer: OfficerOnly, case_id: CaseId, casework: Casework) -
         return error_response(*NOT_FOUND)
 
 
-@router.post("/api/cases/{case_id}/actions", openapi_extra=request_body(ActionSubmission))
+@router.post(
+    "/api/cases/{case_id}/actions",
+    openapi_extra=request_body(ActionSubmission, *ACTION_EXAMPLES),
+)
 async def act_on_case(
     request: Request, officer: OfficerOnly, case_id: CaseId, body: Action, casework: Casework
 ) -> JSONResponse:

@@ -139,6 +139,35 @@ class ActionSubmission(BaseModel):
         )
 
 
+# Bodies each endpoint accepts, for its OpenAPI schema (and the fuzzer's first requests).
+COMPLAINT_EXAMPLES = (
+    {
+        "channel": "web",
+        "reporter": {"name": "Siti Aminah", "email": "siti@example.id", "phone": "+628123456789"},
+        "subject": "Obat habis di Puskesmas",
+        "description": "Obat hipertensi di Puskesmas habis sejak seminggu.",
+        "category": "obat",
+    },
+    {
+        "channel": "box",
+        "anonymous": True,
+        "confidential": True,
+        "subject": "Pungutan di loket",
+        "description": "Ada pungutan tanpa kuitansi di loket pendaftaran.",
+    },
+)
+CASE_EXAMPLES = (
+    {
+        "sop": "pengaduan-masyarakat-dinkes-muba",
+        "data": {**COMPLAINT_EXAMPLES[0], "channel": "post"},
+    },
+    {"sop": "pelayanan-satu-pintu-dinkes-muba", "data": {"nama": "dr. Rina", "jumlah": 2}},
+)
+ACTION_EXAMPLES = (
+    {"action": "register_complaint", "documents": ["Berkas pengaduan"], "note": "Lengkap."},
+)
+
+
 class SubmissionRefused(FieldRefused):
     """A submission that fails a check: which field, and why (in Bahasa Indonesia)."""
 

@@ -20,7 +20,7 @@ WIB = ZoneInfo("Asia/Jakarta")
 @pytest.mark.parametrize(
     ("text", "written"),
     [
-        ("=HYPERLINK(\"http://x\",\"klik\")", "'=HYPERLINK(\"http://x\",\"klik\")"),
+        ('=HYPERLINK("http://x","klik")', '\'=HYPERLINK("http://x","klik")'),
         ("+62 812 3456", "'+62 812 3456"),
         ("-2+3", "'-2+3"),
         ("@SUM(A1)", "'@SUM(A1)"),
