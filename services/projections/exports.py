@@ -111,6 +111,7 @@ async def _csv_chunks(sheet: Sheet) -> AsyncIterator[bytes]:
         count += 1
         if count % CHUNK == 0:
             yield _taken(out)
+            await asyncio.sleep(0)  # other requests go on between chunks
     yield _taken(out)
 
 
