@@ -16,9 +16,12 @@ from fastapi import FastAPI
 
 from alur.clock_api import router as clock_router
 from alur.web_bootstrap import start_web
-from runtime.http import dependencies, health
+from runtime.http import assets, dependencies, health
 from runtime.http.access import require_policies
 from runtime.http.errors import install_error_handlers
+from runtime.http.headers import SecurityHeaders
+from runtime.http.limits import BodyLimit, NoNulInUrl
+from runtime.http.openapi import document_errors
 from runtime.logs import configure_logging
 from runtime.settings import AlurSettings
 from services.intake import api, cases_api, reply_api, survey_api
@@ -48,6 +51,7 @@ ROUTERS = (
     notifications.router,
     clock_router,
     health.router,
+    assets.router,
 )
 
 
@@ -69,11 +73,19 @@ def build_app(settings: AlurSettings) -> FastAPI:
         app.include_router(router)
     require_policies(app)  # a route that does not say who may use it stops the start
     install_error_handlers(app)
+    document_errors(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(NoNulInUrl)
+    app.add_middleware(SecurityHeaders)  # outermost: a refused body gets the headers too
     return app
 
 
 def main() -> None:
     settings = AlurSettings()
+    # What stops the start, said before anything runs: a short secret key, a simulated clock
+    # outside a demo (SystemExit with the reason, exit status 1).
+    settings.secret_key_bytes()
+    settings.checked_clock()
     configure_logging("web", fmt=settings.log_format, level=settings.log_level)
     uvicorn.run(
         build_app(settings),

@@ -13,6 +13,7 @@ from cases.port import (
     CaseNotFound,
     Change,
     EventStore,
+    EventTooLarge,
     StoreUnavailable,
     TrackingRecord,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "CaseNotFound",
     "Change",
     "EventStore",
+    "EventTooLarge",
     "GroupCommit",
     "InMemoryEventStore",
     "PostgresEventStore",

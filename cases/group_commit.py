@@ -5,24 +5,31 @@ transaction per request, every complaint would pay for its own lock and fsync in
 the changes waiting at the same moment are committed together, each with its tracking record.
 If that shared transaction is refused (one case was changed by someone else), each change is
 retried on its own, so one conflict never fails a neighbour.
+
+With `max_fact_bytes`, a change holding an event whose stored JSON is larger is refused
+(`EventTooLarge`) before it is queued: the web refuses what the relay could not publish.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from uuid import UUID
 
-from cases.port import CaseConflict, Change, EventStore, TrackingRecord
+from cases.port import CaseConflict, Change, EventStore, EventTooLarge, TrackingRecord
 from events import Envelope, Fact
 
 Waiting = tuple[Change, asyncio.Future[list[Envelope]]]
 
 
 class GroupCommit:
-    def __init__(self, store: EventStore, max_batch: int = 256) -> None:
+    def __init__(
+        self, store: EventStore, max_batch: int = 256, max_fact_bytes: int | None = None
+    ) -> None:
         self._store = store
         self._max_batch = max_batch
+        self._max_fact_bytes = max_fact_bytes
         self._queue: asyncio.Queue[Waiting] = asyncio.Queue()
         self._writer: asyncio.Task[None] | None = None
 
@@ -33,6 +40,11 @@ class GroupCommit:
         return (await self.commit(self._store.opening(case_id, fact, tracking)))[0]
 
     async def commit(self, change: Change) -> list[Envelope]:
+        if self._max_fact_bytes is not None:
+            for event in change.events:
+                size = len(json.dumps(event.fact, ensure_ascii=False).encode())
+                if size > self._max_fact_bytes:
+                    raise EventTooLarge(size, self._max_fact_bytes)
         if self._writer is None:
             self._writer = asyncio.create_task(self._write_forever())
         done: asyncio.Future[list[Envelope]] = asyncio.get_running_loop().create_future()

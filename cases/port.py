@@ -33,6 +33,16 @@ class CaseNotFound(LookupError):
     pass
 
 
+class EventTooLarge(ValueError):
+    """An event whose stored form is larger than the writer accepts (every stored event must fit
+    in one Kafka message, or the relay could not publish it)."""
+
+    def __init__(self, size: int, limit: int) -> None:
+        super().__init__(f"an event of {size} bytes is larger than {limit} bytes")
+        self.size = size
+        self.limit = limit
+
+
 class StoreUnavailable(ConnectionError):
     """The event store cannot be reached (PostgreSQL down, restarting, or the store closed)."""
 

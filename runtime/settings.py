@@ -31,24 +31,56 @@ class AlurSettings(BaseSettings):
     http_port: int = Field(8080, validation_alias="ALUR_HTTP_PORT")
     # Path of the office configuration (office/config.py); the shipped example by default.
     office_path: Path | None = Field(None, validation_alias="ALUR_OFFICE")
-    # Keys the reporters' PIN hashes. Unset on a developer machine: a key is made once
-    # under .run/ (see `secret_key_bytes`). A real site sets it.
-    # "system", or "simulated": every service reads one shared simulated time (alur/clock.py).
+    # "system", or "simulated": every service reads one shared simulated time (runtime/clock.py);
+    # "simulated" only where the deployment says it is a demo (ALUR_DEMO=true).
     clock: str = Field("system", validation_alias="ALUR_CLOCK")
+    demo: bool = Field(False, validation_alias="ALUR_DEMO")
+    # Keys the reporters' PIN hashes (and what else must not be guessed), at least 32 bytes.
+    # ALUR_SECRET_KEY, or a file holding it (ALUR_SECRET_KEY_FILE, e.g. a Docker secret).
+    # Unset on a developer machine: a key is made once under .run/ (see `secret_key_bytes`).
     secret_key: str | None = Field(None, validation_alias="ALUR_SECRET_KEY")
+    secret_key_file: Path | None = Field(None, validation_alias="ALUR_SECRET_KEY_FILE")
+    # The largest request body the web reads (413 beyond it), and the largest event it stores
+    # (413 beyond it): below Kafka's message limit (1 MiB by default), so the relay can always
+    # publish what the web accepted.
+    max_body_bytes: int = Field(1024 * 1024, ge=1024, validation_alias="ALUR_MAX_BODY_BYTES")
+    max_event_bytes: int = Field(
+        512 * 1024, ge=1024, le=1_000_000, validation_alias="ALUR_MAX_EVENT_BYTES"
+    )
     run_dir: Path = Field(REPO_ROOT / ".run", validation_alias="ALUR_RUN_DIR")
     log_format: str = Field("json", validation_alias="ALUR_LOG_FORMAT")
     log_level: str = Field("info", validation_alias="ALUR_LOG_LEVEL")
 
     def secret_key_bytes(self) -> bytes:
+        """The secret key; SystemExit naming the problem when it is shorter than 32 bytes or its
+        file cannot be read."""
         if self.secret_key:
-            return self.secret_key.encode()
+            return _long_enough(self.secret_key.encode(), "ALUR_SECRET_KEY")
+        if self.secret_key_file is not None:
+            try:
+                key = self.secret_key_file.read_bytes().strip()
+            except OSError as error:
+                raise SystemExit(
+                    f"ALUR_SECRET_KEY_FILE {str(self.secret_key_file)!r} cannot be read:"
+                    f" {error.strerror}"
+                ) from None
+            return _long_enough(key, "ALUR_SECRET_KEY_FILE")
         path = self.run_dir / "secret.key"
         if not path.exists():
             self.run_dir.mkdir(parents=True, exist_ok=True)
             path.touch(mode=0o600)
             path.write_text(secrets.token_hex(32))
-        return path.read_text().strip().encode()
+        return _long_enough(path.read_text().strip().encode(), str(path))
+
+    def checked_clock(self) -> str:
+        """`clock`, once the deployment allows it: SystemExit when it is simulated outside a
+        demo (anyone holding the simulated clock could make every deadline pass)."""
+        if self.clock == "simulated" and not self.demo:
+            raise SystemExit(
+                "ALUR_CLOCK=simulated is for demonstrations and tests only: set ALUR_DEMO=true"
+                " as well to say this deployment is one, or ALUR_CLOCK=system"
+            )
+        return self.clock
 
     def office(self) -> OfficeConfig:
         return load_office(self.office_path)
@@ -56,3 +88,16 @@ class AlurSettings(BaseSettings):
     def group(self, name: str) -> str:
         """The Kafka consumer group id of one consumer, inside this installation."""
         return f"{self.namespace}.{name}"
+
+
+MIN_SECRET_KEY_BYTES = 32
+
+
+def _long_enough(key: bytes, source: str) -> bytes:
+    if len(key) < MIN_SECRET_KEY_BYTES:
+        raise SystemExit(
+            f"the secret key from {source} has {len(key)} bytes; at least"
+            f" {MIN_SECRET_KEY_BYTES} are needed (e.g. `python3 -c 'import secrets;"
+            " print(secrets.token_hex(32))'`)"
+        )
+    return key

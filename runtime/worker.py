@@ -83,7 +83,8 @@ class Process:
 
     async def clock(self, time_zone: tzinfo) -> Clock:
         """The clock `ALUR_CLOCK` names (runtime/clock.py)."""
-        clock = await start_clock(self.settings.clock, self.settings.database_url, time_zone)
+        kind = self.settings.checked_clock()
+        clock = await start_clock(kind, self.settings.database_url, time_zone)
         self.closing(clock.close)
         return clock
 
@@ -102,6 +103,7 @@ Start = Callable[[Process], Awaitable[Started]]
 
 def serve(name: str, settings: AlurSettings, start: Start) -> None:
     """Run a worker in the foreground until SIGTERM/SIGINT."""
+    settings.checked_clock()  # a simulated clock outside a demo stops the start, with the reason
     configure_logging(name, fmt=settings.log_format, level=settings.log_level)
     asyncio.run(run_until_stopped(run(name, settings, start)))
 

@@ -7,6 +7,7 @@ the questionnaire or an officer recorded it at the visit SOP's survey step:
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -24,6 +25,11 @@ class Answers(BaseModel):
 
     def score(self, code: str) -> int:
         return self.skm[code]
+
+
+# Control characters but tab and newline, and lone surrogates: what the SKM projection could not
+# store or an export print (a form's CRLF is read as a newline first).
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 class AnswersRefused(ValueError):
@@ -62,9 +68,11 @@ def parse_answers(data: Any) -> Answers:
     suggestion = data.get("saran")
     if suggestion is not None and not isinstance(suggestion, str):
         raise AnswersRefused("saran", "saran harus berupa teks")
-    suggestion = (suggestion or "").strip() or None
+    suggestion = (suggestion or "").replace("\r\n", "\n").replace("\r", "\n").strip() or None
     if suggestion is not None and len(suggestion) > MAX_SUGGESTION:
         raise AnswersRefused("saran", f"saran paling panjang {MAX_SUGGESTION} karakter")
+    if suggestion is not None and CONTROL.search(suggestion):
+        raise AnswersRefused("saran", "saran tidak boleh berisi karakter kendali")
     extra = sorted(set(data) - {"skm", "saran"})
     if extra:
         raise AnswersRefused(extra[0], "isian ini tidak dikenal")

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 from openpyxl import load_workbook
 
-from tests.support.casework import do, new_officers, open_case
+from tests.support.casework import Officer, do, new_officers, open_case
 from tests.support.sandbox import Alur
 from tests.support.seed_cases import file_complaint, visit_sop
 from tests.support.waiting import eventually
@@ -35,7 +35,7 @@ def _xlsx(response: httpx.Response) -> list[list[Any]]:
 
 
 async def test_register_exports_follow_the_pages_filters_and_hide_what_the_register_hides(
-    alur: Alur,
+    alur: Alur, petugas: Officer
 ) -> None:
     marker = uuid.uuid4().hex[:8]
     async with alur.http(headers=alur.auditor) as client:
@@ -88,6 +88,33 @@ async def test_register_exports_follow_the_pages_filters_and_hide_what_the_regis
         assert (await client.get("/register.pdf")).status_code == 404
 
 
+async def test_exports_are_for_officers_and_never_write_a_formula(
+    alur: Alur, petugas: Officer
+) -> None:
+    marker = uuid.uuid4().hex[:8]
+    formula = f'=HYPERLINK("http://contoh.test/{marker}","Klik")'
+    async with alur.http() as client:
+        await file_complaint(client, subject=formula, reporter={"name": f"@{marker}"})
+        for path in ("/register.csv", "/register.xlsx", "/buku-tamu.csv", "/ikm.xlsx"):
+            refused = await client.get(path)
+            assert refused.status_code == 401, path
+            assert refused.json()["error"] == "unauthorized"
+
+        async def exported() -> list[list[str]] | None:
+            response = await client.get(
+                "/register.csv", params={"q": marker}, headers=petugas.headers
+            )
+            rows = _csv(response)
+            return rows if len(rows) == 2 else None
+
+        row = (await eventually(exported))[1]
+        assert row[4:6] == [f"'@{marker}", f"'{formula}"]
+        sheet = _xlsx(
+            await client.get("/register.xlsx", params={"q": marker}, headers=petugas.headers)
+        )
+        assert sheet[1][4:6] == [f"'@{marker}", f"'{formula}"]
+
+
 async def test_the_dashboard_shows_open_cases_per_step_and_the_ikm_report_exports(
     alur: Alur,
 ) -> None:
@@ -123,7 +150,9 @@ async def test_the_dashboard_shows_open_cases_per_step_and_the_ikm_report_export
             assert heading in page
 
         async def guest_listed() -> list[list[Any]] | None:
-            rows = _xlsx(await client.get("/buku-tamu.xlsx", params={"q": guest}))
+            rows = _xlsx(
+                await client.get("/buku-tamu.xlsx", params={"q": guest}, headers=petugas.headers)
+            )
             return rows if len(rows) == 2 else None
 
         rows = await eventually(guest_listed)
@@ -134,7 +163,9 @@ async def test_the_dashboard_shows_open_cases_per_step_and_the_ikm_report_export
 
         report = (await client.get("/api/ikm")).json()
         for kind in ("csv", "xlsx"):
-            response = await client.get(f"/ikm.{kind}", params={"year": report["year"]})
+            response = await client.get(
+                f"/ikm.{kind}", params={"year": report["year"]}, headers=petugas.headers
+            )
             table = _csv(response) if kind == "csv" else _xlsx(response)
             assert table[0][:3] == ["Unit Layanan", "Periode", "Jumlah Responden"]
             assert table[0][3] == "NRR U1 Persyaratan"

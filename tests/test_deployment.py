@@ -45,3 +45,12 @@ def test_compose_settings_are_the_ones_the_services_read() -> None:
     notifier = COMPOSE["services"]["notifier"]["environment"]
     assert set(notifier) <= _known(NotifierSettings), set(notifier) - _known(NotifierSettings)
     assert {"ALUR_SMTP_HOST", "ALUR_SMTP_PORT", "ALUR_SMTP_FROM"} <= set(notifier)
+
+
+def test_compose_takes_the_secret_key_from_a_docker_secret() -> None:
+    settings = COMPOSE["x-alur-settings"]
+    assert "ALUR_SECRET_KEY" not in settings
+    assert settings["ALUR_SECRET_KEY_FILE"] == "/run/secrets/alur_secret_key"
+    assert "alur_secret_key" in COMPOSE["secrets"]
+    for name in WORKERS:
+        assert COMPOSE["services"][name]["secrets"] == ["alur_secret_key"], name

@@ -8,14 +8,18 @@ from zoneinfo import ZoneInfo
 
 from runtime.clock import SimulatedClock, start_clock
 from tests.support.sandbox import Alur
+from tests.support.timers import administrator
 from tests.support.waiting import eventually
 
 WIB = ZoneInfo("Asia/Jakarta")
 
 
 async def test_the_clock_cannot_be_advanced_on_a_system_clock(alur: Alur) -> None:
+    admin = await administrator(alur)
     async with alur.http() as client:
-        response = await client.post("/api/clock/advance", json={"minutes": 60})
+        response = await client.post(
+            "/api/clock/advance", json={"minutes": 60}, headers=admin.headers
+        )
         now = await client.get("/api/clock")
     assert response.status_code == 404
     assert response.json()["error"] == "not_found"

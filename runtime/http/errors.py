@@ -9,14 +9,29 @@ in Bahasa Indonesia: the public and officers read them.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from cases import EventTooLarge
 
 NOT_JSON = "isi permintaan bukan JSON yang valid"
+# JSON nested deeper than this is refused before anything reads it (a deep body must never
+# reach a recursive reader: the parser, pydantic, the store's encoder, a consumer).
+MAX_JSON_DEPTH = 32
+TOO_DEEP = f"isi permintaan bersarang terlalu dalam (maksimal {MAX_JSON_DEPTH} tingkat)"
+NOT_A_NUMBER = "angka harus terhingga (NaN dan Infinity tidak diterima)"
+# What no projection can store (PostgreSQL text and jsonb refuse NUL; UTF-8 has no lone
+# surrogates), refused in every JSON body wherever it is. Fields refuse more (submission.py).
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+UNSTORABLE_TEXT = "berisi karakter yang tidak diizinkan (karakter kendali)"
+EVENT_TOO_LARGE = "isi permintaan terlalu besar untuk dicatat (maksimal {limit} bita per peristiwa)"
 
 
 def error_response(status: int, code: str, message: str, field: str | None = None) -> JSONResponse:
@@ -63,11 +78,63 @@ class FieldRefused(ValueError):
 
 
 async def json_body(request: Request, *, code: str = "invalid_json") -> Any:
-    """The request's body as JSON, or HttpError 422 (field `body`) under `code`."""
+    """The request's body as JSON, or HttpError 422 naming what is wrong: `body` under `code`
+    (not JSON, NaN or Infinity, nested deeper than MAX_JSON_DEPTH), or the field holding text
+    no projection could store (NUL, a lone surrogate)."""
+    return parsed_json(await request.body(), code=code)
+
+
+def parsed_json(raw: bytes, *, code: str = "invalid_json") -> Any:
+    """`raw` as JSON under the rules of `json_body`."""
     try:
-        return json.loads(await request.body())
-    except (json.JSONDecodeError, UnicodeDecodeError):
+        value = json.loads(raw, parse_constant=_not_a_number, parse_float=_finite)
+    except RecursionError:
+        raise HttpError(422, code, TOO_DEEP, "body") from None
+    except _NotFinite:
+        raise HttpError(422, code, NOT_A_NUMBER, "body") from None
+    except (ValueError, UnicodeDecodeError):  # JSONDecodeError; an integer of 4,300+ digits
         raise HttpError(422, code, NOT_JSON, "body") from None
+    _check_nesting(value, code)
+    return value
+
+
+class _NotFinite(ValueError):
+    pass
+
+
+def _not_a_number(constant: str) -> float:
+    raise _NotFinite(constant)
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if number in (float("inf"), float("-inf")):
+        raise _NotFinite(text)
+    return number
+
+
+def _check_nesting(value: Any, code: str) -> None:
+    """Walk the parsed value without recursion: its depth, and text nothing can store."""
+    stack: list[tuple[Any, int, str]] = [(value, 1, "")]
+    while stack:
+        item, depth, path = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > MAX_JSON_DEPTH:
+                raise HttpError(422, code, TOO_DEEP, "body")
+            members = item.items() if isinstance(item, dict) else enumerate(item)
+            for key, member in members:
+                where = f"{path}.{key}" if path else str(key)
+                if isinstance(key, str) and UNSTORABLE.search(key):
+                    raise FieldRefused(path or "body", UNSTORABLE_TEXT)
+                stack.append((member, depth + 1, where))
+        elif isinstance(item, str) and UNSTORABLE.search(item):
+            raise FieldRefused(path or "body", UNSTORABLE_TEXT)
+
+
+FRAMEWORK_MESSAGES = {
+    404: "alamat tidak ditemukan",
+    405: "metode permintaan tidak diizinkan untuk alamat ini",
+}
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -78,6 +145,20 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(FieldRefused)
     async def refused(_: Request, error: HttpError | FieldRefused) -> JSONResponse:
         return error.response()
+
+    @app.exception_handler(EventTooLarge)
+    async def too_large(_: Request, error: EventTooLarge) -> JSONResponse:
+        return error_response(413, "payload_too_large", EVENT_TOO_LARGE.format(limit=error.limit))
+
+    @app.exception_handler(HTTPException)
+    async def framework_refusal(_: Request, error: HTTPException) -> JSONResponse:
+        """The framework's own refusals (no such path, method not allowed) as the error JSON."""
+        status = HTTPStatus(error.status_code)
+        code = status.phrase.lower().replace(" ", "_")
+        message = FRAMEWORK_MESSAGES.get(error.status_code, status.phrase)
+        response = error_response(error.status_code, code, message)
+        response.headers.update(error.headers or {})
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, error: RequestValidationError) -> JSONResponse:

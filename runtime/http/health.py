@@ -1,5 +1,6 @@
-"""`GET /health` → 200 `{"status": "ok"}` when PostgreSQL and Kafka answer, else 503 naming
-what does not."""
+"""`GET /health` → 200 `{"status": "ok"}` when PostgreSQL and Kafka answer, else 503
+`{"status": "unavailable"}`. What does not answer, and why, goes to the log only: the health
+check is public and the database's error text is not."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import asyncio
 from typing import Annotated
 
 import asyncpg
+import structlog
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
@@ -14,6 +16,7 @@ from runtime.http.access import PUBLIC
 from runtime.http.dependencies import Pool, provided
 from runtime.settings import AlurSettings
 
+log = structlog.get_logger(__name__)
 router = APIRouter()
 
 
@@ -24,12 +27,13 @@ async def health(
     problems = {}
     try:
         await pool.fetchval("SELECT 1")
-    except (OSError, asyncpg.PostgresError) as error:
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
         problems["postgresql"] = repr(error)
     if not await kafka_reachable(settings.kafka_bootstrap_servers):
         problems["kafka"] = f"no answer from {settings.kafka_bootstrap_servers}"
     if problems:
-        return JSONResponse({"status": "unavailable", "problems": problems}, status_code=503)
+        log.warning("health_unavailable", **problems)
+        return JSONResponse({"status": "unavailable"}, status_code=503)
     return JSONResponse({"status": "ok"})
 
 

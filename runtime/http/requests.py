@@ -20,7 +20,12 @@ class Page:
     offset: int
 
 
-async def page(limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)) -> Page:
+MAX_OFFSET = 1_000_000_000  # past every register; PostgreSQL's OFFSET is a 64-bit integer
+
+
+async def page(
+    limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0, le=MAX_OFFSET)
+) -> Page:
     return Page(limit, offset)
 
 

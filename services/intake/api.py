@@ -16,11 +16,13 @@ from cases import CaseNotFound
 from events import CATALOG
 from runtime.http.access import PUBLIC
 from runtime.http.errors import error_response
+from runtime.http.openapi import request_body
 from runtime.http.requests import RequestId
 from runtime.http.templates import templates_in
 from services.intake.dependencies import Desk, Intake, Store, Tracking
 from services.intake.intake import Receipt
 from services.intake.submission import (
+    COMPLAINT_EXAMPLES,
     ComplaintSubmission,
     SubmissionRefused,
     checked_body,
@@ -58,7 +60,12 @@ def receipt_response(receipt: Receipt) -> JSONResponse:
     )
 
 
-@router.post("/api/complaints", status_code=201, dependencies=[PUBLIC])
+@router.post(
+    "/api/complaints",
+    status_code=201,
+    dependencies=[PUBLIC],
+    openapi_extra=request_body(ComplaintSubmission, *COMPLAINT_EXAMPLES),
+)
 async def submit_complaint(
     complaint: Complaint,
     intake: Intake,

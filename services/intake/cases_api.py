@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -15,17 +14,21 @@ from runtime.http.access import PUBLIC, OfficerOnly
 from runtime.http.case_scope import Scope
 from runtime.http.dependencies import Registry
 from runtime.http.errors import HttpError, error_response
+from runtime.http.openapi import request_body
 from runtime.http.requests import RequestId, uuid_or_none
 from services.intake.api import receipt_response
 from services.intake.casework import Opened, fact_view
 from services.intake.dependencies import Casework, Intake
 from services.intake.intake import Receipt
 from services.intake.submission import (
+    ACTION_EXAMPLES,
+    CASE_EXAMPLES,
     ActionSubmission,
     CaseSubmission,
     SubmissionRefused,
     checked_body,
-    parse,
+    parse_action,
+    parse_case,
     parse_submission,
 )
 from sop.actions import Officer, Refusal
@@ -50,8 +53,8 @@ async def case_in_path(case_id: str) -> uuid.UUID:
 
 
 CaseId = Annotated[uuid.UUID, Depends(case_in_path)]
-NewCase = Annotated[CaseSubmission, Depends(checked_body(partial(parse, CaseSubmission)))]
-Action = Annotated[ActionSubmission, Depends(checked_body(partial(parse, ActionSubmission)))]
+NewCase = Annotated[CaseSubmission, Depends(checked_body(parse_case))]
+Action = Annotated[ActionSubmission, Depends(checked_body(parse_action))]
 
 
 @router.get("/api/sops", dependencies=[PUBLIC])
@@ -59,7 +62,9 @@ async def list_sops(registry: Registry) -> list[dict[str, Any]]:
     return [_sop_view(sop) for sop in await registry.all_latest()]
 
 
-@router.post("/api/cases", status_code=201)
+@router.post(
+    "/api/cases", status_code=201, openapi_extra=request_body(CaseSubmission, *CASE_EXAMPLES)
+)
 async def open_case(
     officer: OfficerOnly,
     body: NewCase,
@@ -108,7 +113,10 @@ async def show_case(
     )
 
 
-@router.post("/api/cases/{case_id}/actions")
+@router.post(
+    "/api/cases/{case_id}/actions",
+    openapi_extra=request_body(ActionSubmission, *ACTION_EXAMPLES),
+)
 async def act_on_case(
     request: Request,
     officer: OfficerOnly,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -45,9 +46,10 @@ async def guest_book_filters(
     return GuestBookFilters(start, end, (q or "").strip() or None, problems)
 
 
-async def guest_rows(
+def guest_query(
     tables: ReadModels, filters: GuestBookFilters, limit: int = 500
-) -> list[dict[str, Any]]:
+) -> tuple[str, list[Any]]:
+    """The SQL of the guest book's rows (newest first) and its arguments."""
     tz = tables.time_zone
     start = datetime.combine(filters.date_from, time(), tz) if filters.date_from else None
     end = (
@@ -57,31 +59,36 @@ async def guest_rows(
     )
     like = f"%{filters.text}%" if filters.text else None
     visible, more = tables.viewer.where(first_arg=5)
+    sql = (
+        "SELECT case_id, arrived_at, visitor_name, institution, purpose, meets, phone,"  # noqa: S608
+        " left_at, closed FROM guest_book"
+        " WHERE ($1::timestamptz IS NULL OR arrived_at >= $1)"
+        " AND ($2::timestamptz IS NULL OR arrived_at < $2)"
+        " AND ($3::text IS NULL OR concat_ws(' ', visitor_name, institution, purpose, meets)"
+        f" ILIKE $3) AND {visible}"
+        " ORDER BY arrived_at DESC LIMIT $4"
+    )
+    return sql, [start, end, like, limit, *more]
+
+
+def guest_view(r: Mapping[str, Any], tz: tzinfo) -> dict[str, Any]:
+    """A guest-book row, times in office time."""
+    return {
+        **dict(r),
+        "arrived_at": r["arrived_at"].astimezone(tz),
+        "left_at": r["left_at"].astimezone(tz) if r["left_at"] else None,
+    }
+
+
+async def guest_rows(
+    tables: ReadModels, filters: GuestBookFilters, limit: int = 500
+) -> list[dict[str, Any]]:
+    sql, args = guest_query(tables, filters, limit)
     try:
-        rows = await tables.pool.fetch(
-            "SELECT case_id, arrived_at, visitor_name, institution, purpose, meets, phone,"  # noqa: S608
-            " left_at, closed FROM guest_book"
-            " WHERE ($1::timestamptz IS NULL OR arrived_at >= $1)"
-            " AND ($2::timestamptz IS NULL OR arrived_at < $2)"
-            " AND ($3::text IS NULL OR concat_ws(' ', visitor_name, institution, purpose, meets)"
-            f" ILIKE $3) AND {visible}"
-            " ORDER BY arrived_at DESC LIMIT $4",
-            start,
-            end,
-            like,
-            limit,
-            *more,
-        )
+        rows = await tables.pool.fetch(sql, *args)
     except asyncpg.UndefinedTableError:
         return []
-    return [
-        {
-            **dict(r),
-            "arrived_at": r["arrived_at"].astimezone(tz),
-            "left_at": r["left_at"].astimezone(tz) if r["left_at"] else None,
-        }
-        for r in rows
-    ]
+    return [guest_view(r, tables.time_zone) for r in rows]
 
 
 Guests = Annotated[GuestBookFilters, Depends(guest_book_filters)]

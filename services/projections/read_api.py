@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import tzinfo
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -29,44 +31,51 @@ NO_FILTERS = RegisterFilters()
 Filtered = Annotated[RegisterFilters, Depends(register_filters)]
 
 
-async def register_rows(
+def register_query(
     tables: ReadModels, page: Page, filters: RegisterFilters = NO_FILTERS
-) -> list[dict[str, Any]]:
-    """The register's rows as an officer sees them: only cases in their scope, confidential
-    subjects and reporters and anonymous names hidden, times in office time."""
-    tz = tables.time_zone
-    where, args = filters.where(tz, first_arg=3)
+) -> tuple[str, list[Any]]:
+    """The SQL of the register's rows (newest first) and its arguments; `register_view` turns
+    each row into what officers see."""
+    where, args = filters.where(tables.time_zone, first_arg=3)
     visible, more = tables.viewer.where(first_arg=3 + len(args))
-    rows = await tables.pool.fetch(
+    sql = (
         "SELECT case_id, tracking_number, received_at, channel, anonymous, confidential,"  # noqa: S608
         " reporter_name, subject, category, status, sop_id, sop_version, current_step,"
         f" current_activity, closed FROM complaint_register WHERE {where} AND {visible}"
-        " ORDER BY received_at DESC, tracking_number DESC LIMIT $1 OFFSET $2",
-        page.limit,
-        page.offset,
-        *args,
-        *more,
+        " ORDER BY received_at DESC, tracking_number DESC LIMIT $1 OFFSET $2"
     )
-    return [
-        {
-            "case_id": str(r["case_id"]),
-            "tracking_number": r["tracking_number"],
-            "received_at": r["received_at"].astimezone(tz),
-            "channel": r["channel"],
-            "anonymous": r["anonymous"],
-            "confidential": r["confidential"],
-            "reporter": _reporter(r),
-            "subject": HIDDEN if r["confidential"] else r["subject"],
-            "category": r["category"],
-            "status": r["status"],
-            "sop": r["sop_id"],
-            "sop_version": r["sop_version"],
-            "current_step": r["current_step"],
-            "current_activity": r["current_activity"],
-            "closed": r["closed"],
-        }
-        for r in rows
-    ]
+    return sql, [page.limit, page.offset, *args, *more]
+
+
+def register_view(r: Mapping[str, Any], tz: tzinfo) -> dict[str, Any]:
+    """A register row as an officer sees it: confidential subjects and reporters and anonymous
+    names hidden, times in office time."""
+    return {
+        "case_id": str(r["case_id"]),
+        "tracking_number": r["tracking_number"],
+        "received_at": r["received_at"].astimezone(tz),
+        "channel": r["channel"],
+        "anonymous": r["anonymous"],
+        "confidential": r["confidential"],
+        "reporter": _reporter(r),
+        "subject": HIDDEN if r["confidential"] else r["subject"],
+        "category": r["category"],
+        "status": r["status"],
+        "sop": r["sop_id"],
+        "sop_version": r["sop_version"],
+        "current_step": r["current_step"],
+        "current_activity": r["current_activity"],
+        "closed": r["closed"],
+    }
+
+
+async def register_rows(
+    tables: ReadModels, page: Page, filters: RegisterFilters = NO_FILTERS
+) -> list[dict[str, Any]]:
+    """The register's rows of the cases in the officer's scope (`register_view`)."""
+    sql, args = register_query(tables, page, filters)
+    rows = await tables.pool.fetch(sql, *args)
+    return [register_view(r, tables.time_zone) for r in rows]
 
 
 def _reporter(row: Any) -> str | None:

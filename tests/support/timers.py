@@ -2,23 +2,26 @@
 worker has fired everything due so far.
 
 Use them in a module with a sandbox of its own (`pytestmark = clock_sandbox(NAME)`): moving
-the clock moves it for every case of the sandbox.
+the clock moves it for every case of the sandbox. A simulated clock runs only where the
+deployment says it is a demo (`ALUR_DEMO=true`, in CLOCK_ENV), and only an administrator moves
+it: `advance_to` does it with an administrator's token (`administrator`, one per sandbox).
 """
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import datetime
 from typing import Any
 
 import pytest
 
-from tests.support.casework import Officer, events_of, history
+from tests.support.casework import Officer, add_officer, events_of, history, unique_name
 from tests.support.sandbox import Alur
 from tests.support.seed_cases import complaint
 from tests.support.waiting import eventually
 
-CLOCK_ENV = {"ALUR_CLOCK": "simulated", "ALUR_SLA_POLL_SECONDS": "0.2"}
+CLOCK_ENV = {"ALUR_CLOCK": "simulated", "ALUR_DEMO": "true", "ALUR_SLA_POLL_SECONDS": "0.2"}
 
 
 def clock_sandbox(name: str, **env: str) -> pytest.MarkDecorator:
@@ -53,11 +56,28 @@ async def now(alur: Alur) -> datetime:
         return datetime.fromisoformat((await client.get("/api/clock")).json()["now"])
 
 
+_administrators: dict[str, Officer] = {}
+_hiring = asyncio.Lock()
+
+
+async def administrator(alur: Alur) -> Officer:
+    """The sandbox's administrator (added once, `alur users add … --role administrator`)."""
+    async with _hiring:
+        if alur.base_url not in _administrators:
+            hired = await add_officer(alur, unique_name("administrator"), "administrator")
+            _administrators[alur.base_url] = hired
+    return _administrators[alur.base_url]
+
+
 async def advance_to(alur: Alur, moment: datetime, extra_minutes: float = 1.0) -> None:
-    """Move the simulated clock to `extra_minutes` after `moment` (never backwards)."""
+    """Move the simulated clock to `extra_minutes` after `moment` (never backwards), as the
+    sandbox's administrator."""
+    admin = await administrator(alur)
     minutes = max((moment - await now(alur)).total_seconds() / 60, 0) + extra_minutes
     async with alur.http() as client:
-        response = await client.post("/api/clock/advance", json={"minutes": minutes})
+        response = await client.post(
+            "/api/clock/advance", json={"minutes": minutes}, headers=admin.headers
+        )
     assert response.status_code == 200, response.text
 
 

@@ -115,3 +115,13 @@ def test_no_respondents_no_index() -> None:
     assert index_from_answers([]) is None
     with pytest.raises(ValueError):
         nrr(dict.fromkeys(CODES, 0), dict.fromkeys(CODES, 0))
+
+
+@pytest.mark.parametrize("saran", ["Antrian\x00cepat", "Antrian\x1bcepat", "Antrian \ud800"])
+def test_a_suggestion_with_a_control_character_is_refused(saran: str) -> None:
+    complete = dict.fromkeys(CODES, 3)
+    with pytest.raises(AnswersRefused) as refused:
+        parse_answers({"skm": complete, "saran": saran})
+    assert refused.value.field == "saran"
+    kept = parse_answers({"skm": complete, "saran": "Antrian cepat.\r\n\tTerima kasih"})
+    assert kept.saran == "Antrian cepat.\n\tTerima kasih"

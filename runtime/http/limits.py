@@ -1,0 +1,112 @@
+"""Limits every request meets before a route sees it: pure ASGI middlewares.
+
+`BodyLimit`: the request body size limit.
+A body larger than `max_bytes` (`ALUR_MAX_BODY_BYTES`) is answered 413
+`{"error": "payload_too_large", ...}` before any route sees it: at once when `Content-Length`
+says so, else (a chunked body) as soon as the bytes received pass the limit. A body within the
+limit is read whole here and handed to the app unchanged, so a route never reads more than the
+limit however the client sends it.
+
+`NoNulInUrl`: a NUL character (`%00`), which no database text can hold, in the path (404) or in
+a query parameter (422 naming the parameter): no search, filter or number lookup ever passes one
+on to PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qsl
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+TOO_LARGE = "isi permintaan terlalu besar (maksimal {limit} bita)"
+
+
+class BodyLimit:
+    def __init__(self, app: ASGIApp, max_bytes: int = DEFAULT_MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = _content_length(scope)
+        if declared is not None and declared > self.max_bytes:
+            await self._refuse(send)
+            return
+        body = bytearray()
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away
+                await self.app(scope, _replay(b"", message, receive), send)
+                return
+            body += message.get("body", b"")
+            if len(body) > self.max_bytes:
+                await self._refuse(send)
+                return
+            if not message.get("more_body", False):
+                break
+        await self.app(scope, _replay(bytes(body), None, receive), send)
+
+    async def _refuse(self, send: Send) -> None:
+        message = TOO_LARGE.format(limit=self.max_bytes)
+        await _answer(send, 413, {"error": "payload_too_large", "message": message}, close=True)
+
+
+class NoNulInUrl:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            if "\x00" in scope["path"]:
+                await _answer(send, 404, {"error": "not_found", "message": NO_SUCH_PATH})
+                return
+            query = scope.get("query_string", b"").decode("latin-1")
+            for name, value in parse_qsl(query, keep_blank_values=True):
+                if "\x00" in name or "\x00" in value:
+                    refused = {"error": "invalid_input", "message": NUL_IN_QUERY}
+                    await _answer(send, 422, {**refused, "field": name.replace("\x00", "")})
+                    return
+        await self.app(scope, receive, send)
+
+
+NO_SUCH_PATH = "alamat tidak ditemukan"
+NUL_IN_QUERY = "berisi karakter yang tidak diizinkan (karakter kendali)"
+
+
+async def _answer(send: Send, status: int, body: dict[str, str], *, close: bool = False) -> None:
+    payload = json.dumps(body).encode()
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(payload)).encode()),
+    ]
+    if close:  # the rest of a refused body is not read: the connection cannot be reused
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": payload})
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
+def _replay(body: bytes, first: Message | None, receive: Receive) -> Receive:
+    """A `receive` that hands out the body read already (or the message that ended it), then
+    whatever the client sends next (its disconnect)."""
+    pending: list[Message] = [first or {"type": "http.request", "body": body, "more_body": False}]
+
+    async def replayed() -> Message:
+        if pending:
+            return pending.pop()
+        return await receive()
+
+    return replayed
