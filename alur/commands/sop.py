@@ -37,7 +37,7 @@ def import_sop(args: argparse.Namespace) -> int:
     except InvalidDefinition as error:
         print(f"error: {path}: {error}", file=sys.stderr)
         return 1
-    report = summary(document)
+    report = summary(document, definition)
     report["warnings"] = list(dict.fromkeys([*report["warnings"], *warnings]))
     if args.json:
         report["id"] = definition.id

@@ -12,15 +12,16 @@ whole text), `mentions` (actor names in activity texts), `actors` (who does each
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from sop.importer.actors import infer_actors
-from sop.importer.branches import read_branches
+from sop.importer.branches import read_branches, returned_to
 from sop.importer.document import parse_document
 from sop.importer.draft import draft_definition
 from sop.importer.errors import UnreadableDocument
 from sop.importer.kinds import infer_kinds
-from sop.importer.model import ImportedDocument, ImportedRow
+from sop.importer.mentions import ActorMatcher
+from sop.importer.model import ImportedDocument, ImportedRow, WrittenBranch
 from sop.importer.summary import summary
 
 __all__ = [
@@ -41,14 +42,47 @@ def read_document(text: str, source: str = "<text>") -> ImportedDocument:
         replace(row, branches=read_branches(row.remarks, row.activity)) for row in doc.rows
     )
     inference = infer_actors(doc.column_actors, written)
-    kinds, kind_warnings = infer_kinds(written)
-    rows = tuple(
-        replace(row, actors=actors, kind=kind)
-        for row, actors, kind in zip(written, inference.step_actors, kinds, strict=True)
-    )
+    actors = doc.column_actors + inference.discovered
+    with_actors = [
+        replace(row, actors=step_actors)
+        for row, step_actors in zip(written, inference.step_actors, strict=True)
+    ]
+    returns = _returns_to_actors(with_actors, actors)
+    kinds, kind_warnings = infer_kinds(returns.rows)
+    rows = tuple(replace(row, kind=kind) for row, kind in zip(returns.rows, kinds, strict=True))
     return replace(
         doc,
         rows=rows,
-        actors=doc.column_actors + inference.discovered,
-        warnings=(*doc.warnings, *inference.warnings, *kind_warnings),
+        actors=actors,
+        warnings=(*doc.warnings, *inference.warnings, *returns.warnings, *kind_warnings),
     )
+
+
+@dataclass(frozen=True)
+class _Returns:
+    rows: list[ImportedRow]
+    warnings: list[str]
+
+
+def _returns_to_actors(rows: list[ImportedRow], actors: tuple[str, ...]) -> _Returns:
+    """Rows without written answers whose text sends the file back to an actor ("apabila tidak
+    lengkap dikembalikan ke Pemohon") get that answer, going back to the last earlier step of
+    that actor, with a warning."""
+    matcher = ActorMatcher(actors)
+    result: list[ImportedRow] = []
+    warnings: list[str] = []
+    for index, row in enumerate(rows):
+        found = None if row.branches else returned_to(row.remarks) or returned_to(row.activity)
+        mentions = matcher.read(found[1]).mentions if found else ()
+        earlier = [
+            other.number for other in rows[:index] if mentions and mentions[0].actor in other.actors
+        ]
+        if found and earlier:
+            answer, goto = found[0], earlier[-1]
+            row = replace(row, branches=(WrittenBranch(answer, goto),))
+            warnings.append(
+                f"step {row.number}: answer {answer!r} goes back to step {goto}, the last step "
+                f"of {mentions[0].actor} before it ('dikembalikan ke {found[1]}')"
+            )
+        result.append(row)
+    return _Returns(result, warnings)

@@ -74,6 +74,12 @@ class Columns:
     named: dict[str, int] = field(default_factory=dict)  # documents/waktu/output/remarks
     waktu_unit: str | None = None  # "menit" for "Waktu (menit)"
 
+    @property
+    def extent(self) -> int:
+        """How many cells an intact row has: up to the last column the header names."""
+        indices = [self.number, self.activity, *(i for i, _ in self.actors)]
+        return 1 + max([*indices, *self.named.values()])
+
 
 @dataclass(frozen=True)
 class Table:
@@ -199,6 +205,7 @@ def _read_row(
     if not activity:
         raise UnreadableDocument(source, line.number, f"step {number} has no activity")
     symbol_actors, symbol_kind, notes = _symbols(cells, columns, number)
+    fault = _layout_fault(cells, columns) if symbol_actors else None
     waktu = without_symbols(clean(_cell(cells, columns.named.get("waktu"))))
     try:
         duration = parse_duration(waktu, columns.waktu_unit)
@@ -216,6 +223,7 @@ def _read_row(
         line=line.number,
         symbol_actors=symbol_actors,
         symbol_kind=symbol_kind,
+        layout_fault=fault,
         documents=tuple(split_items(without_symbols(_text(cells, columns, "documents") or ""))),
         waktu=waktu,
         duration=duration,
@@ -242,6 +250,25 @@ def _number(cells: list[str], line: int, expected: int, columns: Columns, source
 
 def _text(cells: list[str], columns: Columns, name: str) -> str | None:
     return without_symbols(clean(_cell(cells, columns.named.get(name)))) or None
+
+
+def _layout_fault(cells: list[str], columns: Columns) -> str | None:
+    """Why the row's own cells show that its symbol cells may be shifted, or None: fewer cells
+    than the header's columns (a lost cell moves the markers after it), text beyond them, or
+    markers of different shapes (one step has one symbol)."""
+    extent = columns.extent
+    if len(cells) < extent:
+        return f"{len(cells)} cells where the header has {extent} columns"
+    if any(clean(cell) for cell in cells[extent:]):
+        return f"text beyond the header's {extent} columns"
+    kinds = {
+        _SHAPE_KIND[shape]
+        for index, _ in columns.actors
+        for shape in marker_shapes(_cell(cells, index)) or ()
+    }
+    if len(kinds) > 1:
+        return f"markers of different shapes ({', '.join(sorted(kinds))})"
+    return None
 
 
 def _symbols(
