@@ -8,8 +8,9 @@ the steps: a process or terminator to the next step, a decision once per answer 
 the answer leads to (labelled with the answer; back to an earlier step is a loop, drawn in a
 lane beside the columns), an answer that ends the case to a small "Selesai" capsule.
 
-`transitions` lists the arrows; `render_svg` draws them. `highlight` marks a path: its steps
-and the arrows between consecutive highlighted steps get the class `highlighted`.
+`transitions` lists the arrows; `render_svg` draws them. `highlight` marks a path, the steps
+in the order walked (a loop may repeat them: 5 6 5 6 7): its steps and the arrows from each
+to the next get the class `highlighted`.
 
 What the SVG promises to its readers (the CLI, the officer workspace, the tests): each actor
 column is a `rect.actor-column` with `data-role`; each step is a `g.step` with `data-step`,
@@ -90,7 +91,8 @@ class _Row:
 
 def render_svg(definition: SopDefinition, highlight: Iterable[int] = ()) -> str:
     """The flowchart of `definition` as a standalone SVG document."""
-    marked = set(highlight)
+    path = list(highlight)
+    marked, walked = set(path), set(zip(path, path[1:], strict=False))
     cols = columns(definition)
     by_key = {column.key: column for column in cols}
     width = cols[-1].right
@@ -115,9 +117,7 @@ def render_svg(definition: SopDefinition, highlight: Iterable[int] = ()) -> str:
     kinds = {row.step.number: row.step.kind for row in rows}
     lanes: dict[str, int] = {}
     for transition in transitions(definition):
-        on_path = transition.source in marked and (
-            transition.target in marked or transition.target == END
-        )
+        on_path = (transition.source, transition.target) in walked
         parts += _arrow(transition, centres, kinds, by_key, rows, lanes, on_path)
     for row in rows:
         parts += _shape(row.step, centres[row.step.number], row.step.number in marked)
@@ -240,15 +240,7 @@ def _arrow(
     row = rows[source - 1]
     label_at: tuple[float, float]
     if transition.target == END:
-        sx, sy = _edge(kind, start_centre, "right")
-        ex = sx + 34
-        points = [(sx, sy), (ex, sy)]
-        extra = [
-            f'<rect class="end-marker" x="{ex:.1f}" y="{sy - 9:.1f}" width="46" height="18" '
-            'rx="9" ry="9"/>',
-            _text(ex + 23, sy + 4, "Selesai", "step-label"),
-        ]
-        label_at = (sx + 4, sy - 5)
+        points, extra, label_at = _to_end(kind, start_centre, by_key, row.step)
     else:
         target = int(transition.target)
         end_centre, end_kind = centres[target], kinds[target]
@@ -267,6 +259,25 @@ def _arrow(
         f'<path class="arrow" d="{path}" marker-end="url(#arrowhead)"/>{label}{"".join(extra)}'
         "</g>"
     ]
+
+
+def _to_end(
+    kind: str, centre: tuple[float, float], by_key: dict[str, Column], step: Step
+) -> tuple[list[tuple[float, float]], list[str], tuple[float, float]]:
+    """An answer that ends the case: an arrow out of the shape's side to a small "Selesai"
+    capsule — on the left in the last actor column, so it stays clear of the mutu baku text."""
+    actor_keys = [key for key in by_key if key.startswith("role:")]
+    left = actor_keys[-1] == f"role:{step.roles[0]}" and len(actor_keys) > 1
+    sx, sy = _edge(kind, centre, "left" if left else "right")
+    ex = sx - 16 if left else sx + 16
+    box = ex - 46 if left else ex
+    extra = [
+        f'<rect class="end-marker" x="{box:.1f}" y="{sy - 9:.1f}" width="46" height="18" '
+        'rx="9" ry="9"/>',
+        _text(box + 23, sy + 4, "Selesai", "step-label"),
+    ]
+    label_at = (box, sy - 13) if left else (sx + 4, sy - 5)
+    return [(sx, sy), (ex, sy)], extra, label_at
 
 
 def _taken_down(transition: Transition, rows: Sequence[_Row]) -> bool:
