@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from xml.sax.saxutils import escape, quoteattr
 
 from sop.chart_text import Column, columns, text_lines, wrap
@@ -92,7 +93,7 @@ class _Row:
 def render_svg(definition: SopDefinition, highlight: Iterable[int] = ()) -> str:
     """The flowchart of `definition` as a standalone SVG document."""
     path = list(highlight)
-    marked, walked = set(path), set(zip(path, path[1:], strict=False))
+    marked, walked = set(path), set(pairwise(path))
     cols = columns(definition)
     by_key = {column.key: column for column in cols}
     width = cols[-1].right
