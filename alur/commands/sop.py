@@ -16,7 +16,7 @@ from runtime.database import DatabaseUnreachable, connect_pool
 from runtime.settings import AlurSettings
 from sop.chart import render_svg
 from sop.definition import SopDefinition, SourceDocument
-from sop.importer import UnreadableDocument, draft_definition, read_document, summary
+from sop.importer import UnreadableDocument, draft_definition, read_bytes, summary
 from sop.registry import InvalidDefinition, SopRegistry, UnknownSop
 
 
@@ -24,12 +24,11 @@ def import_sop(args: argparse.Namespace) -> int:
     path = Path(args.path)
     try:
         raw = path.read_bytes()
-        text = raw.decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
+    except OSError as error:
         print(f"error: cannot read {path}: {error}", file=sys.stderr)
         return 1
     try:
-        document = read_document(text, source=str(path))
+        document = read_bytes(raw, source=str(path))
     except UnreadableDocument as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

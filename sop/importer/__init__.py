@@ -1,13 +1,13 @@
 """The SOP document importer: reads the text export of an SOP document into an
-ImportedDocument (`read_document`), summarises it (`summary`, the CLI's JSON) and drafts an
-executable SopDefinition from it (`draft_definition`), carrying over the reviewed choices of
-the previous version.
+ImportedDocument (`read_document`; a Word .docx or the text as bytes: `read_bytes`),
+summarises it (`summary`, the CLI's JSON) and drafts an executable SopDefinition from it
+(`draft_definition`), carrying over the reviewed choices of the previous version.
 
 Modules, one job each: `text` (cleaning cells, splitting lists), `header` (the identity
 block), `lines` (table rows from text lines), `table` (the procedure table), `document` (the
 whole text), `mentions` (actor names in activity texts), `actors` (who does each step),
 `branches` (a decision's written answers), `kinds` (terminator/process/decision), `summary`,
-`draft`. Pure Python: no I/O besides the text given.
+`draft`, `word` (a .docx as that text). Pure Python: no I/O besides the text or bytes given.
 """
 
 from __future__ import annotations
@@ -23,15 +23,31 @@ from sop.importer.kinds import infer_kinds
 from sop.importer.mentions import ActorMatcher
 from sop.importer.model import ImportedDocument, ImportedRow, WrittenBranch
 from sop.importer.summary import summary
+from sop.importer.word import word_text
 
 __all__ = [
     "ImportedDocument",
     "ImportedRow",
     "UnreadableDocument",
     "draft_definition",
+    "read_bytes",
     "read_document",
     "summary",
 ]
+
+
+def read_bytes(data: bytes, source: str = "<bytes>") -> ImportedDocument:
+    """A document as stored: a Word file (.docx, a ZIP package: `sop.importer.word`) or the
+    seed text format in UTF-8 (a BOM allowed); raises UnreadableDocument."""
+    if data.startswith(b"PK\x03\x04"):
+        return read_document(word_text(data, source), source)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UnreadableDocument(
+            source, 1, f"neither UTF-8 text nor a .docx file: {error}"
+        ) from error
+    return read_document(text, source)
 
 
 def read_document(text: str, source: str = "<text>") -> ImportedDocument:

@@ -16,6 +16,9 @@ SEEDS = _LOCAL_SEEDS if _LOCAL_SEEDS.is_dir() else _SHARED_SEEDS
 UNSEEN = DOCUMENTS / "unseen"
 # Documents whose symbol columns are intact while the activity texts name other actors.
 MARKED = DOCUMENTS / "marked"
+# The same SOP-AP tables as Word documents: two saved by LibreOffice Writer (from the sources in
+# word/sources/), one written by python-docx.
+WORD = DOCUMENTS / "docx"
 # The unseen documents the importer reads (error_*.txt it must refuse), and some by name.
 UNSEEN_DOCUMENTS = sorted(
     path.name for path in UNSEEN.glob("*.txt") if not path.name.startswith("error")
