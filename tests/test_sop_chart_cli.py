@@ -1,11 +1,14 @@
-"""`alur sop chart SOP_ID` reads the SOP from the registry (PostgreSQL) and draws its SOP-AP
-flowchart as SVG; headless Chromium renders it (shapes inside their actor columns, measured by
-the browser) and a screenshot of each seed SOP's chart is kept in `.run/artefacts/charts/`."""
+"""`alur sop chart SOP_ID` reads the SOP from the registry (a fresh database of the real
+PostgreSQL, where the command loads the shipped SOPs) and draws its SOP-AP flowchart as SVG;
+headless Chromium renders it (shapes inside their actor columns, measured by the browser) and a
+screenshot of each seed SOP's chart is kept in `.run/artefacts/charts/`."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import struct
+import subprocess
 import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -17,38 +20,59 @@ from selenium.webdriver.chrome.service import Service
 
 from runtime.settings import REPO_ROOT
 from sop.registry import shipped_definitions
-from tests.support.casework import alur_cli
-from tests.support.sandbox import Alur
+from tests.support import sandbox
 
 CHROMIUM = Path("/usr/bin/chromium")
 DRIVER = Path("/usr/bin/chromedriver")
 ARTEFACTS = REPO_ROOT / ".run" / "artefacts" / "charts"
 SEED_SOPS = {definition.id: definition for _, definition in shipped_definitions()}
 SVG = "{http://www.w3.org/2000/svg}"
+ALUR = str(REPO_ROOT / ".venv" / "bin" / "alur")
 
 
-def _chart(alur: Alur, *args: str) -> ET.Element:
-    result = alur_cli(alur, "sop", "chart", *args)
+@pytest.fixture(scope="module")
+def database_url() -> Iterator[str]:
+    """A fresh, empty database: the command creates the registry and loads the shipped SOPs."""
+    url = sandbox.create_database("charts")
+    try:
+        yield url
+    finally:
+        sandbox.drop_database(url)
+
+
+def alur_cli(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [ALUR, *args],
+        env={**os.environ, "DATABASE_URL": database_url},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def _chart(database_url: str, *args: str) -> ET.Element:
+    result = alur_cli(database_url, "sop", "chart", *args)
     assert result.returncode == 0, result.stderr
     return ET.fromstring(result.stdout.encode("utf-8"))
 
 
 @pytest.mark.parametrize("sop_id", sorted(SEED_SOPS))
-def test_the_chart_of_a_loaded_sop_is_printed_as_svg(alur: Alur, sop_id: str) -> None:
-    root = _chart(alur, sop_id)
+def test_the_chart_of_a_loaded_sop_is_printed_as_svg(database_url: str, sop_id: str) -> None:
+    root = _chart(database_url, sop_id)
     assert root.tag == f"{SVG}svg" and root.get("data-sop") == sop_id
     steps = [g for g in root.iter(f"{SVG}g") if g.get("data-step")]
     assert len(steps) == len(SEED_SOPS[sop_id].steps)
     assert root.get("data-version") == "1"
-    assert _chart(alur, sop_id, "--version", "1").get("data-version") == "1"
+    assert _chart(database_url, sop_id, "--version", "1").get("data-version") == "1"
 
 
 def test_the_chart_is_written_to_a_file_with_the_highlighted_path(
-    alur: Alur, tmp_path: Path
+    database_url: str, tmp_path: Path
 ) -> None:
     out = tmp_path / "jambi.svg"
     result = alur_cli(
-        alur, "sop", "chart", "pengaduan-masyarakat-dinkes-jambi", "--out", str(out),
+        database_url, "sop", "chart", "pengaduan-masyarakat-dinkes-jambi", "--out", str(out),
         "--highlight", "1", "2", "3",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -69,9 +93,9 @@ def test_the_chart_is_written_to_a_file_with_the_highlighted_path(
     ],
 )
 def test_an_unknown_sop_version_or_step_is_refused_with_a_clear_message(
-    alur: Alur, args: list[str], code: int, message: str
+    database_url: str, args: list[str], code: int, message: str
 ) -> None:
-    result = alur_cli(alur, "sop", "chart", *args)
+    result = alur_cli(database_url, "sop", "chart", *args)
     assert result.returncode == code
     assert message in result.stderr
     assert result.stdout == ""
@@ -125,11 +149,11 @@ def _png_size(path: Path) -> tuple[int, int]:
 
 @pytest.mark.parametrize("sop_id", sorted(SEED_SOPS))
 def test_each_seed_chart_renders_in_chromium_and_is_kept_as_a_screenshot(
-    alur: Alur, browser: webdriver.Chrome, sop_id: str
+    database_url: str, browser: webdriver.Chrome, sop_id: str
 ) -> None:
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     svg = ARTEFACTS / f"{sop_id}.svg"
-    result = alur_cli(alur, "sop", "chart", sop_id, "--out", str(svg))
+    result = alur_cli(database_url, "sop", "chart", sop_id, "--out", str(svg))
     assert result.returncode == 0, result.stderr
     root = ET.parse(svg).getroot()
     width, height = int(root.get("width")), int(root.get("height"))
