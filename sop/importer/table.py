@@ -19,8 +19,10 @@ lines, a row of column numbers). Step rows start with a number ("1", "1.", "(1)"
 step is a note, not a step. Any text in an actor cell marks that actor: a flowchart shape
 ("(Red Circle)", "(Blue Square)", "(Diamond)", "belah ketupat") also gives the row's kind (a
 diamond wins over a circle, a circle over a square); a tick or other mark ("√", "v", "X", "●")
-gives none. The waktu text is read by `sop.duration`; a range, an approximation, a week or a
-month is warned about.
+gives none. A row with symbols whose own cells show they may be shifted gets a `layout_fault`
+(fewer cells than the header's columns, text beyond them, markers of different shapes): its
+symbols are then only evidence (`sop.importer.actors`), not the answer. The waktu text is read
+by `sop.duration`; a range, an approximation, a week or a month, a schedule is warned about.
 """
 
 from __future__ import annotations
