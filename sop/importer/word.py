@@ -68,8 +68,20 @@ _NS = {
     "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture",
     "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
     "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
 }
-_FALLBACK = f"{{{_NS['mc']}}}Fallback"
+# Shapes (not a picture's frame), pictures and VML shapes, not the fallback copy of a shape.
+_SYMBOLS_XPATH = (
+    ".//a:prstGeom[not(ancestor::mc:Fallback) and not(ancestor::pic:pic)]"
+    " | .//pic:pic[not(ancestor::mc:Fallback)]"
+    " | .//v:*[not(ancestor::mc:Fallback)]"
+)
+_TEXT_XPATH = (
+    ".//w:t[not(ancestor::mc:Fallback)] | .//w:tab[not(ancestor::mc:Fallback)]"
+    " | .//w:br[not(ancestor::mc:Fallback)] | .//w:cr[not(ancestor::mc:Fallback)]"
+)
+_SYMBOLS = etree.XPath(_SYMBOLS_XPATH, namespaces=_NS)
+_TEXT = etree.XPath(_TEXT_XPATH, namespaces=_NS)
 _SPT = "{urn:schemas-microsoft-com:office:office}spt"
 _SHAPE_NAMES = {"circle": "(Circle)", "oval": "(Circle)", "ellipse": "(Circle)",
                 "capsule": "(Circle)", "square": "(Square)", "rectangle": "(Square)",
@@ -115,11 +127,9 @@ def _cell(cell: etree._Element, numbering: _Numbering) -> str:
 
 
 def _paragraph(paragraph: etree._Element, numbering: _Numbering) -> str:
-    parts: list[str] = []
-    for element in paragraph.iter(qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr")):
-        if any(ancestor.tag == _FALLBACK for ancestor in element.iterancestors()):
-            continue
-        parts.append(element.text or "" if element.tag == qn("w:t") else " ")
+    parts = [
+        element.text or "" if element.tag == qn("w:t") else " " for element in _TEXT(paragraph)
+    ]
     text = " ".join("".join(parts).replace("\t", " ").split())
     prefix = numbering.label(paragraph) if text else ""
     return f"{prefix}{text}"
@@ -127,24 +137,15 @@ def _paragraph(paragraph: etree._Element, numbering: _Numbering) -> str:
 
 def _markers(cell: etree._Element) -> Iterator[str]:
     """The flowchart symbols drawn in a cell, as the text markers the importer reads."""
-    for element in cell.iter():
-        if not isinstance(element.tag, str) or _in_fallback(element):
-            continue
+    for element in _SYMBOLS(cell):
         if element.tag == f"{{{_NS['a']}}}prstGeom":
-            inside_picture = any(a.tag == f"{{{_NS['pic']}}}pic" for a in element.iterancestors())
-            marker = None if inside_picture else _PRESET_MARKERS.get(element.get("prst", ""))
+            marker = _PRESET_MARKERS.get(element.get("prst", ""))
         elif element.tag == f"{{{_NS['pic']}}}pic":
             marker = _picture(element)
-        elif element.tag.startswith(f"{{{_NS['v']}}}"):
-            marker = _vml(element)
         else:
-            continue
+            marker = _vml(element)
         if marker:
             yield marker
-
-
-def _in_fallback(element: etree._Element) -> bool:
-    return any(ancestor.tag == _FALLBACK for ancestor in element.iterancestors())
 
 
 def _picture(picture: etree._Element) -> str:
