@@ -81,6 +81,7 @@ HELP = {
     "sop": "SOP definitions",
     "sop import": "read an SOP document, print its definition and store it as a version",
     "sop list": "the SOPs loaded, every version",
+    "sop chart": "the SOP-AP flowchart of a loaded SOP as SVG",
     "users": "officers and their API tokens",
     "users add": "create an officer; prints an API token",
     "notifications": "notification templates",
@@ -100,10 +101,17 @@ COMMANDS = {
     "serve": _command(_serve, _arg("service", choices=sorted(WORKERS))),
     "sop import": _command(
         "alur.commands.sop:import_sop",
-        _arg("path", help="the SOP document (seed text format)"),
+        _arg("path", help="the SOP document (seed text format, or .docx)"),
         _arg("--json", action="store_true", help="print a JSON summary"),
     ),
     "sop list": _command("alur.commands.sop:list_sops", _arg("--json", action="store_true")),
+    "sop chart": _command(
+        "alur.commands.sop:chart",
+        _arg("sop_id", help="the SOP's id (alur sop list)"),
+        _arg("--version", type=int, help="the version (default: the latest)"),
+        _arg("--out", help="write the SVG to this file (default: stdout)"),
+        _arg("--highlight", type=int, nargs="+", metavar="STEP", help="mark these steps"),
+    ),
     "users add": _command(
         "alur.commands.users:add_user",
         _arg("name"),

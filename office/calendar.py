@@ -11,7 +11,10 @@ It answers DOMAIN.md §2–3:
   the start (a start outside office hours counts from the next opening; when that time is not
   office time on the landing day, the last office moment before it);
 - "N Hari": N × 24 hours of wall time, or working days when `hari_means_working_days`;
-- "N x 24 Jam": N × 24 hours of wall time regardless of office hours.
+- "N x 24 Jam": N × 24 hours of wall time regardless of office hours;
+- "N Minggu": N × 7 days of wall time; "N Bulan": N calendar months of wall time (the same
+  date and time N months later, or the last day of a shorter month: 31 January + 1 Bulan is
+  28/29 February; a fraction of a month is that share of the landing month's days).
 
 Times are aware datetimes; results are in the office time zone. A naive datetime is read as
 office local time. Indonesia has no daylight saving time, so wall-clock arithmetic in the
@@ -37,7 +40,7 @@ _SEARCH_DAYS = 3 * 366
 # National holidays taken into the fingerprint: a window wide enough for every open deadline.
 _FINGERPRINT_YEARS = range(2020, 2041)
 _OFFICE_UNITS = frozenset({"minutes", "hours", "working_days"})
-_WALL_UNITS = frozenset({"calendar_days", "clock_hours"})
+_WALL_UNITS = frozenset({"calendar_days", "clock_hours", "weeks", "months"})
 
 __all__ = ["Closure", "WorkingCalendar", "national_holidays", "step_duration"]
 
@@ -115,6 +118,10 @@ class WorkingCalendar:
             return self._working_days_after(start, value)
         if unit == "calendar_days":
             return self._wall(start, timedelta(days=value))
+        if unit == "weeks":
+            return self._wall(start, timedelta(weeks=value))
+        if unit == "months":
+            return _months_after(start, value)
         return self._wall(start, timedelta(hours=value))  # clock_hours
 
     def share_elapsed_at(
@@ -315,6 +322,23 @@ class WorkingCalendar:
 
     def _hours_text(self, day: date) -> tuple[str, ...]:
         return tuple(f"{opens:%H:%M}-{closes:%H:%M}" for opens, closes in self._day_intervals(day))
+
+
+def _months_after(start: datetime, months: float) -> datetime:
+    """The same wall time `months` calendar months later (clamped to the month's last day)."""
+    whole = int(months)
+    index = start.month - 1 + whole
+    year, month = start.year + index // 12, index % 12 + 1
+    landing = start.replace(year=year, month=month, day=min(start.day, _month_days(year, month)))
+    fraction = months - whole
+    if fraction:
+        landing += timedelta(days=_month_days(year, month)) * fraction
+    return landing
+
+
+def _month_days(year: int, month: int) -> int:
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return (following - timedelta(days=1)).day
 
 
 def step_duration(office: OfficeConfig, sop_id: str, step: Step) -> Duration | None:

@@ -5,9 +5,10 @@ The polling interval is a process setting (`ALUR_SLA_POLL_SECONDS`), not an offi
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from office.lapor_clocks import LaporClocks
+from office.sla_tiers import StepTiers, check_unique
 
 
 class SlaRules(BaseModel):
@@ -20,3 +21,10 @@ class SlaRules(BaseModel):
     public_steps_timed: bool = False
     # The SP4N-LAPOR! clocks of complaints that came through LAPOR! (office/lapor_clocks.py).
     lapor: LaporClocks = LaporClocks()
+    # Per-category time tiers of SOP steps (office/sla_tiers.py).
+    time_tiers: list[StepTiers] = []
+
+    @field_validator("time_tiers")
+    @classmethod
+    def _one_entry_per_step(cls, value: list[StepTiers]) -> list[StepTiers]:
+        return list(check_unique(value))

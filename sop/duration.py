@@ -3,16 +3,21 @@
 Forms read (case-insensitive, extra spaces and a trailing "." ignored):
 - "N Menit"/"N mnt", "N Jam"/"N jam kerja" (working time), "N Hari Kerja"/"N HK" (working days),
   "N Hari"/"N Hari Kalender" (calendar days), "N x 24 Jam"/"Nx24 jam" (clock hours);
-- "N detik" (minutes, as a fraction), "N Minggu" (7 calendar days each), "N Bulan" (30
-  calendar days each), "1 Jam 30 Menit" (the sum, in minutes);
+- "N detik" (minutes, as a fraction), "N Minggu" (weeks: 7 calendar days each), "N Bulan"
+  (calendar months: the same date N months later), "1 Jam 30 Menit" (the sum, in minutes);
 - numbers as "0,5"/"0.5", "½"/"1½"/"¼", or words ("satu" … "sepuluh", "setengah");
 - a range "10-15 Menit", "10 s.d. 15 menit", "10 s/d 15", "10 sampai 15": the upper bound;
-- a leading "±", "+/-", "kurang lebih", "maks.", "maksimal", "paling lama", "<", "≤": dropped;
+- a leading "±", "+/-", "kurang lebih", "maks.", "maksimal", "paling lama", "paling lambat",
+  "selambat-lambatnya", "tidak lebih dari", "dalam (waktu)", "<", "≤": dropped ("Paling lambat
+  14 Hari Kerja" is 14 working days: a limit is what a time standard is);
 - a trailing "/pasien", "per berkas": dropped (the time for one item);
 - "Sesuai standar pelayanan…", "Sesuai SP/SPM": the office's published standard;
+- "Sesuai jadwal", "Sesuai kebutuhan", "Sesuai kesepakatan", "Menyesuaikan", "Tentatif": the
+  step follows a schedule, not a time standard: no duration (no timer), and a warning;
 - blank or "-": no time standard; bare numbers take the unit a table header names.
-`approximations` names what a reading assumed (a range, an approximation, a week or month
-length, a per-item time), so the importer can warn about it.
+`approximations` names what a reading assumed (a range's upper bound — the later, safe
+deadline —, an approximation, a week or month, a per-item time, a schedule instead of a time),
+so the importer can warn about it.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ DurationUnit = Literal[
     "working_days",  # days on the office calendar
     "calendar_days",  # "N Hari": calendar days unless the office says otherwise
     "clock_hours",  # "N x 24 Jam": round the clock, regardless of office hours
+    "weeks",  # "N Minggu": N × 7 calendar days
+    "months",  # "N Bulan": N calendar months (the same date, or the month's last day)
     "service_standard",  # "Sesuai standar pelayanan…": the office's published standard
 ]
 
@@ -47,6 +54,8 @@ class Duration(BaseModel):
             "working_days": "hari kerja",
             "calendar_days": "hari",
             "clock_hours": "jam (24 jam sehari)",
+            "weeks": "minggu",
+            "months": "bulan",
         }
         return f"{_number(self.value)} {names[self.unit]}"
 
@@ -61,8 +70,8 @@ _UNITS: list[tuple[str, str, float]] = [
     (r"[x×]\s*24\s*jam", "clock_hours", 24),
     (r"(?:hari\s+kerja|hk)", "working_days", 1),
     (r"hari(?:\s+kalender)?", "calendar_days", 1),
-    (r"minggu", "calendar_days", 7),
-    (r"bulan", "calendar_days", 30),
+    (r"minggu", "weeks", 1),
+    (r"bulan", "months", 1),
     (r"jam(?:\s+kerja)?", "hours", 1),
     (r"(?:menit|mnt)", "minutes", 1),
     (r"detik", "minutes", 1 / 60),
@@ -71,6 +80,9 @@ _PATTERNS = [(re.compile(rf"^{_NUMBER}\s*{words}$"), unit, f) for words, unit, f
 _HOURS_AND_MINUTES = re.compile(rf"^{_NUMBER}\s*jam\s*(?:dan\s+)?{_NUMBER}\s*(?:menit|mnt)$")
 _SERVICE_STANDARD = re.compile(r"^sesuai\s+(?:dengan\s+)?(?:standar|sp\b|spm\b)")
 _NONE = {"-", "–", "—", "--"}
+_SCHEDULE = re.compile(
+    r"^(?:sesuai\s+(?:dengan\s+)?(?:jadwal|kebutuhan|kesepakatan)|menyesuaikan|tentatif)\b"
+)
 _DEFAULT_UNITS = {
     "menit": "minutes",
     "mnt": "minutes",
@@ -84,7 +96,10 @@ _RANGE = re.compile(
 _APPROXIMATE = re.compile(
     r"^(?:±|\+\s*/\s*-|\+-|kurang\s+lebih|lebih\s+kurang|kurleb|kira-kira|sekitar)\s*"
 )
-_AT_MOST = re.compile(r"^(?:maks(?:imal|imum)?\.?|paling\s+lama|selambat-lambatnya|<=?|≤)\s*")
+_AT_MOST = re.compile(
+    r"^(?:maks(?:imal|imum)?\.?|max\.?|paling\s+(?:lama|lambat)|selambat-lambatnya|"
+    r"tidak\s+lebih\s+dari|dalam(?:\s+waktu)?|<=?|≤)\s*"
+)
 _PER_ITEM = re.compile(r"\s*(?:/|\bper\b|\bsetiap\b|\btiap\b)\s*[a-z][a-z ]*$")
 _FRACTIONS = {"½": ".5", "¼": ".25", "¾": ".75"}
 _WORD_NUMBERS = {
@@ -108,7 +123,7 @@ def parse_duration(text: str | None, default_unit: str | None = None) -> Duratio
     `default_unit` is the unit a table header names ("Waktu (menit)") for bare numbers.
     """
     cleaned = _normal(text)
-    if not cleaned or cleaned in _NONE:
+    if not cleaned or cleaned in _NONE or _SCHEDULE.match(cleaned):
         return None
     if _SERVICE_STANDARD.match(cleaned):
         return Duration(value=None, unit="service_standard")
@@ -124,6 +139,8 @@ def approximations(text: str | None) -> list[str]:
     time taken as exact, a week or month length, a per-item time; [] when nothing."""
     cleaned = _normal(text)
     notes = []
+    if _SCHEDULE.match(cleaned):
+        return ["the step follows a schedule, not a time standard: no deadline and no timer"]
     if _APPROXIMATE.match(cleaned):
         notes.append("an approximate time is taken as the time standard")
     stripped = _AT_MOST.sub("", _APPROXIMATE.sub("", cleaned))
@@ -132,7 +149,7 @@ def approximations(text: str | None) -> list[str]:
     if re.search(r"\bminggu$", _PER_ITEM.sub("", stripped)):
         notes.append("a week is taken as 7 calendar days")
     if re.search(r"\bbulan$", _PER_ITEM.sub("", stripped)):
-        notes.append("a month is taken as 30 calendar days")
+        notes.append("a month is taken as a calendar month (the same date a month later)")
     if _PER_ITEM.search(stripped) and not _SERVICE_STANDARD.match(cleaned):
         notes.append("the time for one item is taken as the step's time standard")
     return notes

@@ -20,7 +20,7 @@ from office.calendar_rules import office_time_zone
 from office.closures import ClosureBook
 from office.config import OfficeConfig, OfficeConfigError, load_office
 from runtime.settings import AlurSettings
-from sop.duration import Duration, UnreadableDuration, parse_duration
+from sop.duration import Duration, UnreadableDuration, approximations, parse_duration
 
 CONFIG_ERROR = 1
 
@@ -121,6 +121,11 @@ def _duration(office: OfficeConfig, text: str) -> Duration:
         duration = parse_duration(text)
     except UnreadableDuration as error:
         raise Refused(f"--duration {text!r} bukan waktu yang dapat dibaca", USAGE_ERROR) from error
+    if duration is None and approximations(text):
+        raise Refused(
+            f"--duration {text!r}: mengikuti jadwal, bukan standar waktu; tidak ada tenggat",
+            USAGE_ERROR,
+        )
     if duration is None:
         raise Refused("--duration kosong: tidak ada standar waktu", USAGE_ERROR)
     if duration.unit == "service_standard":

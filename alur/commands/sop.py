@@ -1,4 +1,5 @@
-"""`alur sop import PATH [--json]` and `alur sop list` (CONTRACT.md "Commands")."""
+"""`alur sop import PATH [--json]`, `alur sop list` and `alur sop chart SOP_ID` (CONTRACT.md
+"Commands")."""
 
 from __future__ import annotations
 
@@ -13,21 +14,21 @@ import yaml
 
 from runtime.database import DatabaseUnreachable, connect_pool
 from runtime.settings import AlurSettings
+from sop.chart import render_svg
 from sop.definition import SopDefinition, SourceDocument
-from sop.importer import UnreadableDocument, draft_definition, read_document, summary
-from sop.registry import InvalidDefinition, SopRegistry
+from sop.importer import UnreadableDocument, draft_definition, read_bytes, summary
+from sop.registry import InvalidDefinition, SopRegistry, UnknownSop
 
 
 def import_sop(args: argparse.Namespace) -> int:
     path = Path(args.path)
     try:
         raw = path.read_bytes()
-        text = raw.decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
+    except OSError as error:
         print(f"error: cannot read {path}: {error}", file=sys.stderr)
         return 1
     try:
-        document = read_document(text, source=str(path))
+        document = read_bytes(raw, source=str(path))
     except UnreadableDocument as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -37,7 +38,7 @@ def import_sop(args: argparse.Namespace) -> int:
     except InvalidDefinition as error:
         print(f"error: {path}: {error}", file=sys.stderr)
         return 1
-    report = summary(document)
+    report = summary(document, definition)
     report["warnings"] = list(dict.fromkeys([*report["warnings"], *warnings]))
     if args.json:
         report["id"] = definition.id
@@ -135,5 +136,52 @@ async def _versions():  # type: ignore[no-untyped-def]
         await registry.create()
         await registry.load_shipped()
         return await registry.versions()
+    finally:
+        await pool.close()
+
+
+def chart(args: argparse.Namespace) -> int:
+    """The SOP-AP flowchart of a loaded SOP (its latest version, or `--version`) as SVG, to
+    `--out` or stdout. Unknown SOP or version, or a highlighted step it lacks: exit 1 / 2."""
+    try:
+        definition = asyncio.run(_definition(args.sop_id, args.version))
+    except DatabaseUnreachable as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except UnknownSop:
+        which = f"{args.sop_id} version {args.version}" if args.version else args.sop_id
+        print(f"error: no SOP {which} is loaded (see `alur sop list`)", file=sys.stderr)
+        return 1
+    highlight = args.highlight or []
+    missing = [n for n in highlight if not 1 <= n <= len(definition.steps)]
+    if missing:
+        print(
+            f"error: --highlight: {definition.id} version {definition.version} has steps "
+            f"1..{len(definition.steps)}, not {', '.join(map(str, missing))}",
+            file=sys.stderr,
+        )
+        return 2
+    svg = render_svg(definition, highlight)
+    if args.out:
+        try:
+            Path(args.out).write_text(svg, encoding="utf-8")
+        except OSError as error:
+            print(f"error: cannot write {args.out}: {error}", file=sys.stderr)
+            return 1
+        print(f"{definition.id} version {definition.version} -> {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(svg)
+    return 0
+
+
+async def _definition(sop_id: str, version: int | None) -> SopDefinition:
+    pool = await connect_pool(AlurSettings().database_url, wait_seconds=3)
+    try:
+        registry = SopRegistry(pool)
+        await registry.create()
+        await registry.load_shipped()
+        if version is None:
+            return await registry.latest(sop_id)
+        return await registry.version(sop_id, version)
     finally:
         await pool.close()

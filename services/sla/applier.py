@@ -13,7 +13,7 @@ from events import Envelope
 from office import OfficeConfig
 from runtime.consumer import AfterCommit, event_ids
 from runtime.watermarks import CONSUMERS
-from services.sla import deadline_changes, suspension, timers
+from services.sla import categories, deadline_changes, suspension, timers
 from services.sla.changes import Calendar, Change, Context
 from services.sla.plan import plan
 from sop.definition import SopDefinition, Step
@@ -37,6 +37,7 @@ class TimerApplier:
         await timers.create(conn)
         await suspension.create(conn)
         await deadline_changes.create(conn)
+        await categories.create(conn)
 
     async def apply(
         self, conn: asyncpg.Connection, envelopes: Sequence[Envelope]
@@ -45,21 +46,26 @@ class TimerApplier:
         calendar = await self.calendar()
         changed: list[tuple[Envelope, list[Change]]] = []
         for envelope in envelopes:
-            changes = plan(envelope, await self._context(envelope, calendar))
+            changes = plan(envelope, await self._context(conn, envelope, calendar))
             for change in changes:
                 await change.apply(conn)
             if changes:
                 changed.append((envelope, changes))
         return [partial(_log_changed, changed)] if changed else ()
 
-    async def _context(self, envelope: Envelope, calendar: Calendar) -> Context:
+    async def _context(
+        self, conn: asyncpg.Connection, envelope: Envelope, calendar: Calendar
+    ) -> Context:
         sop, ref = None, envelope.sop
         if ref is not None:
             try:
                 sop = await self.sop_version(ref.id, ref.version)
             except UnknownSop:
                 log.warning("sop_unknown", sop=ref.id, version=ref.version, **event_ids(envelope))
-        return Context(self.office, calendar, sop, self.durations)
+        category = None
+        if self.office.sla.time_tiers:  # the case's category is read only when tiers need it
+            category = await categories.category_of(conn, envelope.case_id)
+        return Context(self.office, calendar, sop, self.durations, category)
 
 
 def _log_changed(changed: list[tuple[Envelope, list[Change]]]) -> None:

@@ -46,6 +46,8 @@ class Context:
     sop: SopDefinition | None  # the event's SOP version, if it has one
     # The time standard of a step on this office's terms (None: no timer).
     durations: Callable[[SopDefinition, Step], Duration | None]
+    # The case's category, for the office's time tiers (None: unknown or no tiers configured).
+    category: str | None = None
 
 
 class Change(Protocol):

@@ -15,14 +15,19 @@ planner and its changes in their own module and add the planner to `PLANNERS`.
   `CaseRouted` names the officer of the waiting step's timer.
 - A step only the public does gets no timer unless the office says so
   (`sla.public_steps_timed`): nobody in the office can be late for it, nobody to escalate to.
+- A step with time tiers in the office configuration (`sla.time_tiers`, office/sla_tiers.py)
+  runs on the tier of the case's category (from `ComplaintReceived`, kept for the case's
+  later events by `case_category`), else on its own time standard.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from events import CATALOG, Envelope
+from events import CATALOG, ComplaintReceived, Envelope
 from events.routing import CaseRouted
+from office.sla_tiers import tiered_duration
+from services.sla.categories import RememberCategory
 from services.sla.changes import (
     STEP,
     AssignTimers,
@@ -36,6 +41,7 @@ from services.sla.changes import (
 from services.sla.lapor import lapor_clocks
 from services.sla.suspension import clock_suspension
 from sop.definition import SopDefinition, Step
+from sop.duration import Duration
 from sop.roles import is_public
 
 
@@ -53,7 +59,7 @@ def step_timers(envelope: Envelope, context: Context) -> list[Change]:
     step = sop.step(int(ref.next_step))
     if not _timed(sop, step, context):
         return changes
-    duration = context.durations(sop, step)
+    duration = _tiered(envelope, context, sop, step) or context.durations(sop, step)
     if duration is None:
         return changes
     changes.append(
@@ -79,14 +85,46 @@ def routed_assignee(envelope: Envelope, context: Context) -> list[Change]:
     return [AssignTimers(envelope.case_id, routed.step, routed.assignee, [STEP])]
 
 
+def case_category(envelope: Envelope, context: Context) -> list[Change]:
+    """A complaint arrived while the office has time tiers: keep its category for its later
+    steps."""
+    category = _category(envelope, context)
+    if envelope.type != ComplaintReceived.type or not category or not context.office.sla.time_tiers:
+        return []
+    return [RememberCategory(envelope.case_id, category)]
+
+
 # Every planner, in order. Add a planner here to give timers another behaviour.
-PLANNERS: list[Planner] = [step_timers, routed_assignee, clock_suspension, lapor_clocks]
+PLANNERS: list[Planner] = [
+    case_category,
+    step_timers,
+    routed_assignee,
+    clock_suspension,
+    lapor_clocks,
+]
 
 
 def plan(
     envelope: Envelope, context: Context, planners: Sequence[Planner] = PLANNERS
 ) -> list[Change]:
     return [change for planner in planners for change in planner(envelope, context)]
+
+
+def _category(envelope: Envelope, context: Context) -> str | None:
+    """The case's category: on its first event, else as the worker kept it."""
+    if envelope.type == ComplaintReceived.type:
+        return envelope.payload.get("category") or None
+    return context.category
+
+
+def _tiered(
+    envelope: Envelope, context: Context, sop: SopDefinition, step: Step
+) -> Duration | None:
+    """The step's time by the tier of the case's category, or None."""
+    tiers = context.office.sla.time_tiers
+    if not tiers:
+        return None
+    return tiered_duration(tiers, sop.id, step.number, _category(envelope, context))
 
 
 def _timed(sop: SopDefinition, step: Step, context: Context) -> bool:

@@ -15,10 +15,19 @@ The rules, the same for every document:
    actor, except when it starts with "Menerima" (someone received from the previous actor); a
    step that cannot continue (the first one, or a "Menerima" step) takes the actor who does
    the same verb with a named subject elsewhere ("Mengantar …" ↔ "Satpam mengantar …").
-4. Symbol columns are evidence too. Confident text beats the symbol column; weak or absent
-   text yields to it — unless the symbol columns contradict the confident text in most steps
-   of the document (a shifted export), in which case they are used only where the text says
-   nothing. Every disagreement is a warning naming both.
+4. Symbol columns are authoritative where the row's layout is intact: the step takes the
+   marked actor, and a warning names the text's suggestion only where the two disagree. A
+   row's layout is not intact (its symbol cells are not trusted) when the row itself shows it
+   (`ImportedRow.layout_fault`: fewer cells than the header's columns, text beyond them,
+   markers of different shapes), when its marker sits in the column of the actor its own text
+   hands the work to or receives it from ("… mendisposisikan kepada Kepala Seksi" marked at
+   Kepala Seksi), or when it follows such a row and its marker disagrees with the text: an
+   export that shifted one row's cells usually shifted the rows below it too, so the slip
+   lasts until a row whose marker the text confirms or does not contradict. In a row that is
+   not intact, confident text beats the symbol column and weak or absent text yields to it —
+   unless the symbol columns contradict the confident text in most steps of the document, in
+   which case they are used only where the text says nothing (seed 004). Every disagreement
+   is a warning naming both.
 5. Every actor taken from the text gets a warning "step N: actor X inferred from the activity
    text (reason)". When nothing at all names an actor, the first step takes the first actor
    column and a later step the previous step's actor, with a warning asking for review.
@@ -55,9 +64,15 @@ def infer_actors(column_actors: Sequence[str], rows: Sequence[ImportedRow]) -> A
     reliable = _symbols_reliable(rows, confident)
     chosen: list[tuple[str, ...]] = []
     warnings: list[str] = []
+    slipped = False  # the last row with symbols was not intact
     for index, row in enumerate(rows):
         evidence = confident[index] or _weak(readings, index, chosen)
-        actors, notes = _decide(row, evidence, reliable, chosen, column_actors)
+        if row.symbol_actors:
+            slipped = not _intact(row, readings[index], evidence, slipped)
+        if row.symbol_actors and not slipped:
+            actors, notes = _marked(row, evidence)
+        else:
+            actors, notes = _decide(row, evidence, reliable, chosen, column_actors)
         chosen.append(actors)
         warnings.extend(notes)
     discovered, discovery_notes = _discovered(column_actors, readings, rows, chosen)
@@ -94,6 +109,32 @@ def _weak(readings: list[Reading], index: int, chosen: list[tuple[str, ...]]) ->
     return None
 
 
+def _intact(row: ImportedRow, reading: Reading, evidence: Evidence | None, slipped: bool) -> bool:
+    """Whether the row's symbol cells can be trusted (see rule 4 of the module docstring)."""
+    if row.layout_fault:
+        return False
+    handled = {m.actor for m in reading.mentions if m.role in ("recipient", "source")}
+    if handled & set(row.symbol_actors) - set(reading.subject):
+        return False
+    return not (slipped and evidence and not _agree(evidence.actors, row.symbol_actors))
+
+
+def _marked(row: ImportedRow, evidence: Evidence | None) -> tuple[tuple[str, ...], list[str]]:
+    """The marked actors of an intact row, and a warning if the text suggests someone else."""
+    symbols = row.symbol_actors
+    if evidence is None or _agree(evidence.actors, symbols):
+        return symbols, []
+    return symbols, [_disagreement(row.number, evidence, symbols)]
+
+
+def _disagreement(step: int, evidence: Evidence, symbols: Sequence[str]) -> str:
+    return (
+        f"step {step}: the activity text suggests {_names(evidence.actors)} "
+        f"({evidence.reason}) but the symbol column marks {_names(symbols)}; "
+        "using the symbol column"
+    )
+
+
 def _agree(actors: Sequence[str], symbols: Sequence[str]) -> bool:
     return bool(set(actors) & set(symbols))
 
@@ -122,11 +163,7 @@ def _decide(
     step, symbols = row.number, row.symbol_actors
     if symbols and (evidence is None or (not evidence.confident and reliable)):
         if evidence and not _agree(evidence.actors, symbols):
-            return symbols, [
-                f"step {step}: the activity text suggests {_names(evidence.actors)} "
-                f"({evidence.reason}) but the symbol column marks {_names(symbols)}; "
-                "using the symbol column"
-            ]
+            return symbols, [_disagreement(step, evidence, symbols)]
         return symbols, []
     if evidence:
         notes = []

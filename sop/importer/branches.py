@@ -11,6 +11,12 @@ WHERE is a step number after "langkah", "no.", "nomor", "step", "kegiatan", "tah
 or "ke" (or a bare number after ":"/"→"); "selesai"/"berhenti"/"stop" ends the case; "lanjut",
 "diteruskan", "dilanjutkan" without a number is the next step. Answers are lower-case, as
 written. A part that names no place is not an answer.
+
+A third form names an actor instead of a step: "apabila tidak lengkap dikembalikan ke
+Pemohon", "jika belum sesuai berkas dikembalikan kepada Staf TU". `returned_to` gives the answer
+and the text naming where the file goes back; `sop.importer.read_document` sends that answer
+back to the last earlier step of the actor it names, for a step whose remarks and activity
+write no other answer.
 """
 
 from __future__ import annotations
@@ -106,3 +112,41 @@ def _place(text: str, bare: bool) -> tuple[bool, int | str | None]:
     if _NEXT.search(text):
         return True, None
     return False, None
+
+
+_RETURNED = re.compile(
+    r"\b(?:jika|bila|apabila|kalau|bilamana)\s+(?P<condition>[^,;.]+?)\s*,?\s*"
+    r"\b(?:di)?kembalikan\s+(?:lagi\s+)?(?:ke(?:pada)?|pada)\s+(?P<target>[^,;.]+)",
+    re.IGNORECASE,
+)
+_NOT_THE_ANSWER = frozenset(
+    [
+        "maka",
+        "berkas",
+        "surat",
+        "dokumen",
+        "permohonan",
+        "usulan",
+        "konsep",
+        "draft",
+        "akan",
+        "harus",
+        "segera",
+    ]
+)
+
+
+def returned_to(text: str | None) -> tuple[str, str] | None:
+    """(answer, where the file goes back) of "apabila ANSWER dikembalikan ke WHERE", or None."""
+    match = _RETURNED.search(text or "")
+    if not match:
+        return None
+    words = match.group("condition").lower().split()
+    while words and words[-1] in _NOT_THE_ANSWER:
+        words.pop()
+    if not words:
+        return None
+    condition = " ".join(words)
+    negation = _NEGATION.search(condition)
+    answer = negation.group(0) if negation else words[-1]
+    return answer, match.group("target").strip()

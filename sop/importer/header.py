@@ -17,7 +17,9 @@ The export writes the block as rows of tab-separated cells:
 - list labels ("DASAR HUKUM :", "KUALIFIKASI PELAKSANAAN :", "KETERKAITAN", "PERALATAN /
   PERLENGKAPAN", "PERINGATAN", "PENCATATAN DAN PENDATAAN") in a two-column grid: each column is
   read on its own, and a cell below a label (in the same column) is that label's value, so a
-  row may hold the value of one label next to the next label of the other column.
+  row may hold the value of one label next to the next label of the other column; a list
+  label alone in its row with a text beside it ("Dasar Hukum" | "1. … 2. …", as Word tables
+  write it) has that text as its value.
 Without a "NAMA SOP" the title names the SOP: "SOP PENANGANAN PENGADUAN MASYARAKAT DI DINAS
 KESEHATAN PROVINSI JAMBI" gives the name before " DI " and the unit after it. Without a unit
 cell and such a title, the title lines name the unit: captions ("STANDAR OPERASIONAL
@@ -178,6 +180,12 @@ def _take_label(
         block.lists.setdefault(name, [])
         if inline:
             block.lists[name].extend(split_list(inline))
+            return set()
+        beside = index + 1
+        alone = sum(1 for found in labels.values() if found) == 1
+        if alone and beside < len(cells) and _value(cells[beside]):
+            block.lists[name].extend(split_list(_value(cells[beside])))
+            return {beside}
         return set()
     column_label[index] = None
     if inline.strip(": "):

@@ -26,6 +26,8 @@ class ImportedRow:
     line: int  # 1-based line of the source text
     symbol_actors: tuple[str, ...] = ()  # actor columns holding a flowchart symbol
     symbol_kind: str | None = None  # the kind the symbols give (a diamond wins)
+    # Why the row's own cells show its symbol cells may be shifted (None: its layout is intact).
+    layout_fault: str | None = None
     documents: tuple[str, ...] = ()  # the kelengkapan items
     waktu: str = ""
     duration: Duration | None = None

@@ -19,8 +19,10 @@ lines, a row of column numbers). Step rows start with a number ("1", "1.", "(1)"
 step is a note, not a step. Any text in an actor cell marks that actor: a flowchart shape
 ("(Red Circle)", "(Blue Square)", "(Diamond)", "belah ketupat") also gives the row's kind (a
 diamond wins over a circle, a circle over a square); a tick or other mark ("√", "v", "X", "●")
-gives none. The waktu text is read by `sop.duration`; a range, an approximation, a week or a
-month is warned about.
+gives none. A row with symbols whose own cells show they may be shifted gets a `layout_fault`
+(fewer cells than the header's columns, text beyond them, markers of different shapes): its
+symbols are then only evidence (`sop.importer.actors`), not the answer. The waktu text is read
+by `sop.duration`; a range, an approximation, a week or a month, a schedule is warned about.
 """
 
 from __future__ import annotations
@@ -73,6 +75,12 @@ class Columns:
     actors: list[tuple[int, str]]
     named: dict[str, int] = field(default_factory=dict)  # documents/waktu/output/remarks
     waktu_unit: str | None = None  # "menit" for "Waktu (menit)"
+
+    @property
+    def extent(self) -> int:
+        """How many cells an intact row has: up to the last column the header names."""
+        indices = [self.number, self.activity, *(i for i, _ in self.actors)]
+        return 1 + max([*indices, *self.named.values()])
 
 
 @dataclass(frozen=True)
@@ -199,6 +207,7 @@ def _read_row(
     if not activity:
         raise UnreadableDocument(source, line.number, f"step {number} has no activity")
     symbol_actors, symbol_kind, notes = _symbols(cells, columns, number)
+    fault = _layout_fault(cells, columns) if symbol_actors else None
     waktu = without_symbols(clean(_cell(cells, columns.named.get("waktu"))))
     try:
         duration = parse_duration(waktu, columns.waktu_unit)
@@ -216,6 +225,7 @@ def _read_row(
         line=line.number,
         symbol_actors=symbol_actors,
         symbol_kind=symbol_kind,
+        layout_fault=fault,
         documents=tuple(split_items(without_symbols(_text(cells, columns, "documents") or ""))),
         waktu=waktu,
         duration=duration,
@@ -242,6 +252,25 @@ def _number(cells: list[str], line: int, expected: int, columns: Columns, source
 
 def _text(cells: list[str], columns: Columns, name: str) -> str | None:
     return without_symbols(clean(_cell(cells, columns.named.get(name)))) or None
+
+
+def _layout_fault(cells: list[str], columns: Columns) -> str | None:
+    """Why the row's own cells show that its symbol cells may be shifted, or None: fewer cells
+    than the header's columns (a lost cell moves the markers after it), text beyond them, or
+    markers of different shapes (one step has one symbol)."""
+    extent = columns.extent
+    if len(cells) < extent:
+        return f"{len(cells)} cells where the header has {extent} columns"
+    if any(clean(cell) for cell in cells[extent:]):
+        return f"text beyond the header's {extent} columns"
+    kinds = {
+        _SHAPE_KIND[shape]
+        for index, _ in columns.actors
+        for shape in marker_shapes(_cell(cells, index)) or ()
+    }
+    if len(kinds) > 1:
+        return f"markers of different shapes ({', '.join(sorted(kinds))})"
+    return None
 
 
 def _symbols(

@@ -8,8 +8,8 @@
   capital); bullets "•" on the bullets. Any other cell is one item.
 - Flowchart markers in actor cells: a shape named in English, maybe after a colour ("(Red
   Circle)", "(Diamond)", "Blue Square") or in Indonesian ("lingkaran", "belah ketupat",
-  "persegi panjang"); any other non-empty cell ("√", "v", "X", "✓", "●") is a marker without
-  a shape.
+  "persegi panjang", "proses", "keputusan"); any other non-empty cell ("√", "v", "X", "✓",
+  "●") is a marker without a shape.
 - Texts written all in capitals are title-cased for names ("PELAYANAN PRIMA" → "Pelayanan
   Prima"), keeping roman numerals, vowel-less acronyms and known ones (UPTD, RSUD, OPD, BPJS,
   IGD, …) upper case.
@@ -33,7 +33,7 @@ _SYMBOL = re.compile(
 _SHAPE_WORDS = re.compile(
     r"\b(circle|oval|ellipse|capsule|terminator|square|rectangle|box|process|diamond|rhombus|"
     r"decision|lingkaran|elips|kapsul|persegi(?:\s+panjang)?|kotak|belah\s+ketupat|"
-    r"wajik)\b",
+    r"wajik|proses|keputusan)\b",
     re.IGNORECASE,
 )
 _SHAPE_NAMES = {
@@ -48,6 +48,8 @@ _SHAPE_NAMES = {
     "kotak": "box",
     "belah ketupat": "diamond",
     "wajik": "diamond",
+    "proses": "rectangle",
+    "keputusan": "diamond",
 }
 _SMALL_WORDS = frozenset({"dan", "di", "ke", "dari", "yang", "untuk", "atau", "pada", "serta"})
 _ROMAN = re.compile(r"^[IVX]+$")

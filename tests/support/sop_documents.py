@@ -14,6 +14,11 @@ _LOCAL_SEEDS = DOCUMENTS / "seeds"
 _SHARED_SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 SEEDS = _LOCAL_SEEDS if _LOCAL_SEEDS.is_dir() else _SHARED_SEEDS
 UNSEEN = DOCUMENTS / "unseen"
+# Documents whose symbol columns are intact while the activity texts name other actors.
+MARKED = DOCUMENTS / "marked"
+# The same SOP-AP tables as Word documents: two saved by LibreOffice Writer (from the sources in
+# word/sources/), one written by python-docx.
+WORD = DOCUMENTS / "docx"
 # The unseen documents the importer reads (error_*.txt it must refuse), and some by name.
 UNSEEN_DOCUMENTS = sorted(
     path.name for path in UNSEEN.glob("*.txt") if not path.name.startswith("error")
@@ -80,7 +85,16 @@ SEED_ACTORS = {
 
 # The keys of `alur sop import --json` (sop.importer.summary), and of each of its steps.
 SUMMARY_KEYS = {"name", "number", "unit", "actors", "steps", "warnings"}
-SUMMARY_STEP_KEYS = {"number", "activity", "actors", "kind", "documents", "duration", "output"}
+SUMMARY_STEP_KEYS = {
+    "number",
+    "activity",
+    "actors",
+    "kind",
+    "documents",
+    "duration",
+    "output",
+    "branches",
+}
 
 
 def seed_path(prefix: str) -> Path:

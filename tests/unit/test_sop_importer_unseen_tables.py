@@ -58,7 +58,7 @@ def test_bare_numbers_take_the_unit_the_waktu_header_names():
         (RAWAT_JALAN, 7, None),  # -
         (IZIN_APOTEK, 2, {"value": 1, "unit": "calendar_days"}),  # 1 hari
         (IZIN_APOTEK, 3, {"value": 2, "unit": "working_days"}),
-        (IZIN_APOTEK, 4, {"value": 7, "unit": "calendar_days"}),  # 1 Minggu
+        (IZIN_APOTEK, 4, {"value": 1, "unit": "weeks"}),  # 1 Minggu
         (IZIN_APOTEK, 5, {"value": 24, "unit": "clock_hours"}),  # 1x24 jam
         (IZIN_APOTEK, 6, {"value": 24, "unit": "clock_hours"}),  # 1 x 24 Jam
         (IZIN_APOTEK, 7, {"value": None, "unit": "service_standard"}),
@@ -240,7 +240,7 @@ def test_an_unknown_waktu_is_still_rejected_naming_the_line():
         ("1 jam 30 menit", (90, "minutes")),
         ("maks. 3 hari kerja", (3, "working_days")),
         ("1-2 Hari Kerja", (2, "working_days")),
-        ("2 Minggu", (14, "calendar_days")),
+        ("2 Minggu", (2, "weeks")),
         ("Sesuai standar pelayanan yang dimaklumkan", (None, "service_standard")),
         ("Sesuai SPM", (None, "service_standard")),
     ],
