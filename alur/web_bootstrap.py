@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import asyncpg
@@ -15,11 +15,14 @@ import structlog
 
 from cases import EventStore, GroupCommit, PostgresEventStore
 from office import OfficeConfig
-from officers import OfficerDirectory
+from officers import Accounts, SessionLimits
 from runtime.clock import Clock, start_clock
-from runtime.http.auth import Authenticator, BearerTokens
+from runtime.http.auth import Authenticator, BearerTokens, SessionsAndTokens
+from runtime.http.cookies import CookiePolicy
+from runtime.http.csrf import CsrfTokens
 from runtime.settings import AlurSettings
-from runtime.throttle import Throttle
+from runtime.throttle import FailureLimit, Throttle
+from services.accounts.login import LoginDesk
 from services.intake.casework import CaseWork
 from services.intake.intake import ComplaintIntake
 from services.intake.survey_desk import SurveyDesk
@@ -41,6 +44,10 @@ class WebDependencies:
     writer: GroupCommit
     registry: SopRegistry
     authenticator: Authenticator
+    accounts: Accounts
+    login: LoginDesk
+    csrf: CsrfTokens
+    cookies: CookiePolicy
     throttle: Throttle
     tracking: TrackingNumbers
     intake: ComplaintIntake
@@ -68,13 +75,19 @@ async def start_web(settings: AlurSettings) -> WebDependencies:
         if saved.created:
             log.info("sop_loaded", sop=saved.definition.id, version=saved.definition.version)
     await _check_complaint_sop(registry, office.complaint_sop)
-    directory = OfficerDirectory(pool)
+    limits = SessionLimits(
+        idle=timedelta(minutes=settings.session_idle_minutes),
+        longest=timedelta(hours=settings.session_max_hours),
+    )
+    accounts = Accounts.over(pool, secret, limits)
+    directory = accounts.directory
     await directory.create()
     writer = GroupCommit(store)
     clock = await start_clock(settings.clock, settings.database_url, time_zone)
     engine = SopEngine(clock.now)
     throttle = Throttle(pool, secret, clock.now)
     await throttle.create()
+    csrf = CsrfTokens.from_secret(secret)
     return WebDependencies(
         settings=settings,
         office=office,
@@ -84,7 +97,17 @@ async def start_web(settings: AlurSettings) -> WebDependencies:
         store=store,
         writer=writer,
         registry=registry,
-        authenticator=BearerTokens(directory),
+        authenticator=SessionsAndTokens(BearerTokens(directory), accounts.sessions, csrf),
+        accounts=accounts,
+        login=LoginDesk(
+            accounts,
+            throttle,
+            frozenset(office.access.second_factor_roles),
+            FailureLimit(failures=settings.login_failures),
+            FailureLimit(failures=settings.login_address_failures),
+        ),
+        csrf=csrf,
+        cookies=CookiePolicy(always_secure=settings.cookie_secure),
         throttle=throttle,
         tracking=tracking,
         intake=ComplaintIntake(writer, tracking, registry, office.complaint_sop, engine),
