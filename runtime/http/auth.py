@@ -25,7 +25,10 @@ from runtime.http.dependencies import provided
 from runtime.http.errors import HttpError
 from sop.actions import Officer
 
-UNAUTHORIZED = "perlu token petugas yang valid (Authorization: Bearer TOKEN)"
+UNAUTHORIZED = (
+    "perlu masuk sebagai petugas (/masuk) atau token petugas yang valid"
+    " (Authorization: Bearer TOKEN)"
+)
 
 
 class Authenticator(Protocol):

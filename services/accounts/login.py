@@ -7,7 +7,7 @@ password reads the same, whether or not the username exists.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -82,11 +82,8 @@ class LoginDesk:
             (ACCOUNT_SCOPE, account, self.account_limit),
             (ADDRESS_SCOPE, address, self.address_limit),
         )
-        for scope, key, _ in keys:
-            wait = await self.throttle.locked_for(scope, key)
-            if wait is not None:
-                log.info("login_locked", scope=scope)
-                return LoginRefused(429, locked_message(wait), "locked")
+        if locked := await self._locked(keys):
+            return locked
         checked = await self.accounts.check(username, password, otp, self.second_factor_roles)
         if isinstance(checked, Refusal):
             log.info("login_refused", reason=checked.value)
@@ -96,12 +93,19 @@ class LoginDesk:
                 if longest is not None:
                     return LoginRefused(429, locked_message(longest), "locked")
             return LoginRefused(STATUS[checked], MESSAGES[checked], checked.value)
-        for scope, key, _ in keys:  # guesses sent side by side may have locked it meanwhile
-            wait = await self.throttle.locked_for(scope, key)
-            if wait is not None:
-                return LoginRefused(429, locked_message(wait), "locked")
+        # Guesses sent side by side may have locked the account meanwhile.
+        if locked := await self._locked(keys):
+            return locked
         for scope, key, _ in keys:
             await self.throttle.succeeded(scope, key)
         session_id = await self.accounts.sessions.open(checked.id, replacing)
         log.info("login_succeeded", officer=checked.id)
         return SignedIn(checked, session_id)
+
+    async def _locked(self, keys: Iterable[tuple[str, str, FailureLimit]]) -> LoginRefused | None:
+        for scope, key, _ in keys:
+            wait = await self.throttle.locked_for(scope, key)
+            if wait is not None:
+                log.info("login_locked", scope=scope)
+                return LoginRefused(429, locked_message(wait), "locked")
+        return None
