@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 import asyncpg
 
-from officers.tokens import officer_of
+from officers.rows import officer_of
 from sop.actions import Officer
 
 PATH = "/aktivasi/"

@@ -12,8 +12,9 @@ from datetime import timedelta
 
 import asyncpg
 
+from officers.rows import officer_of
 from officers.schema import SCHEMA
-from officers.tokens import ApiTokens, IssuedToken, officer_of
+from officers.tokens import ApiTokens, IssuedToken
 from sop.actions import Officer
 
 # How long the API token `alur users add` prints works (ALUR_TOKEN_DAYS in the CLI).

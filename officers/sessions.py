@@ -16,7 +16,7 @@ from datetime import timedelta
 
 import asyncpg
 
-from officers.tokens import officer_of
+from officers.rows import officer_of
 from sop.actions import Officer
 
 

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 import asyncpg
 
+from officers.rows import officer_of
 from sop.actions import Officer
 
 TOKEN_PREFIX = "alur_"  # noqa: S105 - a prefix, not a secret
@@ -130,16 +131,4 @@ def _record(row: asyncpg.Record) -> TokenRecord:
         created_at=row["created_at"],
         expires_at=row["expires_at"],
         revoked_at=row["revoked_at"],
-    )
-
-
-def officer_of(row: asyncpg.Record) -> Officer:
-    return Officer(
-        id=row["id"],
-        name=row["name"],
-        roles=frozenset(row["roles"]),
-        unit=row["unit"],
-        superior=row["superior"],
-        email=row["email"],
-        phone=row["phone"],
     )
