@@ -74,6 +74,11 @@ def _arg(*flags: str, **options: Any) -> Argument:
 
 
 _OFFICE = _arg("--office", help="office configuration (default: ALUR_OFFICE)")
+_PASSWORD_STDIN = _arg(
+    "--password-stdin",
+    action="store_true",
+    help="read the password from standard input (at least 12 characters)",
+)
 
 # What `alur --help` and `alur GROUP --help` say of each group and command, in their order.
 HELP = {
@@ -83,7 +88,16 @@ HELP = {
     "sop list": "the SOPs loaded, every version",
     "sop chart": "the SOP-AP flowchart of a loaded SOP as SVG",
     "users": "officers and their API tokens",
-    "users add": "create an officer; prints an API token",
+    "users add": "create an officer; prints an activation link (or reads --password-stdin)"
+    " and, last, an API token",
+    "users disable": "refuse the officer's sessions and tokens from now on",
+    "users enable": "let a disabled officer in again",
+    "users reset-password": "clear the password and print an activation link (or --password-stdin)",
+    "users totp": "enrol the TOTP second factor; prints the secret and the otpauth:// URI",
+    "tokens": "officers' API tokens for scripts",
+    "tokens create": "a new API token for an officer; prints it on the last line",
+    "tokens revoke": "stop an API token at once",
+    "tokens list": "the API tokens (ids, first characters, expiry), never the secret",
     "notifications": "notification templates",
     "notifications preview": "render a notification template with sample data",
     "calendar": "the office calendar",
@@ -120,6 +134,30 @@ COMMANDS = {
         _arg("--superior", help="the name of the officer's direct superior"),
         _arg("--email", help="where notifications reach the officer"),
         _arg("--phone", help="the officer's phone (WhatsApp/SMS gateway)"),
+        _PASSWORD_STDIN,
+    ),
+    "users disable": _command("alur.commands.users:disable_user", _arg("name")),
+    "users enable": _command("alur.commands.users:enable_user", _arg("name")),
+    "users reset-password": _command(
+        "alur.commands.users:reset_password", _arg("name"), _PASSWORD_STDIN
+    ),
+    "users totp": _command(
+        "alur.commands.users:totp",
+        _arg("name"),
+        _arg("--remove", action="store_true", help="remove the second factor instead"),
+    ),
+    "tokens create": _command(
+        "alur.commands.tokens:create_token",
+        _arg("name", help="the officer's name or id"),
+        _arg("--expires-days", type=float, help="days the token works (default ALUR_TOKEN_DAYS)"),
+        _arg("--label", help="what the token is for, e.g. the script's name"),
+    ),
+    "tokens revoke": _command(
+        "alur.commands.tokens:revoke_token",
+        _arg("token", help="the token's id (tok_…), its first characters, or the token"),
+    ),
+    "tokens list": _command(
+        "alur.commands.tokens:list_tokens", _arg("name", nargs="?", help="one officer's only")
     ),
     "notifications preview": _command(
         "services.notifier.preview:preview_template",

@@ -18,12 +18,15 @@ from alur.clock_api import router as clock_router
 from alur.web_bootstrap import start_web
 from runtime.http import assets, dependencies, health
 from runtime.http.access import require_policies
+from runtime.http.cookies import CookiePolicy
+from runtime.http.csrf import FormCookies
 from runtime.http.errors import install_error_handlers
 from runtime.http.headers import SecurityHeaders
 from runtime.http.limits import BodyLimit, NoNulInUrl
 from runtime.http.openapi import document_errors
 from runtime.logs import configure_logging
 from runtime.settings import AlurSettings
+from services.accounts import pages as accounts
 from services.intake import api, cases_api, reply_api, survey_api
 from services.notifier import read_api as notifications
 from services.projections import (
@@ -52,6 +55,7 @@ ROUTERS = (
     clock_router,
     health.router,
     assets.router,
+    accounts.router,
 )
 
 
@@ -73,6 +77,8 @@ def build_app(settings: AlurSettings) -> FastAPI:
         app.include_router(router)
     require_policies(app)  # a route that does not say who may use it stops the start
     install_error_handlers(app)
+    # The anonymous cookie CSRF tokens of forms are bound to (runtime/http/csrf.py).
+    app.add_middleware(FormCookies, policy=CookiePolicy(always_secure=settings.cookie_secure))
     document_errors(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(NoNulInUrl)

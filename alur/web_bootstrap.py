@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import asyncpg
@@ -15,12 +15,15 @@ import structlog
 
 from cases import EventStore, GroupCommit, PostgresEventStore
 from office import OfficeConfig
-from officers import OfficerDirectory
+from officers import Accounts, SessionLimits
 from runtime.clock import Clock, start_clock
-from runtime.http.auth import Authenticator, BearerTokens
+from runtime.http.auth import Authenticator, BearerTokens, SessionsAndTokens
 from runtime.http.case_scope import CaseScope
+from runtime.http.cookies import CookiePolicy
+from runtime.http.csrf import CsrfTokens
 from runtime.settings import AlurSettings
-from runtime.throttle import Throttle
+from runtime.throttle import FailureLimit, Throttle
+from services.accounts.login import LoginDesk
 from services.intake.casework import CaseWork
 from services.intake.intake import ComplaintIntake
 from services.intake.survey_desk import SurveyDesk
@@ -42,6 +45,10 @@ class WebDependencies:
     writer: GroupCommit
     registry: SopRegistry
     authenticator: Authenticator
+    accounts: Accounts
+    login: LoginDesk
+    csrf: CsrfTokens
+    cookies: CookiePolicy
     throttle: Throttle
     scope: CaseScope
     tracking: TrackingNumbers
@@ -70,13 +77,19 @@ async def start_web(settings: AlurSettings) -> WebDependencies:
         if saved.created:
             log.info("sop_loaded", sop=saved.definition.id, version=saved.definition.version)
     await _check_complaint_sop(registry, office.complaint_sop)
-    directory = OfficerDirectory(pool)
+    limits = SessionLimits(
+        idle=timedelta(minutes=settings.session_idle_minutes),
+        longest=timedelta(hours=settings.session_max_hours),
+    )
+    accounts = Accounts.over(pool, secret, limits)
+    directory = accounts.directory
     await directory.create()
     writer = GroupCommit(store, max_fact_bytes=settings.max_event_bytes)
     clock = await start_clock(settings.checked_clock(), settings.database_url, time_zone)
     engine = SopEngine(clock.now)
     throttle = Throttle(pool, secret, clock.now)
     await throttle.create()
+    csrf = CsrfTokens.from_secret(secret)
     return WebDependencies(
         settings=settings,
         office=office,
@@ -86,7 +99,17 @@ async def start_web(settings: AlurSettings) -> WebDependencies:
         store=store,
         writer=writer,
         registry=registry,
-        authenticator=BearerTokens(directory),
+        authenticator=SessionsAndTokens(BearerTokens(directory), accounts.sessions, csrf),
+        accounts=accounts,
+        login=LoginDesk(
+            accounts,
+            throttle,
+            frozenset(office.access.second_factor_roles),
+            FailureLimit(failures=settings.login_failures),
+            FailureLimit(failures=settings.login_address_failures),
+        ),
+        csrf=csrf,
+        cookies=CookiePolicy(always_secure=settings.cookie_secure),
         throttle=throttle,
         scope=CaseScope(store, registry, pool, office),
         tracking=tracking,

@@ -1,34 +1,24 @@
-"""The officer directory in PostgreSQL, and the API tokens officers authenticate with."""
+"""The officer directory in PostgreSQL: who the officers are, and their accounts' state (password
+hash, disabled or not). Tokens, sessions, activation links and the second factor have their own
+modules; `create` makes every table of them (officers/schema.py)."""
 
 from __future__ import annotations
 
-import hashlib
 import re
-import secrets
 import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
 
 import asyncpg
 
+from officers.rows import officer_of
+from officers.schema import SCHEMA
+from officers.tokens import ApiTokens, IssuedToken
 from sop.actions import Officer
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS officers (
-    id text PRIMARY KEY,
-    name text NOT NULL,
-    roles text[] NOT NULL,
-    unit text,
-    superior text REFERENCES officers (id),
-    token_sha256 bytea NOT NULL UNIQUE,
-    created_at timestamptz NOT NULL DEFAULT now()
-);
-ALTER TABLE officers
-    ADD COLUMN IF NOT EXISTS email text,  -- where the notifier reaches the officer
-    ADD COLUMN IF NOT EXISTS phone text;
-"""
-
-# Tokens are 256 random bits, so a plain SHA-256 is enough to keep them out of the table.
-TOKEN_PREFIX = "alur_"  # noqa: S105 - a prefix, not a secret
+# How long the API token `alur users add` prints works (ALUR_TOKEN_DAYS in the CLI).
+TOKEN_LIFE = timedelta(days=365)
 
 
 class OfficerRefused(ValueError):
@@ -40,13 +30,19 @@ def officer_id(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
 
 
-def _token_hash(token: str) -> bytes:
-    return hashlib.sha256(token.encode()).digest()
+@dataclass(frozen=True)
+class NewOfficer:
+    officer: Officer
+    token: IssuedToken
 
 
 class OfficerDirectory:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        return self._pool
 
     async def create(self) -> None:
         async with self._pool.acquire() as conn, conn.transaction():
@@ -65,6 +61,32 @@ class OfficerDirectory:
         phone: str | None = None,
     ) -> tuple[Officer, str]:
         """Create an officer; returns it and its API token (shown once, stored hashed)."""
+        added = await self.enlist(
+            name,
+            roles,
+            known_roles=known_roles,
+            unit=unit,
+            superior=superior,
+            email=email,
+            phone=phone,
+        )
+        return added.officer, added.token.token
+
+    async def enlist(
+        self,
+        name: str,
+        roles: Sequence[str],
+        *,
+        known_roles: Iterable[str],
+        unit: str | None = None,
+        superior: str | None = None,
+        email: str | None = None,
+        phone: str | None = None,
+        password_hash: str | None = None,
+        token_life: timedelta = TOKEN_LIFE,
+    ) -> NewOfficer:
+        """Create an officer (with a password hash, or none until they activate their account)
+        and their first API token, in one transaction."""
         name = " ".join(name.split())
         identifier = officer_id(name)
         if not identifier:
@@ -80,55 +102,100 @@ class OfficerDirectory:
             )
         superior_id = None
         if superior is not None:
-            superior_id = await self._pool.fetchval(
-                "SELECT id FROM officers WHERE id = $1 OR lower(name) = lower($2)",
-                officer_id(superior),
-                superior,
-            )
-            if superior_id is None:
+            found = await self.find(superior)
+            if found is None:
                 raise OfficerRefused(f"no officer named {superior!r}: add the superior first")
-        token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        try:
-            await self._pool.execute(
-                "INSERT INTO officers (id, name, roles, unit, superior, token_sha256, email, phone)"
-                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                identifier,
-                name,
-                list(dict.fromkeys(roles)),
-                unit,
-                superior_id,
-                _token_hash(token),
-                email,
-                phone,
+            superior_id = found.id
+        async with self._pool.acquire() as conn, conn.transaction():
+            try:
+                await conn.execute(
+                    "INSERT INTO officers"
+                    " (id, name, roles, unit, superior, email, phone, password_hash)"
+                    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    identifier,
+                    name,
+                    list(dict.fromkeys(roles)),
+                    unit,
+                    superior_id,
+                    email,
+                    phone,
+                    password_hash,
+                )
+            except asyncpg.UniqueViolationError:
+                raise OfficerRefused(f"an officer named {name!r} already exists") from None
+            token = await ApiTokens(self._pool).issue(
+                identifier, token_life, "alur users add", conn=conn
             )
-        except asyncpg.UniqueViolationError:
-            raise OfficerRefused(f"an officer named {name!r} already exists") from None
         officer = Officer(identifier, name, frozenset(roles), unit, superior_id, email, phone)
-        return officer, token
+        return NewOfficer(officer, token)
+
+    async def find(self, name: str) -> Officer | None:
+        """The officer with this id or name (any case), disabled or not."""
+        row = await self._pool.fetchrow(
+            "SELECT * FROM officers WHERE id = $1 OR lower(name) = lower($2)"
+            " ORDER BY id = $1 DESC LIMIT 1",
+            officer_id(name),
+            " ".join(name.split()),
+        )
+        return officer_of(row) if row else None
 
     async def by_token(self, token: str) -> Officer | None:
-        row = await self._pool.fetchrow(
-            "SELECT * FROM officers WHERE token_sha256 = $1", _token_hash(token)
-        )
-        return _officer(row) if row else None
+        """The officer of a working API token (not expired, not revoked, officer enabled)."""
+        return await ApiTokens(self._pool).officer(token)
 
     async def holding(self, role: str) -> list[Officer]:
-        """The officers who hold `role`."""
-        rows = await self._pool.fetch("SELECT * FROM officers WHERE $1 = ANY(roles)", role)
-        return [_officer(r) for r in rows]
+        """The enabled officers who hold `role` (a disabled officer is given no work)."""
+        rows = await self._pool.fetch(
+            "SELECT * FROM officers WHERE $1 = ANY(roles) AND disabled_at IS NULL", role
+        )
+        return [officer_of(r) for r in rows]
 
     async def by_ids(self, ids: Iterable[str]) -> dict[str, Officer]:
         rows = await self._pool.fetch("SELECT * FROM officers WHERE id = ANY($1)", list(ids))
-        return {r["id"]: _officer(r) for r in rows}
+        return {r["id"]: officer_of(r) for r in rows}
 
+    async def sign_in_record(self, name: str) -> tuple[Officer, str | None] | None:
+        """An enabled officer by id or name, with their password hash (None: not set yet)."""
+        row = await self._pool.fetchrow(
+            "SELECT * FROM officers WHERE id = $1 AND disabled_at IS NULL", officer_id(name)
+        )
+        return (officer_of(row), row["password_hash"]) if row else None
 
-def _officer(row: asyncpg.Record) -> Officer:
-    return Officer(
-        id=row["id"],
-        name=row["name"],
-        roles=frozenset(row["roles"]),
-        unit=row["unit"],
-        superior=row["superior"],
-        email=row["email"],
-        phone=row["phone"],
-    )
+    async def set_password(self, officer_id: str, password_hash: str) -> None:
+        """A new password hash (`reset-password --password-stdin`); the officer's sessions end."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            await conn.execute(
+                "UPDATE officers SET password_hash = $2 WHERE id = $1", officer_id, password_hash
+            )
+            await conn.execute("DELETE FROM officer_sessions WHERE officer_id = $1", officer_id)
+
+    async def clear_password(self, officer_id: str) -> None:
+        """No password until the officer uses a new activation link; the sessions end."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            await conn.execute("UPDATE officers SET password_hash = NULL WHERE id = $1", officer_id)
+            await conn.execute("DELETE FROM officer_sessions WHERE officer_id = $1", officer_id)
+
+    async def set_password_hash(self, officer_id: str, password_hash: str) -> None:
+        """The same password hashed again (with the current parameters); sessions go on."""
+        await self._pool.execute(
+            "UPDATE officers SET password_hash = $2 WHERE id = $1", officer_id, password_hash
+        )
+
+    async def set_disabled(self, officer_id: str, disabled: bool) -> None:
+        """Disable (their sessions end; sessions and tokens are refused from now on) or enable."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            await conn.execute(
+                "UPDATE officers SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now())"
+                " END WHERE id = $1",
+                officer_id,
+                disabled,
+            )
+            if disabled:
+                await conn.execute("DELETE FROM officer_sessions WHERE officer_id = $1", officer_id)
+
+    async def disabled(self, officer_id: str) -> bool:
+        return bool(
+            await self._pool.fetchval(
+                "SELECT disabled_at IS NOT NULL FROM officers WHERE id = $1", officer_id
+            )
+        )

@@ -50,6 +50,19 @@ class AlurSettings(BaseSettings):
     run_dir: Path = Field(REPO_ROOT / ".run", validation_alias="ALUR_RUN_DIR")
     log_format: str = Field("json", validation_alias="ALUR_LOG_FORMAT")
     log_level: str = Field("info", validation_alias="ALUR_LOG_LEVEL")
+    # Officer accounts (README "Officer accounts"): a session ends after this much idle time and
+    # at the latest this long after its login; cookies always Secure (else only over HTTPS).
+    session_idle_minutes: float = Field(30.0, gt=0, validation_alias="ALUR_SESSION_IDLE_MINUTES")
+    session_max_hours: float = Field(12.0, gt=0, validation_alias="ALUR_SESSION_MAX_HOURS")
+    cookie_secure: bool = Field(False, validation_alias="ALUR_COOKIE_SECURE")
+    # How long API tokens (`alur users add`, `alur tokens create`) and activation links work.
+    token_days: float = Field(365.0, gt=0, validation_alias="ALUR_TOKEN_DAYS")
+    activation_hours: float = Field(72.0, gt=0, validation_alias="ALUR_ACTIVATION_HOURS")
+    # Wrong logins before a lock (growing from 1 minute): per account, and per address.
+    login_failures: int = Field(5, ge=1, validation_alias="ALUR_LOGIN_FAILURES")
+    login_address_failures: int = Field(20, ge=1, validation_alias="ALUR_LOGIN_ADDRESS_FAILURES")
+    # Where people open Alur (activation links; the notifier's links in messages).
+    public_url: str = Field("http://127.0.0.1:8080", validation_alias="ALUR_PUBLIC_URL")
 
     def secret_key_bytes(self) -> bytes:
         """The secret key; SystemExit naming the problem when it is shorter than 32 bytes or its

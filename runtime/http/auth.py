@@ -3,8 +3,12 @@
 Routes do not ask for the officer here: they declare an access policy (runtime/http/access.py),
 and the officer policies ask the one `Authenticator`.
 
-Today an officer is known by an API token (`Authorization: Bearer TOKEN`, `BearerTokens`);
-another way in (a session, OIDC) is another `Authenticator`.
+The web app's is `SessionsAndTokens`: a request with an `Authorization` header is known by its
+API token alone (`BearerTokens`, for scripts and the JSON API); any other by its session cookie
+(`alur_sesi`, given at `/masuk`). A session-cookie request that changes something must carry its
+CSRF token (runtime/http/csrf.py), else 403. Both ask the database on every request, so an
+expired, revoked or closed credential, or a disabled officer, is refused at once. Another way in
+(OIDC) is another `Authenticator`.
 """
 
 from __future__ import annotations
@@ -14,12 +18,17 @@ from typing import Annotated, Protocol
 
 from fastapi import Request
 
-from officers import OfficerDirectory
+from officers import OfficerDirectory, Sessions
+from runtime.http.cookies import SESSION_COOKIE
+from runtime.http.csrf import SAFE_METHODS, CsrfTokens
 from runtime.http.dependencies import provided
 from runtime.http.errors import HttpError
 from sop.actions import Officer
 
-UNAUTHORIZED = "perlu token petugas yang valid (Authorization: Bearer TOKEN)"
+UNAUTHORIZED = (
+    "perlu masuk sebagai petugas (/masuk) atau token petugas yang valid"
+    " (Authorization: Bearer TOKEN)"
+)
 
 
 class Authenticator(Protocol):
@@ -39,6 +48,34 @@ class BearerTokens:
         if scheme.lower() != "bearer" or not token.strip():
             return None
         return await self.directory.by_token(token.strip())
+
+
+_KNOWN = "alur.officer"  # scope key: the officer this request was found to be sent by
+
+
+@dataclass(frozen=True)
+class SessionsAndTokens:
+    """API tokens (`Authorization: Bearer`) or else the session cookie, asked once a request."""
+
+    tokens: BearerTokens
+    sessions: Sessions
+    csrf: CsrfTokens
+
+    async def officer(self, request: Request) -> Officer | None:
+        if _KNOWN not in request.scope:
+            request.scope[_KNOWN] = await self._officer(request)
+        return request.scope[_KNOWN]
+
+    async def _officer(self, request: Request) -> Officer | None:
+        if "authorization" in request.headers:
+            return await self.tokens.officer(request)
+        session_id = request.cookies.get(SESSION_COOKIE)
+        if not session_id:
+            return None
+        officer = await self.sessions.officer(session_id)
+        if officer is not None and request.method not in SAFE_METHODS:
+            await self.csrf.check(request)
+        return officer
 
 
 Authenticating = Annotated[Authenticator, provided(Authenticator)]
