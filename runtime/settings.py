@@ -39,6 +39,20 @@ class AlurSettings(BaseSettings):
     run_dir: Path = Field(REPO_ROOT / ".run", validation_alias="ALUR_RUN_DIR")
     log_format: str = Field("json", validation_alias="ALUR_LOG_FORMAT")
     log_level: str = Field("info", validation_alias="ALUR_LOG_LEVEL")
+    # Reporters' secrets (services/intake/reporter_access.py): wrong PINs before a lock, per
+    # tracking number and per client address; the first lock, doubled by each further lock of
+    # the same key up to the longest.
+    pin_failures: int = Field(5, ge=1, validation_alias="ALUR_PIN_FAILURES")
+    pin_address_failures: int = Field(20, ge=1, validation_alias="ALUR_PIN_ADDRESS_FAILURES")
+    pin_lock_seconds: float = Field(60.0, gt=0, validation_alias="ALUR_PIN_LOCK_SECONDS")
+    pin_longest_lock_seconds: float = Field(
+        3600.0, gt=0, validation_alias="ALUR_PIN_LONGEST_LOCK_SECONDS"
+    )
+    # Complaints from the public (the API and the /lapor form) per client address and window.
+    complaints_per_address: int = Field(10, ge=1, validation_alias="ALUR_COMPLAINTS_PER_ADDRESS")
+    complaint_window_seconds: float = Field(
+        600.0, gt=0, validation_alias="ALUR_COMPLAINT_WINDOW_SECONDS"
+    )
 
     def secret_key_bytes(self) -> bytes:
         if self.secret_key:

@@ -14,11 +14,12 @@ from events import ComplaintReceived
 from runtime.http.access import PUBLIC, OfficerOnly
 from runtime.http.dependencies import Registry
 from runtime.http.errors import HttpError, error_response
-from runtime.http.requests import RequestId, uuid_or_none
+from runtime.http.requests import uuid_or_none
 from services.intake.api import receipt_response
 from services.intake.casework import Opened, fact_view
 from services.intake.dependencies import Casework, Intake
 from services.intake.intake import Receipt
+from services.intake.request_ids import fresh, officer_causation
 from services.intake.submission import (
     ActionSubmission,
     CaseSubmission,
@@ -59,12 +60,13 @@ async def list_sops(registry: Registry) -> list[dict[str, Any]]:
 
 @router.post("/api/cases", status_code=201)
 async def open_case(
+    request: Request,
     officer: OfficerOnly,
     body: NewCase,
     casework: Casework,
     intake: Intake,
-    request_id: RequestId,
 ) -> JSONResponse:
+    request_id = officer_causation(request, officer) or fresh()
     sop = await casework.sop(body.sop)
     if isinstance(sop, Refusal):
         return _refused(sop)
@@ -104,7 +106,8 @@ async def show_case(officer: OfficerOnly, case_id: CaseId, casework: Casework) -
 async def act_on_case(
     request: Request, officer: OfficerOnly, case_id: CaseId, body: Action, casework: Casework
 ) -> JSONResponse:
-    idempotency_key = request.headers.get("idempotency-key") or request.headers.get("x-request-id")
+    # The caller's key, in the officer's own namespace: never a worker's causation id.
+    idempotency_key = officer_causation(request, officer)
     try:
         recorded = await casework.act(officer, case_id, body.request(), request_id=idempotency_key)
     except CaseNotFound:
