@@ -214,3 +214,42 @@ async def test_visits_count_for_their_unit_from_the_guest_and_from_the_officers_
         refused = await client.get("/api/ikm", params={"semester": 3})
         assert refused.status_code == 422
         assert refused.json()["field"] == "semester"
+
+
+async def test_an_officer_hands_a_visitor_the_link_but_never_a_complaints_and_never_answers(
+    alur: Alur,
+) -> None:
+    (satpam,) = await new_officers(alur, "satpam")
+    async with alur.http() as client:
+        receipt = await file_complaint(client)
+        # A complaint's link is its reporter's, on their own tracking page.
+        refused = await client.get(
+            f"/api/surveys/{receipt['case_id']}/link", headers=satpam.headers
+        )
+        assert refused.status_code == 403, refused.text
+        assert refused.json()["error"] == "forbidden"
+
+        visit = await _visit(client, satpam)
+        link = await client.get(f"/api/surveys/{visit}/link", headers=satpam.headers)
+        assert link.status_code == 200, link.text
+        token = link.json()["url"].split("t=", 1)[1]
+        before = len((await case(client, visit, satpam))["history"])
+        answers = dict.fromkeys(CODES, 4)
+        for credentials in (satpam.headers, {"Authorization": "Bearer bukan-token"}):
+            api = await client.post(
+                f"/api/surveys/{visit}", params={"t": token}, json={"skm": answers},
+                headers=credentials,
+            )  # fmt: skip
+            assert api.status_code == 403, api.text
+            assert api.json()["error"] == "forbidden"
+            page = await client.post(
+                f"/survei/{visit}", data=_form(answers, token), headers=credentials
+            )
+            assert page.status_code == 403
+            assert "tidak dengan akun petugas" in page.text
+        assert len((await case(client, visit, satpam))["history"]) == before
+
+        # The visitor, on their own, with the link.
+        url = f"/api/surveys/{visit}"
+        sent = await client.post(url, params={"t": token}, json={"skm": answers})
+        assert sent.status_code == 201, sent.text
