@@ -151,6 +151,16 @@ async def test_parallel_guesses_get_no_more_answers_than_the_limit(alur: Alur) -
     assert statuses.count(404) <= PIN_FAILURES - 1, statuses
 
 
+async def test_many_checks_at_once_all_get_their_answer(alur: Alur) -> None:
+    """Checks of different numbers from different addresses do not wait for each other (nor
+    for the web process's connections, of which there are fewer than these requests)."""
+    first = uuid.uuid4().int % 100_000
+    numbers = [f"ADU-2026-7{(first + n) % 100_000:05d}" for n in range(40)]
+    async with alur.http() as client:
+        responses = await asyncio.gather(*(_track(client, n, "000000", address()) for n in numbers))
+    assert [r.status_code for r in responses] == [404] * len(numbers)
+
+
 async def test_the_pin_goes_by_post_only_and_the_tracking_page_shows_the_case_to_its_reporter(
     alur: Alur,
 ) -> None:

@@ -20,17 +20,23 @@ many numbers does not get a fresh count from its own complaint).
 
 At most one check per number and per address runs at a time (PostgreSQL advisory locks, tried
 without waiting): a burst of parallel guesses is refused, not checked, so it cannot slip past
-the count before the lock is written.
+the count before the lock is written. The check's counting runs on the connection that holds
+those locks, so a check never waits for a second connection of the pool (many checks at once
+cannot starve each other of connections).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated, Any, ClassVar
 
+import asyncpg
 import structlog
 from fastapi import Depends, Request
 
@@ -126,10 +132,28 @@ def _lock_key(scope: str, key: str) -> int:
 
 
 @dataclass(frozen=True)
+class OnConnection:
+    """What `Throttle` asks of its pool, answered on one connection (already in a transaction:
+    the throttle's own transactions become savepoints of it)."""
+
+    conn: asyncpg.Connection
+
+    @asynccontextmanager
+    async def acquire(self) -> AsyncIterator[asyncpg.Connection]:
+        yield self.conn
+
+    async def fetchval(self, query: str, *args: Any) -> Any:
+        return await self.conn.fetchval(query, *args)
+
+    async def execute(self, query: str, *args: Any) -> str:
+        return await self.conn.execute(query, *args)
+
+
+@dataclass(frozen=True)
 class PinGuard:
     """Checks a PIN against its tracking number under the limits."""
 
-    pool: Any  # asyncpg.Pool: the advisory locks
+    pool: asyncpg.Pool  # a connection for the advisory locks and the counting
     throttle: Throttle
     tracking: TrackingNumbers
     per_number: FailureLimit
@@ -145,27 +169,28 @@ class PinGuard:
             )
             if not alone:
                 return BUSY
-            return await self._check(tracking_number, number_key, pin, address)
+            throttle = dataclasses.replace(self.throttle, pool=OnConnection(conn))
+            return await self._check(throttle, tracking_number, number_key, pin, address)
 
     async def _check(
-        self, tracking_number: str, number_key: str, pin: str, address: str
+        self, throttle: Throttle, tracking_number: str, number_key: str, pin: str, address: str
     ) -> ReporterCase | Refused:
         keys = (
             (PIN_SCOPE, number_key, self.per_number),
             (PIN_ADDRESS_SCOPE, address, self.per_address),
         )
-        waits = [await self.throttle.locked_for(scope, key) for scope, key, _ in keys]
+        waits = [await throttle.locked_for(scope, key) for scope, key, _ in keys]
         if any(waits):
             return locked(max(w for w in waits if w))
         case_id = await self.tracking.verify(tracking_number, pin[:LONGEST_PIN])
         if case_id is None:
-            waits = [await self.throttle.failed(scope, key, limit) for scope, key, limit in keys]
+            waits = [await throttle.failed(scope, key, limit) for scope, key, limit in keys]
             if any(waits):
                 lock = max(w for w in waits if w)
                 log.warning("pin_locked", seconds=int(lock.total_seconds()))
                 return locked(lock)
             return NOT_FOUND
-        await self.throttle.succeeded(PIN_SCOPE, number_key)
+        await throttle.succeeded(PIN_SCOPE, number_key)
         return ReporterCase(case_id, tracking_number)
 
 
