@@ -138,7 +138,9 @@ async def test_wrong_pins_from_one_address_lock_it_for_every_number_and_unknown_
         assert allowed.status_code == 200, allowed.text
 
 
-async def test_parallel_guesses_get_no_more_answers_than_the_limit(alur: Alur) -> None:
+async def test_parallel_guesses_are_checked_one_at_a_time_and_no_more_than_the_limit(
+    alur: Alur,
+) -> None:
     async with alur.http() as client:
         receipt = await _complaint(client)
         number, pin = receipt["tracking_number"], receipt["pin"]
@@ -149,6 +151,10 @@ async def test_parallel_guesses_get_no_more_answers_than_the_limit(alur: Alur) -
     assert set(statuses) <= {404, 429}
     # Every guess that was checked and found wrong says 404; the limit allows four of them.
     assert statuses.count(404) <= PIN_FAILURES - 1, statuses
+    # A guess that comes while another one on the number is being checked is not checked.
+    busy = [r for r in responses if "sedang diperiksa" in r.json()["message"]]
+    assert busy, [r.json() for r in responses]
+    assert all(r.headers["Retry-After"] == "1" for r in busy)
 
 
 async def test_many_checks_at_once_all_get_their_answer(alur: Alur) -> None:

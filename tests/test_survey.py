@@ -60,6 +60,9 @@ async def _closed_complaint(alur: Alur, client: httpx.AsyncClient) -> tuple[str,
         await do(client, case_id, officer, action, **(fields[0] if fields else {}))
     done = await do(client, case_id, office.petugas, "archive")
     assert done["status"] == "closed"
+    # Closed, its survey is offered: on the reporter's tracking page, never to an officer.
+    link = await client.get(f"/api/surveys/{case_id}/link", headers=office.petugas.headers)
+    assert link.status_code == 403, link.text
     return case_id, number, pin
 
 
