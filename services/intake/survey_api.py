@@ -42,7 +42,8 @@ def _refusal(refusal: SurveyRefused) -> JSONResponse:
 
 
 @router.post("/api/surveys/{case_id}", status_code=201)
-async def submit_survey(request: Request, link: Answering, desk: Desk) -> JSONResponse:
+async def submit_survey(request: Request, link: Answering, desk: Desk, t: str = "") -> JSONResponse:
+    """`t` is the link's token (the `Respondent` policy reads it; named here for the schema)."""
     try:
         answers = parse_answers(await json_body(request, code="invalid_input"))
     except AnswersRefused as error:
