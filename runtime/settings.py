@@ -63,6 +63,20 @@ class AlurSettings(BaseSettings):
     login_address_failures: int = Field(20, ge=1, validation_alias="ALUR_LOGIN_ADDRESS_FAILURES")
     # Where people open Alur (activation links; the notifier's links in messages).
     public_url: str = Field("http://127.0.0.1:8080", validation_alias="ALUR_PUBLIC_URL")
+    # Reporters' secrets (services/intake/reporter_access.py): wrong PINs before a lock, per
+    # tracking number and per client address; the first lock, doubled by each further lock of
+    # the same key up to the longest.
+    pin_failures: int = Field(5, ge=1, validation_alias="ALUR_PIN_FAILURES")
+    pin_address_failures: int = Field(20, ge=1, validation_alias="ALUR_PIN_ADDRESS_FAILURES")
+    pin_lock_seconds: float = Field(60.0, gt=0, validation_alias="ALUR_PIN_LOCK_SECONDS")
+    pin_longest_lock_seconds: float = Field(
+        3600.0, gt=0, validation_alias="ALUR_PIN_LONGEST_LOCK_SECONDS"
+    )
+    # Complaints from the public (the API and the /lapor form) per client address and window.
+    complaints_per_address: int = Field(10, ge=1, validation_alias="ALUR_COMPLAINTS_PER_ADDRESS")
+    complaint_window_seconds: float = Field(
+        600.0, gt=0, validation_alias="ALUR_COMPLAINT_WINDOW_SECONDS"
+    )
 
     def secret_key_bytes(self) -> bytes:
         """The secret key; SystemExit naming the problem when it is shorter than 32 bytes or its

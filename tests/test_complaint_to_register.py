@@ -68,11 +68,11 @@ async def test_the_public_form_gives_a_tracking_number_and_pin_that_track_the_ca
         number = re.search(r'id="tracking-number">([^<]+)<', page.text).group(1)
         pin = re.search(r'id="pin">(\d{6})<', page.text).group(1)
 
-        tracked = await client.get(f"/api/track/{number}", params={"pin": pin})
+        tracked = await client.post(f"/api/track/{number}", json={"pin": pin})
         assert tracked.status_code == 200
         assert tracked.json()["status"] == "Pengaduan diterima"
         wrong_pin = "000000" if pin != "000000" else "111111"
-        refused = await client.get(f"/api/track/{number}", params={"pin": wrong_pin})
+        refused = await client.post(f"/api/track/{number}", json={"pin": wrong_pin})
         assert refused.status_code == 404
 
 

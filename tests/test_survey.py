@@ -52,15 +52,18 @@ async def _closed_complaint(alur: Alur, client: httpx.AsyncClient) -> tuple[str,
     """A complaint worked from receipt to archive: (case id, tracking number, pin)."""
     office = await complaint_office(alur)
     receipt = await file_complaint(client)
-    case_id = receipt["case_id"]
+    case_id, number, pin = receipt["case_id"], receipt["tracking_number"], receipt["pin"]
     for officer, action, *fields in [*office.to_the_team(), *office.to_the_reporter()]:
         # The survey is not offered while the complaint is being handled.
-        link = await client.get(f"/api/surveys/{case_id}/link", headers=office.petugas.headers)
-        assert link.status_code == 409, link.text
+        track = await client.post(f"/api/track/{number}", json={"pin": pin})
+        assert track.json()["survey_url"] is None, track.text
         await do(client, case_id, officer, action, **(fields[0] if fields else {}))
     done = await do(client, case_id, office.petugas, "archive")
     assert done["status"] == "closed"
-    return case_id, receipt["tracking_number"], receipt["pin"]
+    # Closed, its survey is offered: on the reporter's tracking page, never to an officer.
+    link = await client.get(f"/api/surveys/{case_id}/link", headers=office.petugas.headers)
+    assert link.status_code == 403, link.text
+    return case_id, number, pin
 
 
 async def _visit(client: httpx.AsyncClient, satpam: Officer) -> str:
@@ -68,8 +71,11 @@ async def _visit(client: httpx.AsyncClient, satpam: Officer) -> str:
     return opened["case_id"]
 
 
-async def _unit(client: httpx.AsyncClient, unit: str, **period: Any) -> dict[str, Any] | None:
-    response = await client.get("/api/ikm", params=period)
+async def _unit(
+    client: httpx.AsyncClient, alur: Alur, unit: str, **period: Any
+) -> dict[str, Any] | None:
+    """The unit's IKM as an officer reads it (survey answers go without credentials)."""
+    response = await client.get("/api/ikm", params=period, headers=alur.auditor)
     assert response.status_code == 200, response.text
     return next((u for u in response.json()["units"] if u["unit"] == unit), None)
 
@@ -81,12 +87,12 @@ def _form(scores: dict[str, int], token: str, saran: str = "") -> dict[str, str]
 async def test_the_reporter_of_a_closed_complaint_answers_the_survey_once_and_the_ikm_counts_it(
     alur: Alur,
 ) -> None:
-    async with alur.http(headers=alur.auditor) as client:
+    async with alur.http() as client:
         case_id, tracking_number, pin = await _closed_complaint(alur, client)
-        track = await client.get(f"/api/track/{tracking_number}", params={"pin": pin})
+        track = await client.post(f"/api/track/{tracking_number}", json={"pin": pin})
         survey_url = track.json()["survey_url"]
         assert survey_url.startswith(f"/survei/{case_id}?t=")
-        page = await client.get("/lacak", params={"nomor": tracking_number, "pin": pin})
+        page = await client.post("/lacak", data={"nomor": tracking_number, "pin": pin})
         assert "Survei Kepuasan Masyarakat" in page.text and survey_url in page.text.replace(
             "&amp;", "&"
         )
@@ -114,11 +120,11 @@ async def test_the_reporter_of_a_closed_complaint_answers_the_survey_once_and_th
         )
         assert api_again.status_code == 409
         assert api_again.json() == {"error": "already_submitted", "message": "survei sudah diisi"}
-        track = await client.get(f"/api/track/{tracking_number}", params={"pin": pin})
+        track = await client.post(f"/api/track/{tracking_number}", json={"pin": pin})
         assert track.json()["survey_url"] is None
 
         async def counted() -> dict[str, Any] | None:
-            return await _unit(client, COMPLAINT_UNIT)
+            return await _unit(client, alur, COMPLAINT_UNIT)
 
         unit = await eventually(counted)
         # IKM = 0.2 × 1 + 0.8 × 4 = 3.4 → 85 → B; with equal weights it would be 3.667 → A.
@@ -127,7 +133,7 @@ async def test_the_reporter_of_a_closed_complaint_answers_the_survey_once_and_th
         assert (unit["ikm"], unit["converted"], unit["grade"], unit["grade_label"]) == (
             3.4, 85.0, "B", "Baik",
         )  # fmt: skip
-        assert await _unit(client, COMPLAINT_UNIT, year=2001) is None
+        assert await _unit(client, alur, COMPLAINT_UNIT, year=2001) is None
 
     types = await published_types(alur, "complaint", case_id, 11)
     assert types[-1] == "SurveySubmitted"
@@ -136,7 +142,7 @@ async def test_the_reporter_of_a_closed_complaint_answers_the_survey_once_and_th
 
 async def test_bad_answers_are_refused_naming_the_element_and_record_nothing(alur: Alur) -> None:
     (satpam,) = await new_officers(alur, "satpam")
-    async with alur.http(headers=alur.auditor) as client:
+    async with alur.http() as client:
         case_id = await _visit(client, satpam)
         link = await client.get(f"/api/surveys/{case_id}/link", headers=satpam.headers)
         assert link.status_code == 200, link.text
@@ -177,7 +183,7 @@ async def test_visits_count_for_their_unit_from_the_guest_and_from_the_officers_
     satpam, resepsionis, layanan = await new_officers(
         alur, "satpam", "resepsionis", "petugas_layanan"
     )
-    async with alur.http(headers=alur.auditor) as client:
+    async with alur.http() as client:
         # A guest answers through the link the receptionist gives.
         guest_visit = await _visit(client, satpam)
         link = (await client.get(f"/api/surveys/{guest_visit}/link", headers=satpam.headers)).json()
@@ -204,13 +210,52 @@ async def test_visits_count_for_their_unit_from_the_guest_and_from_the_officers_
         assert again.status_code == 409
 
         async def both_counted() -> dict[str, Any] | None:
-            unit = await _unit(client, VISIT_UNIT)
+            unit = await _unit(client, alur, VISIT_UNIT)
             return unit if unit and unit["respondents"] == 2 else None
 
         unit = await eventually(both_counted)
         assert unit["nrr"] == dict.fromkeys(CODES, 3.5)
         assert (unit["ikm"], unit["converted"], unit["grade"]) == (3.5, 87.5, "B")
 
-        refused = await client.get("/api/ikm", params={"semester": 3})
+        refused = await client.get("/api/ikm", params={"semester": 3}, headers=alur.auditor)
         assert refused.status_code == 422
         assert refused.json()["field"] == "semester"
+
+
+async def test_an_officer_hands_a_visitor_the_link_but_never_a_complaints_and_never_answers(
+    alur: Alur,
+) -> None:
+    (satpam,) = await new_officers(alur, "satpam")
+    async with alur.http() as client:
+        receipt = await file_complaint(client)
+        # A complaint's link is its reporter's, on their own tracking page.
+        refused = await client.get(
+            f"/api/surveys/{receipt['case_id']}/link", headers=satpam.headers
+        )
+        assert refused.status_code == 403, refused.text
+        assert refused.json()["error"] == "forbidden"
+
+        visit = await _visit(client, satpam)
+        link = await client.get(f"/api/surveys/{visit}/link", headers=satpam.headers)
+        assert link.status_code == 200, link.text
+        token = link.json()["url"].split("t=", 1)[1]
+        before = len((await case(client, visit, satpam))["history"])
+        answers = dict.fromkeys(CODES, 4)
+        for credentials in (satpam.headers, {"Authorization": "Bearer bukan-token"}):
+            api = await client.post(
+                f"/api/surveys/{visit}", params={"t": token}, json={"skm": answers},
+                headers=credentials,
+            )  # fmt: skip
+            assert api.status_code == 403, api.text
+            assert api.json()["error"] == "forbidden"
+            page = await client.post(
+                f"/survei/{visit}", data=_form(answers, token), headers=credentials
+            )
+            assert page.status_code == 403
+            assert "tidak dengan akun petugas" in page.text
+        assert len((await case(client, visit, satpam))["history"]) == before
+
+        # The visitor, on their own, with the link.
+        url = f"/api/surveys/{visit}"
+        sent = await client.post(url, params={"t": token}, json={"skm": answers})
+        assert sent.status_code == 201, sent.text

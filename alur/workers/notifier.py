@@ -9,6 +9,7 @@ notifications table through row locks and leases.
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
@@ -24,6 +25,7 @@ from services.notifier.backoff import Backoff
 from services.notifier.dispatcher import Dispatcher
 from services.notifier.notification_log import NotificationLog
 from services.notifier.planner import Links, Planner
+from services.notifier.receipt_limit import ReceiptLimit
 from services.notifier.settings import NotifierSettings
 from services.notifier.templates import Templates
 from sop.registry import SopRegistry
@@ -50,6 +52,9 @@ async def start(settings: NotifierSettings, process: Process) -> Started:
         ZoneInfo(settings.office().time_zone),
         unavailable=why_not.__getitem__,
         planned=wake.set,
+        receipts=ReceiptLimit(
+            settings.receipts_per_recipient, timedelta(seconds=settings.receipt_window_seconds)
+        ),
     )
     http = httpx.AsyncClient(timeout=settings.webhook_timeout_seconds)
     process.closing(http.aclose)

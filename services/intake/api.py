@@ -1,7 +1,12 @@
 """Intake over HTTP: the complaint API, the public form (Bahasa Indonesia) and tracking.
 
 A complaint is parsed once, where it enters (the `Complaint` dependency for JSON, the form's
-handler for the form), and reaches the intake as a `ComplaintSubmission`.
+handler for the form), and reaches the intake as a `ComplaintSubmission`; a complaint that
+passed its checks then counts against its address's quota (services/intake/complaint_quota.py).
+
+Tracking takes the PIN by POST, never in the URL: `POST /api/track/{tracking_number}`
+`{"pin"}` and the `/lacak` form; both are the reporter's access policy
+(services/intake/reporter_access.py), which checks and limits the PIN first.
 """
 
 from __future__ import annotations
@@ -15,12 +20,20 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from cases import CaseNotFound
 from events import CATALOG
 from runtime.http.access import PUBLIC
-from runtime.http.errors import error_response
 from runtime.http.openapi import request_body
-from runtime.http.requests import RequestId
 from runtime.http.templates import templates_in
-from services.intake.dependencies import Desk, Intake, Store, Tracking
+from services.intake.complaint_quota import Quota
+from services.intake.dependencies import Desk, Intake, Store
 from services.intake.intake import Receipt
+from services.intake.reporter_access import (
+    NOT_FOUND,
+    Refused,
+    ReporterByForm,
+    ReporterCase,
+    ReporterOnly,
+    client_address,
+)
+from services.intake.request_ids import PublicRequestId
 from services.intake.submission import (
     COMPLAINT_EXAMPLES,
     ComplaintSubmission,
@@ -42,6 +55,20 @@ FIELD_LABELS = {
     "category": "Kategori",
 }
 
+
+# What the reporter's routes take in their JSON body (the PIN, checked first).
+PIN_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "properties": {"pin": {"type": "string", "maxLength": 100}},
+                "required": ["pin"],
+            }
+        }
+    },
+}
 
 Complaint = Annotated[
     ComplaintSubmission, Depends(checked_body(parse_submission, not_json="invalid_json"))
@@ -67,22 +94,25 @@ def receipt_response(receipt: Receipt) -> JSONResponse:
     openapi_extra=request_body(ComplaintSubmission, *COMPLAINT_EXAMPLES),
 )
 async def submit_complaint(
+    request: Request,
     complaint: Complaint,
     intake: Intake,
-    request_id: RequestId,
+    quota: Quota,
+    request_id: PublicRequestId,
 ) -> JSONResponse:
+    refused = await quota.admit(client_address(request))
+    if refused is not None:
+        raise refused.error()
     receipt = await intake.receive(complaint, request_id=request_id)
     assert isinstance(receipt, Receipt), receipt  # the web checks the complaint SOP at start
     return receipt_response(receipt)
 
 
-@router.get("/api/track/{tracking_number}", dependencies=[PUBLIC])
-async def track(
-    tracking_number: str, tracking: Tracking, store: Store, desk: Desk, pin: str = ""
-) -> JSONResponse:
-    view = await _reporter_view(tracking, store, desk, tracking_number, pin)
+@router.post("/api/track/{tracking_number}", openapi_extra={"requestBody": PIN_BODY})
+async def track(reporter: ReporterOnly, store: Store, desk: Desk) -> JSONResponse:
+    view = await _reporter_view(store, desk, reporter)
     if view is None:
-        return error_response(404, "not_found", "nomor pengaduan atau PIN tidak cocok")
+        raise NOT_FOUND.error()
     return JSONResponse(view)
 
 
@@ -98,7 +128,7 @@ async def complaint_form(request: Request) -> HTMLResponse:
 
 @router.post("/lapor", response_class=HTMLResponse, dependencies=[PUBLIC])
 async def submit_complaint_form(
-    request: Request, intake: Intake, request_id: RequestId
+    request: Request, intake: Intake, quota: Quota, request_id: PublicRequestId
 ) -> HTMLResponse:
     form = dict(await request.form())
     data = {
@@ -119,6 +149,15 @@ async def submit_complaint_form(
             {"form": form, "error": error, "field_label": FIELD_LABELS.get(error.field)},
             status_code=422,
         )
+    refused = await quota.admit(client_address(request))
+    if refused is not None:
+        return templates.TemplateResponse(
+            request,
+            "complaint_form.html",
+            {"form": form, "error": None, "refused": refused},
+            status_code=refused.status,
+            headers={"Retry-After": str(refused.retry_after)},
+        )
     receipt = await intake.receive(submission, request_id=request_id)
     assert isinstance(receipt, Receipt), receipt
     return templates.TemplateResponse(
@@ -127,30 +166,46 @@ async def submit_complaint_form(
 
 
 @router.get("/lacak", response_class=HTMLResponse, dependencies=[PUBLIC])
+async def track_form(request: Request, nomor: str = "") -> HTMLResponse:
+    """The empty form (the number may come filled in from a receipt's link; never the PIN)."""
+    return _track_page(request, nomor.strip())
+
+
+@router.post("/lacak", response_class=HTMLResponse)
 async def track_page(
-    request: Request, tracking: Tracking, store: Store, desk: Desk, nomor: str = "", pin: str = ""
+    request: Request, reporter: ReporterByForm, store: Store, desk: Desk
 ) -> HTMLResponse:
-    view = await _reporter_view(tracking, store, desk, nomor, pin) if nomor else None
+    nomor = str((await request.form()).get("nomor", "")).strip()
+    if isinstance(reporter, Refused):
+        return _track_page(request, nomor, refused=reporter)
+    view = await _reporter_view(store, desk, reporter)
+    return _track_page(request, nomor, view=view, refused=None if view else NOT_FOUND)
+
+
+def _track_page(
+    request: Request,
+    nomor: str,
+    *,
+    view: dict[str, Any] | None = None,
+    refused: Refused | None = None,
+) -> HTMLResponse:
+    retry_after = refused.retry_after if refused else None
     return templates.TemplateResponse(
         request,
         "track.html",
-        {"nomor": nomor, "view": view, "not_found": bool(nomor) and view is None},
-        status_code=404 if nomor and view is None else 200,
+        {"nomor": nomor, "view": view, "refused": refused},
+        status_code=refused.status if refused else 200,
+        headers={"Retry-After": str(retry_after)} if retry_after else None,
     )
 
 
-async def _reporter_view(
-    tracking: Tracking, store: Store, desk: Desk, tracking_number: str, pin: str
-) -> dict[str, Any] | None:
-    case_id = await tracking.verify(tracking_number, pin)
-    if case_id is None:
-        return None
+async def _reporter_view(store: Store, desk: Desk, reporter: ReporterCase) -> dict[str, Any] | None:
     try:
-        case = await store.load(case_id)
+        case = await store.load(reporter.case_id)
     except CaseNotFound:
         return None
     return {
-        "tracking_number": tracking_number,
+        "tracking_number": reporter.tracking_number,
         "status": case.status,
         "received_at": case.history[0].occurred_at.isoformat(),
         "survey_url": offered_link(desk, case),

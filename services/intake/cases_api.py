@@ -15,11 +15,12 @@ from runtime.http.case_scope import Scope
 from runtime.http.dependencies import Registry
 from runtime.http.errors import HttpError, error_response
 from runtime.http.openapi import request_body
-from runtime.http.requests import RequestId, uuid_or_none
+from runtime.http.requests import uuid_or_none
 from services.intake.api import receipt_response
 from services.intake.casework import Opened, fact_view
 from services.intake.dependencies import Casework, Intake
 from services.intake.intake import Receipt
+from services.intake.request_ids import fresh, officer_causation
 from services.intake.submission import (
     ACTION_EXAMPLES,
     CASE_EXAMPLES,
@@ -66,12 +67,13 @@ async def list_sops(registry: Registry) -> list[dict[str, Any]]:
     "/api/cases", status_code=201, openapi_extra=request_body(CaseSubmission, *CASE_EXAMPLES)
 )
 async def open_case(
+    request: Request,
     officer: OfficerOnly,
     body: NewCase,
     casework: Casework,
     intake: Intake,
-    request_id: RequestId,
 ) -> JSONResponse:
+    request_id = officer_causation(request, officer) or fresh()
     sop = await casework.sop(body.sop)
     if isinstance(sop, Refusal):
         return _refused(sop)
@@ -125,7 +127,8 @@ async def act_on_case(
     casework: Casework,
     scope: Scope,
 ) -> JSONResponse:
-    idempotency_key = request.headers.get("idempotency-key") or request.headers.get("x-request-id")
+    # The caller's key, in the officer's own namespace: never a worker's causation id.
+    idempotency_key = officer_causation(request, officer)
     try:
         scoped = await scope.readable(officer, case_id)
     except CaseNotFound:

@@ -1,9 +1,11 @@
 """The reporter answers the follow-up of their complaint: `POST /api/track/{number}/reply`.
 
-Public, like tracking: the tracking number and its PIN are the reporter's credentials (checked
-by `TrackingNumbers.verify`, as `GET /api/track/{number}` does). The answer is recorded as
-`ReporterReplied` on the case; for a complaint that came through SP4N-LAPOR! it stops the
-auto-close clock (services/sla/lapor.py).
+The reporter's, like tracking: the tracking number and the PIN in the body are the reporter's
+credentials, checked (and limited) by the `Reporter` access policy before the rest of the body
+is read, so a wrong PIN is answered 404 whatever else the body holds. The answer is recorded as
+`ReporterReplied` on the case (causation `reporter:{X-Request-Id}`, services/intake/request_ids);
+for a complaint that came through SP4N-LAPOR! it stops the auto-close clock
+(services/sla/lapor.py).
 """
 
 from __future__ import annotations
@@ -19,11 +21,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from cases import CaseConflict, CaseNotFound, EventStore
 from events import Actor, Envelope, Fact, SopRef
 from events.lapor import ReporterReplied
-from runtime.http.access import PUBLIC
 from runtime.http.dependencies import CurrentClock
 from runtime.http.errors import error_response, json_body
-from runtime.http.requests import RequestId
-from services.intake.dependencies import Store, Tracking
+from services.intake.dependencies import Store
+from services.intake.reporter_access import NOT_FOUND_MESSAGE, ReporterOnly
+from services.intake.request_ids import ReporterRequestId
 from services.intake.submission import parse
 
 log = structlog.get_logger(__name__)
@@ -42,31 +44,35 @@ class ReplySubmission(BaseModel):
     message: str = Field(min_length=1, max_length=5_000)
 
 
-NOT_FOUND = (404, "not_found", "nomor pengaduan atau PIN tidak cocok")
+NOT_FOUND = (404, "not_found", NOT_FOUND_MESSAGE)
+REPLY_BODY = {
+    "required": True,
+    "content": {"application/json": {"schema": ReplySubmission.model_json_schema()}},
+}
 
 
-@router.post("/api/track/{tracking_number}/reply", status_code=201, dependencies=[PUBLIC])
+@router.post(
+    "/api/track/{tracking_number}/reply",
+    status_code=201,
+    openapi_extra={"requestBody": REPLY_BODY},
+)
 async def reply(
     request: Request,
-    tracking_number: str,
-    tracking: Tracking,
+    reporter: ReporterOnly,
     store: Store,
     clock: CurrentClock,
-    causation: RequestId,
+    causation: ReporterRequestId,
 ) -> JSONResponse:
-    # The PIN in the body is the reporter's credential: checked before the rest of the body.
-    data = await json_body(request)
-    pin = data.get("pin") if isinstance(data, dict) else None
-    case_id = await tracking.verify(tracking_number, pin) if isinstance(pin, str) else None
-    if case_id is None:
-        return error_response(*NOT_FOUND)
-    submission = parse(ReplySubmission, data)
-    fact_or_error = await _record(store, case_id, submission.message, clock.now(), causation)
+    # The policy checked the PIN: only now is the rest of the body judged.
+    submission = parse(ReplySubmission, await json_body(request))
+    fact_or_error = await _record(
+        store, reporter.case_id, submission.message, clock.now(), causation
+    )
     if isinstance(fact_or_error, JSONResponse):
         return fact_or_error
     return JSONResponse(
         {
-            "tracking_number": tracking_number,
+            "tracking_number": reporter.tracking_number,
             "event_id": str(fact_or_error.event_id),
             "type": fact_or_error.type,
             "occurred_at": fact_or_error.occurred_at.isoformat(),

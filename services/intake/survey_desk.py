@@ -44,6 +44,11 @@ class SurveyRefused:
 NOT_FOUND = SurveyRefused(404, "not_found", "tautan survei tidak valid")
 ALREADY = SurveyRefused(409, "already_submitted", "survei sudah diisi")
 NOT_YET = SurveyRefused(409, "not_offered", "survei dapat diisi setelah pengaduan selesai")
+REPORTERS_OWN = SurveyRefused(
+    403,
+    "forbidden",
+    "tautan survei pengaduan hanya untuk pelapor, di halaman lacak pengaduannya",
+)
 
 
 def survey_token(secret: bytes, case_id: uuid.UUID | str) -> str:
@@ -87,6 +92,17 @@ class SurveyDesk:
     def link(self, case_id: uuid.UUID | str) -> str:
         """The questionnaire's path for this case (the site's address goes in front)."""
         return f"/survei/{case_id}?t={self.token(case_id)}"
+
+    async def link_for_desk(self, case_id: uuid.UUID) -> str | SurveyRefused:
+        """The link an officer may hand a visitor: never a complaint's (its reporter has it
+        on their tracking page), and only while the survey may be answered."""
+        try:
+            case = await self.store.load(case_id)
+        except CaseNotFound:
+            return NOT_FOUND
+        if case.case_type == "complaint":
+            return REPORTERS_OWN
+        return offer(case) or self.link(case_id)
 
     def valid(self, case_id: uuid.UUID, token: str) -> bool:
         return hmac.compare_digest(self.token(case_id), token or "")

@@ -8,6 +8,7 @@ every notification has an id derived from (event, rule, recipient, channel).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,6 +28,7 @@ from services.notifier.audience import Audiences, Recipient
 from services.notifier.complaints import Complaint
 from services.notifier.disclosure import Disclosure
 from services.notifier.notification_log import Planned
+from services.notifier.receipt_limit import ReceiptLimit
 from services.notifier.rules import Channel, Rule, Rules
 from services.notifier.templates import Templates
 from sop.progress import CLOSING
@@ -60,10 +62,13 @@ class Planner:
     time_zone: ZoneInfo
     unavailable: Callable[[Channel], str | None]  # why a channel cannot send, or None
     planned: Callable[[], None] = lambda: None  # told after a commit that added notifications
+    # Beyond it, a receipt is recorded skipped with the reason.
+    receipts: ReceiptLimit = dataclasses.field(default_factory=ReceiptLimit)
 
     async def create(self, conn: asyncpg.Connection) -> None:
         await complaints.create(conn)
         await notification_log.create(conn)
+        await self.receipts.create(conn)
 
     async def apply(
         self, conn: asyncpg.Connection, envelopes: Sequence[Envelope]
@@ -71,6 +76,9 @@ class Planner:
         added: list[tuple[Envelope, Planned]] = []
         for envelope in envelopes:
             for planned in await self._plan(conn, envelope):
+                refusal = await self.receipts.refusal(conn, planned)
+                if refusal is not None:
+                    planned = dataclasses.replace(planned, skipped_because=refusal)
                 if await notification_log.insert(conn, planned):
                     added.append((envelope, planned))
         return [partial(_log_planned, added), self.planned] if added else ()

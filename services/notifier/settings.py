@@ -37,4 +37,10 @@ class NotifierSettings(AlurSettings):
     # Where reporters and officers open the links in their messages.
     public_url: str = Field("http://127.0.0.1:8080", validation_alias="ALUR_PUBLIC_URL")
     batch_size: int = Field(200, validation_alias="ALUR_NOTIFIER_BATCH_SIZE")
+    # Receipts (the reporter's notification of a new complaint) per address and channel in a
+    # window; beyond it they are recorded skipped with the reason (receipt_limit.py).
+    receipts_per_recipient: int = Field(5, ge=1, validation_alias="ALUR_RECEIPTS_PER_RECIPIENT")
+    receipt_window_seconds: float = Field(
+        3600.0, gt=0, validation_alias="ALUR_RECEIPT_WINDOW_SECONDS"
+    )
     apply_attempts: int = Field(3, validation_alias="ALUR_NOTIFIER_APPLY_ATTEMPTS")

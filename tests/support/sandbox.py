@@ -30,6 +30,14 @@ LOGS = Path(os.environ.get("ALUR_RUN_DIR", REPO_ROOT / ".run")) / "logs"
 # how often it tries a failing endpoint (with small pauses: it gives up within a second).
 PUBLIC_URL = "http://alur.test"
 NOTIFIER_ATTEMPTS = 3
+# Limits against abuse, loose enough for tests and benchmarks: they send everything from
+# 127.0.0.1, and many complaints with the same contact. A sandbox's own settings (or the
+# environment) may set them tighter (tests/test_reporter_secrets.py does).
+LOOSE_LIMITS = {
+    "ALUR_COMPLAINTS_PER_ADDRESS": "1000000",
+    "ALUR_PIN_ADDRESS_FAILURES": "1000000",
+    "ALUR_RECEIPTS_PER_RECIPIENT": "1000000",
+}
 
 
 @dataclass(frozen=True)
@@ -93,6 +101,7 @@ def start(log_prefix: str = "sandbox", extra_env: Mapping[str, str] | None = Non
         log_prefix=log_prefix,
     )
     sandbox.env = {
+        **LOOSE_LIMITS,
         **os.environ,
         "DATABASE_URL": sandbox.database_url,
         "KAFKA_BOOTSTRAP_SERVERS": sandbox.kafka,
