@@ -25,6 +25,7 @@ from runtime.clock import Clock, SystemClock
 from runtime.http import dependencies
 from runtime.http.auth import Authenticator, BearerTokens
 from runtime.settings import AlurSettings
+from runtime.throttle import Throttle
 from services.intake.casework import CaseWork
 from services.intake.intake import ComplaintIntake
 from services.intake.tracking import TrackingNumbers
@@ -53,6 +54,22 @@ class Directory:
         return SATPAM if token == OFFICER_TOKEN else None
 
 
+class Unthrottled:
+    """A throttle that admits everything (the limits themselves are tested on PostgreSQL)."""
+
+    async def admit(self, *_: Any) -> bool:
+        return True
+
+    async def locked_for(self, *_: Any) -> None:
+        return None
+
+    async def failed(self, *_: Any) -> None:
+        return None
+
+    async def succeeded(self, *_: Any) -> None:
+        return None
+
+
 class ShippedSops:
     """The shipped SOP definitions, as the registry serves their latest versions."""
 
@@ -78,6 +95,7 @@ class EdgeDependencies:
     store: EventStore
     registry: SopRegistry
     authenticator: Authenticator
+    throttle: Throttle
     intake: ComplaintIntake
     casework: CaseWork
 
@@ -106,6 +124,7 @@ async def edge_client(
             store=store,
             registry=registry,
             authenticator=BearerTokens(Directory()),  # type: ignore[arg-type]
+            throttle=Unthrottled(),  # type: ignore[arg-type]
             intake=ComplaintIntake(writer, tracking, registry, COMPLAINT_SOP, engine),
             casework=CaseWork(store, writer, registry, None, engine),  # type: ignore[arg-type]
         ),
