@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from tests.support.accounts import form_token
 from tests.support.sandbox import Alur
 from tests.support.seed_cases import COMPLAINT
 from tests.support.waiting import eventually
@@ -62,7 +63,9 @@ async def test_the_public_form_gives_a_tracking_number_and_pin_that_track_the_ca
         "description": "Petugas loket pendaftaran membentak pasien lansia.",
     }
     async with alur.http(headers=alur.auditor) as client:
-        page = await client.post("/lapor", data=form)
+        page = await client.post(
+            "/lapor", data={**form, "csrf_token": await form_token(client, "/lapor")}
+        )
         assert page.status_code == 201
         assert "Pengaduan Anda telah diterima" in page.text
         number = re.search(r'id="tracking-number">([^<]+)<', page.text).group(1)

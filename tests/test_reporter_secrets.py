@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.support.accounts import form_token
 from tests.support.casework import Officer
 from tests.support.sandbox import Alur
 from tests.support.seed_cases import COMPLAINT
@@ -95,7 +96,8 @@ async def test_twenty_wrong_pins_lock_the_number_even_for_the_right_pin_until_th
             headers=sent_from(address()),
         )  # fmt: skip
         assert reply.status_code == 429
-        page = await client.post("/lacak", data={"nomor": number, "pin": pin})
+        token = await form_token(client, "/lacak")
+        page = await client.post("/lacak", data={"nomor": number, "pin": pin, "csrf_token": token})
         assert page.status_code == 429
         assert "coba lagi dalam" in page.text and "Status:" not in page.text
         assert "Retry-After" in page.headers
@@ -185,12 +187,20 @@ async def test_the_pin_goes_by_post_only_and_the_tracking_page_shows_the_case_to
 
         where = address()
         shown = await client.post(
-            "/lacak", data={"nomor": number, "pin": pin}, headers=sent_from(where)
+            "/lacak",
+            data={"nomor": number, "pin": pin, "csrf_token": await form_token(client, "/lacak")},
+            headers=sent_from(where),
         )
         assert shown.status_code == 200
         assert "Status: Pengaduan diterima" in shown.text
         refused = await client.post(
-            "/lacak", data={"nomor": number, "pin": wrong(pin)}, headers=sent_from(where)
+            "/lacak",
+            data={
+                "nomor": number,
+                "pin": wrong(pin),
+                "csrf_token": await form_token(client, "/lacak"),
+            },
+            headers=sent_from(where),
         )
         assert refused.status_code == 404
         assert "Nomor pengaduan atau PIN tidak cocok" in refused.text
@@ -259,6 +269,7 @@ async def test_complaints_are_limited_per_address_and_a_refused_one_records_noth
             "subject": "Petugas tidak ramah",
             "description": "Petugas loket pendaftaran membentak pasien lansia.",
         }
+        form["csrf_token"] = await form_token(client, "/lapor")
         page = await client.post("/lapor", data=form, headers=sender)
         assert page.status_code == 429
         assert "Terlalu banyak pengaduan dari alamat ini" in page.text

@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from office.config import DEFAULT_OFFICE
+from tests.support.accounts import form_token
 from tests.support.casework import (
     Officer,
     case,
@@ -80,8 +81,13 @@ async def _unit(
     return next((u for u in response.json()["units"] if u["unit"] == unit), None)
 
 
-def _form(scores: dict[str, int], token: str, saran: str = "") -> dict[str, str]:
-    return {"t": token, "saran": saran, **{k: str(v) for k, v in scores.items()}}
+def _form(scores: dict[str, int], token: str, saran: str = "", csrf: str = "") -> dict[str, str]:
+    return {
+        "t": token,
+        "saran": saran,
+        "csrf_token": csrf,
+        **{k: str(v) for k, v in scores.items()},
+    }
 
 
 async def test_the_reporter_of_a_closed_complaint_answers_the_survey_once_and_the_ikm_counts_it(
@@ -92,7 +98,12 @@ async def test_the_reporter_of_a_closed_complaint_answers_the_survey_once_and_th
         track = await client.post(f"/api/track/{tracking_number}", json={"pin": pin})
         survey_url = track.json()["survey_url"]
         assert survey_url.startswith(f"/survei/{case_id}?t=")
-        page = await client.post("/lacak", data={"nomor": tracking_number, "pin": pin})
+        lacak = {
+            "nomor": tracking_number,
+            "pin": pin,
+            "csrf_token": await form_token(client, "/lacak"),
+        }
+        page = await client.post("/lacak", data=lacak)
         assert "Survei Kepuasan Masyarakat" in page.text and survey_url in page.text.replace(
             "&amp;", "&"
         )
@@ -107,12 +118,16 @@ async def test_the_reporter_of_a_closed_complaint_answers_the_survey_once_and_th
         # The first element (weight 0.2) is poor, the other eight (0.1 each) very good.
         answers = {"u1": 1, **{code: 4 for code in CODES[1:]}}
         sent = await client.post(
-            f"/survei/{case_id}", data=_form(answers, token, "Loket farmasi perlu ditambah")
+            f"/survei/{case_id}",
+            data=_form(
+                answers, token, "Loket farmasi perlu ditambah", await form_token(client, "/lapor")
+            ),
         )
         assert sent.status_code == 201, sent.text
         assert "Terima kasih" in sent.text
 
-        again = await client.post(f"/survei/{case_id}", data=_form(answers, token))
+        csrf = await form_token(client, "/lapor")
+        again = await client.post(f"/survei/{case_id}", data=_form(answers, token, csrf=csrf))
         assert again.status_code == 409
         assert "Survei sudah diisi" in again.text
         api_again = await client.post(
@@ -162,7 +177,10 @@ async def test_bad_answers_are_refused_naming_the_element_and_record_nothing(alu
             assert refused.json()["error"] == "invalid_input"
 
         typed = {k: v for k, v in complete.items() if k != "u6"}
-        page = await client.post(f"/survei/{case_id}", data=_form(typed, token, "Ruang tunggu"))
+        csrf = await form_token(client, "/lapor")
+        page = await client.post(
+            f"/survei/{case_id}", data=_form(typed, token, "Ruang tunggu", csrf)
+        )
         assert page.status_code == 422
         assert "Kompetensi Pelaksana" in page.text  # the element left unanswered
         assert page.text.count("checked") == 8  # what was typed is kept

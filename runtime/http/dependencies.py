@@ -66,6 +66,12 @@ class Provided(Generic[T]):
         return dependencies.get(self.kind)
 
 
+def installed(request: Request, kind: type[T]) -> T:
+    """The installed dependency of type `kind`, outside a route's parameters (templates)."""
+    dependencies: Dependencies = request.app.state.dependencies
+    return dependencies.get(kind)
+
+
 def provided(kind: type[T]) -> Any:
     """`Depends(...)` that hands a router the installed dependency of type `kind`."""
     return Depends(Provided(kind))

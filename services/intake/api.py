@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from cases import CaseNotFound
 from events import CATALOG
 from runtime.http.access import PUBLIC
+from runtime.http.csrf import CSRF
 from runtime.http.openapi import request_body
 from runtime.http.templates import templates_in
 from services.intake.complaint_quota import Quota
@@ -126,7 +127,7 @@ async def complaint_form(request: Request) -> HTMLResponse:
     return templates.TemplateResponse(request, "complaint_form.html", {"form": {}, "error": None})
 
 
-@router.post("/lapor", response_class=HTMLResponse, dependencies=[PUBLIC])
+@router.post("/lapor", response_class=HTMLResponse, dependencies=[PUBLIC, CSRF])
 async def submit_complaint_form(
     request: Request, intake: Intake, quota: Quota, request_id: PublicRequestId
 ) -> HTMLResponse:
@@ -171,7 +172,7 @@ async def track_form(request: Request, nomor: str = "") -> HTMLResponse:
     return _track_page(request, nomor.strip())
 
 
-@router.post("/lacak", response_class=HTMLResponse)
+@router.post("/lacak", response_class=HTMLResponse, dependencies=[CSRF])
 async def track_page(
     request: Request, reporter: ReporterByForm, store: Store, desk: Desk
 ) -> HTMLResponse:

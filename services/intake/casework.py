@@ -144,7 +144,7 @@ class CaseWork:
         fact = Fact(
             event_id=uuid.uuid4(),
             type=ReporterIdentityViewed.type,
-            schema_version=ReporterIdentityViewed.version,
+            schema_version=ReporterIdentityViewed.schema_version,
             case_type=case.case_type,
             occurred_at=self.engine.now(),
             actor=Actor(id=officer.id, role=role),

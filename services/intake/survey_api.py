@@ -21,6 +21,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 
 from cases.case import Case
 from runtime.http.access import Officers
+from runtime.http.csrf import CSRF
 from runtime.http.errors import error_response, invalid_input, json_body
 from runtime.http.requests import uuid_or_none
 from runtime.http.templates import templates_in
@@ -122,7 +123,7 @@ async def survey_form(
     return _page(request, case_id, t)
 
 
-@router.post("/survei/{case_id}", response_class=HTMLResponse)
+@router.post("/survei/{case_id}", response_class=HTMLResponse, dependencies=[CSRF])
 async def submit_survey_form(
     request: Request, case_id: str, link: AnsweringPage, desk: Desk
 ) -> HTMLResponse:

@@ -24,6 +24,7 @@ from office import OfficeConfig
 from runtime.clock import Clock, SystemClock
 from runtime.http import dependencies
 from runtime.http.auth import Authenticator, BearerTokens
+from runtime.http.csrf import CsrfTokens
 from runtime.settings import AlurSettings
 from runtime.throttle import Throttle
 from services.intake.casework import CaseWork
@@ -96,6 +97,7 @@ class EdgeDependencies:
     registry: SopRegistry
     authenticator: Authenticator
     throttle: Throttle
+    csrf: CsrfTokens
     intake: ComplaintIntake
     casework: CaseWork
 
@@ -125,6 +127,7 @@ async def edge_client(
             registry=registry,
             authenticator=BearerTokens(Directory()),  # type: ignore[arg-type]
             throttle=Unthrottled(),  # type: ignore[arg-type]
+            csrf=CsrfTokens.from_secret(b"k" * 32),
             intake=ComplaintIntake(writer, tracking, registry, COMPLAINT_SOP, engine),
             casework=CaseWork(store, writer, registry, None, engine),  # type: ignore[arg-type]
         ),

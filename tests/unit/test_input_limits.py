@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from runtime.http.errors import MAX_JSON_DEPTH
+from tests.support.accounts import form_token
 from tests.support.edge import COMPLAINT, COMPLAINT_SOP, OFFICER, VISIT_SOP, edge_client
 
 LIMIT = 200_000
@@ -147,7 +148,7 @@ async def test_the_form_refuses_the_same_fields_and_says_which(
         "description": "Obat hipertensi habis sejak seminggu.",
         FORM_FIELDS[field]: value,
     }
-    page = await http.post("/lapor", data=form)
+    page = await http.post("/lapor", data={**form, "csrf_token": await form_token(http, "/lapor")})
     await _refused(client, page)
     assert f"{FORM_LABELS[field]}: " in page.text
 
@@ -159,7 +160,12 @@ async def test_tabs_and_newlines_stay_in_a_description_a_forms_crlf_becomes_a_ne
     text = "Obat habis:\r\n\t- amlodipin\r\n\t- kaptopril"
     page = await http.post(
         "/lapor",
-        data={"reporter_name": "Siti Aminah", "subject": "Obat habis", "description": text},
+        data={
+            "reporter_name": "Siti Aminah",
+            "subject": "Obat habis",
+            "description": text,
+            "csrf_token": await form_token(http, "/lapor"),
+        },
     )
     assert page.status_code == 201, page.text
     (stored,) = await store.read_after(0, 10)
