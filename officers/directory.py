@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import asyncpg
 
@@ -50,26 +51,11 @@ class OfficerDirectory:
             await conn.execute(SCHEMA)
 
     async def add(
-        self,
-        name: str,
-        roles: Sequence[str],
-        *,
-        known_roles: Iterable[str],
-        unit: str | None = None,
-        superior: str | None = None,
-        email: str | None = None,
-        phone: str | None = None,
+        self, name: str, roles: Sequence[str], *, known_roles: Iterable[str], **details: Any
     ) -> tuple[Officer, str]:
-        """Create an officer; returns it and its API token (shown once, stored hashed)."""
-        added = await self.enlist(
-            name,
-            roles,
-            known_roles=known_roles,
-            unit=unit,
-            superior=superior,
-            email=email,
-            phone=phone,
-        )
+        """Create an officer; returns it and its API token (shown once, stored hashed).
+        `details`: what `enlist` takes (unit, superior, email, phone)."""
+        added = await self.enlist(name, roles, known_roles=known_roles, **details)
         return added.officer, added.token.token
 
     async def enlist(

@@ -5,26 +5,21 @@ scripted complaint and a visit with its survey. Screenshots land in `.run/screen
 from __future__ import annotations
 
 import asyncio
-import shutil
-import tempfile
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
 from runtime.settings import REPO_ROOT
+from tests.support.browser import CHROMIUM, DRIVER, chromium
 from tests.support.casework import do, new_officers, open_case, work
 from tests.support.sandbox import Alur
 from tests.support.seed_cases import file_complaint, to_the_survey, visit_sop
 from tests.support.waiting import eventually
 
-CHROMIUM = Path("/usr/bin/chromium")
-DRIVER = Path("/usr/bin/chromedriver")
 SCREENSHOTS = REPO_ROOT / ".run" / "screenshots"
 UNIT = "Dinas Kesehatan Kabupaten Musi Banyuasin"  # the seed SOPs' unit: where surveys count
 CODES = [f"u{i}" for i in range(1, 10)]
@@ -37,23 +32,8 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[webdriver.Chrome]:
-    profile = tempfile.mkdtemp(prefix="alur-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in (
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--window-size=1280,1600",
-        "--lang=id",
-    ):  # fmt: skip
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(str(DRIVER)), options=options)
-    driver.set_page_load_timeout(30)
-    try:
+    with chromium("--disable-quic", "--window-size=1280,1600", "--lang=id") as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 def _open(browser: webdriver.Chrome, url: str, screenshot: str) -> str:

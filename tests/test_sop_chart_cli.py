@@ -6,24 +6,20 @@ screenshot of each seed SOP's chart is kept in `.run/artefacts/charts/`."""
 from __future__ import annotations
 
 import os
-import shutil
 import struct
 import subprocess
-import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 
 from runtime.settings import REPO_ROOT
 from sop.registry import shipped_definitions
 from tests.support import sandbox
+from tests.support.browser import chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-DRIVER = Path("/usr/bin/chromedriver")
 ARTEFACTS = REPO_ROOT / ".run" / "artefacts" / "charts"
 SEED_SOPS = {definition.id: definition for _, definition in shipped_definitions()}
 SVG = "{http://www.w3.org/2000/svg}"
@@ -106,24 +102,8 @@ def test_an_unknown_sop_version_or_step_is_refused_with_a_clear_message(
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[webdriver.Chrome]:
-    if not (CHROMIUM.exists() and DRIVER.exists()):
-        pytest.skip("headless Chromium is missing: run infra/browser.sh install")
-    profile = tempfile.mkdtemp(prefix="alur-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in (
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--hide-scrollbars",
-    ):  # fmt: skip
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(str(DRIVER)), options=options)
-    driver.set_page_load_timeout(30)
-    try:
+    with chromium("--hide-scrollbars") as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 # Per step: its shape's rendered box inside the rendered box of its actor's column?

@@ -3,6 +3,9 @@ tests (tests/unit/sop_documents) and the unseen ones (…/unseen), read by the i
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -127,3 +130,18 @@ def actors_of(doc: ImportedDocument) -> list[str]:
 
 def warnings_about(doc: ImportedDocument, step: int) -> list[str]:
     return [w for w in doc.warnings if w.startswith(f"step {step}:")]
+
+
+NO_DATABASE = "postgresql://x@127.0.0.1:1/x"  # `sop import` reads a file; it needs no database
+
+
+def import_as_json(path: Path) -> subprocess.CompletedProcess[str]:
+    """`alur sop import PATH --json`, as a user runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "alur.cli", "sop", "import", str(path), "--json"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DATABASE_URL": NO_DATABASE},
+        timeout=60,
+        check=False,
+    )

@@ -7,9 +7,6 @@ is still read from the text with exactly the warnings it gave before."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
@@ -20,6 +17,7 @@ from tests.support.sop_documents import (
     SEED_ACTORS,
     SUMMARY_STEP_KEYS,
     actors_of,
+    import_as_json,
     seed,
     warnings_about,
 )
@@ -27,7 +25,6 @@ from tests.support.sop_documents import (
 REKLAME = "dpmptsp_izin_reklame.txt"
 PERAWAT = "dinkes_izin_praktik_perawat.txt"
 PUSKESMAS = "puskesmas_pengaduan_layanan.txt"
-NO_DATABASE = "postgresql://x@127.0.0.1:1/x"
 
 # The actor each row marks: what every step must get.
 MARKED_ACTORS = {
@@ -244,21 +241,9 @@ def test_the_summary_shows_each_decisions_branches(name):
     assert all(s["branches"] == [] for s in steps if s["kind"] != "decision")
 
 
-def _import(path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": NO_DATABASE}
-    return subprocess.run(
-        [sys.executable, "-m", "alur.cli", "sop", "import", str(path), "--json"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=False,
-    )
-
-
 @pytest.mark.parametrize("name", sorted(MARKED_ACTORS))
 def test_the_cli_prints_actors_and_branches_of_every_marked_document(name):
-    result = _import(MARKED / name)
+    result = import_as_json(MARKED / name)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert all(set(step) == SUMMARY_STEP_KEYS for step in report["steps"])

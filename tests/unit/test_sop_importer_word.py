@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import subprocess
-import sys
 import zipfile
 
 import docx
@@ -19,10 +16,9 @@ from docx.oxml import parse_xml
 
 from sop.importer import UnreadableDocument, draft_definition, read_bytes, summary
 from sop.importer.word import word_text
-from tests.support.sop_documents import MARKED, SUMMARY_STEP_KEYS, WORD
+from tests.support.sop_documents import MARKED, SUMMARY_STEP_KEYS, WORD, import_as_json
 from tests.unit.test_sop_importer_marked import MARKED_ACTORS, MARKED_BRANCHES
 
-NO_DATABASE = "postgresql://x@127.0.0.1:1/x"
 # Word file -> (its text twin, the office suite that saved it; None: python-docx wrote it)
 TWINS = {
     "izin_reklame.docx": ("dpmptsp_izin_reklame.txt", "LibreOffice"),
@@ -161,21 +157,9 @@ def test_a_broken_word_file_is_refused_naming_the_file():
         read_bytes(b"PK\x03\x04 not really a zip", "rusak.docx")
 
 
-def _import(path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": NO_DATABASE}
-    return subprocess.run(
-        [sys.executable, "-m", "alur.cli", "sop", "import", str(path), "--json"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=False,
-    )
-
-
 @pytest.mark.parametrize("name", sorted(TWINS))
 def test_the_cli_imports_a_word_document(name):
-    result = _import(WORD / name)
+    result = import_as_json(WORD / name)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     twin = TWINS[name][0]
@@ -188,6 +172,6 @@ def test_the_cli_imports_a_word_document(name):
 def test_the_cli_refuses_a_broken_word_file(tmp_path):
     broken = tmp_path / "rusak.docx"
     broken.write_bytes(b"PK\x03\x04 not really a zip")
-    result = _import(broken)
+    result = import_as_json(broken)
     assert result.returncode == 1
     assert f"{broken}:1: not a Word (.docx) document" in result.stderr
