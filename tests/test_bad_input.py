@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.accounts import form_token
 from tests.support.sandbox import Alur
 from tests.support.seed_cases import COMPLAINT
 
@@ -60,6 +61,7 @@ async def test_the_form_shows_the_error_in_bahasa_indonesia_and_keeps_the_input(
                 "reporter_email": "salah",
                 "subject": "Antrean",
                 "description": "Antrean terlalu panjang sekali.",
+                "csrf_token": await form_token(client, "/lapor"),
             },
         )
     assert page.status_code == 422

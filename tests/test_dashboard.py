@@ -151,7 +151,7 @@ async def test_the_dashboard_shows_open_cases_per_step_and_the_ikm_report_export
 
         async def guest_listed() -> list[list[Any]] | None:
             rows = _xlsx(
-                await client.get("/buku-tamu.xlsx", params={"q": guest}, headers=petugas.headers)
+                await client.get("/buku-tamu.xlsx", params={"q": guest}, headers=alur.auditor)
             )
             return rows if len(rows) == 2 else None
 

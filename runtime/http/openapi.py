@@ -7,7 +7,8 @@ completes it once, when the schema is first asked for:
 - every operation: 404 (no such case, survey, tracking number, file kind, page), 413 (the
   body limit) and 422 (bad input), in the error JSON;
 - an operation for officers or administrators (its access policy, runtime/http/access.py):
-  401 and 403; one that changes something (POST): 409 (not allowed now) and 429 (too many);
+  401 and 403; one that changes something (POST): 403 (no CSRF token), 409 (not allowed now)
+  and 429 (too many);
 - `/health`: 503;
 - a page (its success is HTML): every refusal as HTML as well, since a form answers with the
   page and its message, while the edge (body limit, access policy) answers in JSON.
@@ -78,8 +79,8 @@ def _refusals(path: str, method: str, audience: str) -> list[str]:
     statuses = ["404", "413", "422"]
     if audience != "public":
         statuses += ["401", "403"]
-    if method == "post":
-        statuses += ["409", "429"]
+    if method == "post":  # 403: a form or a session's call without its CSRF token
+        statuses += ["403", "409", "429"]
     if path == "/health":
         statuses.append("503")
     return sorted(set(statuses))

@@ -99,7 +99,7 @@ async def login(request: Request, tokens: Tokens, desk: Login, cookies: Cookies)
     return response
 
 
-@router.post("/keluar", dependencies=[PUBLIC])
+@router.post("/keluar", response_class=HTMLResponse, dependencies=[PUBLIC])
 async def logout(
     request: Request, tokens: Tokens, accounts: OfficerAccounts, cookies: Cookies
 ) -> Response:
