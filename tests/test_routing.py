@@ -110,8 +110,14 @@ async def test_a_complaint_is_routed_to_its_category_unit_and_only_that_officer_
         view = await case(client, case_id, ani)
     assert view["current_steps"][0]["assignee"] == "ani-imunisasi"
 
-    status, refused = await _post_draft(alur, case_id, other)
-    assert status == 404, refused  # another unit's case is not theirs to see, nor to act on
+    async with alur.http() as client:  # another unit's case is not theirs to see, nor to act on
+        seen = await client.get(f"/api/cases/{case_id}", headers=other.headers)
+        acted = await client.post(
+            f"/api/cases/{case_id}/actions",
+            json={"action": "submit_draft", "documents": []},
+            headers=other.headers,
+        )
+    assert (seen.status_code, acted.status_code) == (404, 404), acted.text
     status, _ = await _post_draft(alur, case_id, ani)
     assert status == 200
 
