@@ -266,8 +266,9 @@ async def test_an_officer_hands_a_visitor_the_link_but_never_a_complaints_and_ne
             )  # fmt: skip
             assert api.status_code == 403, api.text
             assert api.json()["error"] == "forbidden"
+            csrf = await form_token(client, "/lapor")
             page = await client.post(
-                f"/survei/{visit}", data=_form(answers, token), headers=credentials
+                f"/survei/{visit}", data=_form(answers, token, csrf=csrf), headers=credentials
             )
             assert page.status_code == 403
             assert "tidak dengan akun petugas" in page.text
