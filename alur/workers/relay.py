@@ -33,6 +33,7 @@ async def start(settings: RelaySettings, process: Process) -> Started:
         Topics(settings.namespace),
         batch_size=settings.batch_size,
         retry_seconds=settings.retry_seconds,
+        name=settings.group("relay"),
     )
     await outbox.start()
     process.closing(outbox.stop)
