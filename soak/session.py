@@ -1,0 +1,56 @@
+"""One soak session: fresh servers of its own, the SMTP and webhook sinks, the system running
+on them; everything stopped at the end, whatever happened."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from soak.servers import Servers
+from soak.system import System, environment, free_port
+from tests.support import mailbox as smtp
+from tests.support.gateway import Gateway
+from tests.support.mailbox import Mailbox
+
+SETTINGS = {
+    "ALUR_SMTP_FROM": "Pengaduan Dinkes <pengaduan@dinkes.soak>",
+    "ALUR_NOTIFIER_POLL_SECONDS": "0.5",
+}
+
+
+@dataclass
+class Session:
+    servers: Servers
+    system: System
+    mailbox: Mailbox
+    gateway: Gateway
+
+    @classmethod
+    @contextmanager
+    def running(cls, servers: Servers, *, mail: bool = True) -> Iterator[Session]:
+        servers.fresh()
+        servers.start()
+        box, controller = smtp.start()
+        gateway = Gateway()
+        gateway.start()
+        port = free_port()
+        extra = dict(SETTINGS)
+        if mail:
+            extra |= {
+                "ALUR_SMTP_HOST": box.host,
+                "ALUR_SMTP_PORT": str(box.port),
+                "ALUR_WEBHOOK_URL": gateway.url,
+                "ALUR_WEBHOOK_SECRET": gateway.secret,
+            }
+        system = System(servers, environment(servers, port, extra), port)
+        try:
+            system.start()
+            asyncio.run(system.healthy())
+            yield cls(servers, system, box, gateway)
+        finally:
+            system.stop()
+            gateway.stop()
+            controller.stop()
+            servers.stop()
