@@ -35,6 +35,7 @@ from services.relay.checkpoint import RelayCheckpoint
 
 log = structlog.get_logger(__name__)
 
+
 # What the broker (or the producer's own size check) answers for one record, every time it is
 # sent: retrying cannot help.
 REFUSED_RECORD = (
@@ -179,7 +180,7 @@ class OutboxRelay:
     async def _dead_letter(
         self, producer: AIOKafkaProducer, envelope: Envelope, error: BaseException
     ) -> None:
-        reason = f"{type(error).__name__}: refused by Kafka; the event stays in the store"
+        reason = f"{type(error).__name__}: not published; the event stays in the store"
         await producer.send_and_wait(
             self._topics.dead_letter,
             value=dead_letter_pointer(envelope, reason),
