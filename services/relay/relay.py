@@ -17,7 +17,9 @@ import asyncio
 import contextlib
 import json
 from collections.abc import Callable
+from typing import Protocol
 
+import asyncpg
 import structlog
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import (
@@ -47,6 +49,16 @@ REFUSED_RECORD = (
 )
 
 
+# What pauses the relay until it passes: Kafka or PostgreSQL away.
+OUTAGES = (
+    KafkaError,
+    OSError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.CannotConnectNowError,
+)
+
+
 def dead_letter_pointer(envelope: Envelope, reason: str) -> bytes:
     """Where to find the refused event in the store, and why it is not on its topic: no
     payload, no personal data."""
@@ -62,6 +74,17 @@ def dead_letter_pointer(envelope: Envelope, reason: str) -> bytes:
     ).encode()
 
 
+class Lease(Protocol):
+    async def held(self) -> bool: ...
+
+
+class Always:
+    """The lease of a relay that runs alone."""
+
+    async def held(self) -> bool:
+        return True
+
+
 class OutboxRelay:
     def __init__(
         self,
@@ -73,6 +96,7 @@ class OutboxRelay:
         batch_size: int,
         retry_seconds: float,
         name: str = "relay",
+        lease: Lease | None = None,
     ) -> None:
         self._store = store
         self._checkpoint = checkpoint
@@ -82,6 +106,7 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._retry_seconds = retry_seconds
         self._name = name  # named in each dead letter's `x-alur-consumer`
+        self._lease = lease or Always()
         self.position = 0
 
     async def start(self) -> None:
@@ -106,13 +131,26 @@ class OutboxRelay:
             handled += len(batch)
 
     async def run(self, wake: asyncio.Event, poll_seconds: float) -> None:
-        """Relay until cancelled; a Kafka outage pauses the relay, never loses an event."""
+        """Relay until cancelled, while this relay holds the lease; an outage of Kafka or
+        PostgreSQL pauses the relay, never loses an event."""
+        active = False
         while True:
             try:
+                if not await self._lease.held():
+                    if active:
+                        log.info("relay_standing_by", position=self.position)
+                        active = False
+                        await self.stop()
+                    await asyncio.sleep(poll_seconds)
+                    continue
+                if not active:  # another relay may have published since: from its checkpoint
+                    await self.start()
+                    active = True
                 await self.pass_once()
-            except (KafkaError, OSError) as error:
+            except OUTAGES as error:
                 # Unacknowledged sends are resent from the checkpoint by a fresh producer.
-                log.warning("relay_kafka_unavailable", error=repr(error), position=self.position)
+                kind = "kafka" if isinstance(error, KafkaError) else "store"
+                log.warning(f"relay_{kind}_unavailable", error=repr(error), position=self.position)
                 await self.stop()
                 await asyncio.sleep(self._retry_seconds)
                 continue
