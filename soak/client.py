@@ -74,8 +74,10 @@ class Api:
 
     # -- the public --------------------------------------------------------------------------
 
-    async def complain(self, complaint: dict[str, Any]) -> Answer:
-        return await self.call("POST", "/api/complaints", json=complaint)
+    async def complain(self, complaint: dict[str, Any], request_id: str | None = None) -> Answer:
+        """`X-Request-Id` becomes the causation id of the complaint's first event."""
+        headers = {"X-Request-Id": request_id} if request_id else None
+        return await self.call("POST", "/api/complaints", json=complaint, headers=headers)
 
     async def complain_raw(self, body: bytes) -> Answer:
         return await self.call("POST", "/api/complaints", content=body)
@@ -83,6 +85,12 @@ class Api:
     async def track(self, tracking_number: str, pin: str) -> Answer:
         """The reporter's view (CONTRACT.md moves the PIN into a POST body with issue 12)."""
         return await self.call("GET", f"/api/track/{tracking_number}", params={"pin": pin})
+
+    async def reply(self, tracking_number: str, pin: str, message: str) -> Answer:
+        """The reporter's reply (stops the SP4N-LAPOR! auto-close clock)."""
+        return await self.call(
+            "POST", f"/api/track/{tracking_number}/reply", json={"pin": pin, "message": message}
+        )
 
     async def survey(self, url: str, answers: dict[str, Any]) -> Answer:
         """Answer the questionnaire at the link Alur gave (`/survei/{case}?t=…`)."""
@@ -104,11 +112,17 @@ class Api:
 
     # -- officers ----------------------------------------------------------------------------
 
-    async def open_case(self, token: str, sop: str, data: dict[str, Any]) -> Answer:
+    async def open_case(
+        self, token: str, sop: str, data: dict[str, Any], request_id: str | None = None
+    ) -> Answer:
+        """`X-Request-Id` becomes the causation id of the case's first event."""
         return await self.call(
-            "POST", "/api/cases", json={"sop": sop, "data": data}, token=token,
-            headers={"X-Request-Id": f"soak:{uuid.uuid4()}"},
-        )  # fmt: skip
+            "POST",
+            "/api/cases",
+            json={"sop": sop, "data": data},
+            token=token,
+            headers={"X-Request-Id": request_id or f"soak:{uuid.uuid4()}"},
+        )
 
     async def open_case_raw(self, token: str, body: bytes) -> Answer:
         return await self.call("POST", "/api/cases", content=body, token=token)

@@ -31,6 +31,7 @@ class Probe:
     case_id: str | None
     started: float  # time.monotonic() when the probe was first sent
     accepted_after: float | None = None  # seconds until the web accepted it
+    request_id: str | None = None  # the causation id of its first event
     applied_after: dict[str, float] = field(default_factory=dict)  # consumer → seconds
 
     @property
@@ -64,9 +65,11 @@ async def send(api: Api, within: float = 180) -> Probe:
     started = time.monotonic()
     result = Probe(None, started)
     while result.case_id is None and time.monotonic() < started + within:
-        answer = await api.complain(PROBE)
+        request_id = f"soak:probe:{uuid.uuid4()}"
+        answer = await api.complain(PROBE, request_id)
         if answer.status == 201:
             result.case_id = answer.body["case_id"]
+            result.request_id = request_id
             result.accepted_after = time.monotonic() - started
         else:
             await asyncio.sleep(0.2)

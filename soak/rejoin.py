@@ -24,7 +24,7 @@ from soak.session import Session
 
 async def rounds(session: Session, count: int, how: str, down: float) -> list[Probe]:
     api = Api(session.system.base_url)
-    pool = await asyncpg.create_pool(session.servers.database_url, min_size=1, max_size=2)
+    pool = await asyncpg.create_pool(session.servers.database_url, min_size=0, max_size=2)
     try:
         await probe(api, pool)  # everything joined once
         results = []

@@ -17,6 +17,10 @@ from tests.support.mailbox import Mailbox
 SETTINGS = {
     "ALUR_SMTP_FROM": "Pengaduan Dinkes <pengaduan@dinkes.soak>",
     "ALUR_NOTIFIER_POLL_SECONDS": "0.5",
+    # A notifier killed mid-send holds its rows for the lease; a failed send waits its backoff.
+    # Shorter than the defaults (60 s, 600 s) so that the run settles within minutes.
+    "ALUR_NOTIFIER_LEASE_SECONDS": "20",
+    "ALUR_NOTIFIER_RETRY_CAP_SECONDS": "20",
 }
 
 
