@@ -23,15 +23,12 @@ from soak import edge, lag, poison
 from soak.client import Api
 from soak.ledger import Ledger, Request, Window
 from soak.probe import PROBE, Probe, probe
+from soak.say import say
 from soak.session import Session
 from soak.system import CONSUMER_WORKERS, INSTANCES, NAMESPACE
 
 PAUSE_SECONDS = GROUP_TIMEOUTS_MS["session_timeout_ms"] / 1000 + 4
 PROBE_SECONDS = 120  # a probe not through every consumer by then: not recovered
-
-
-def say(line: str) -> None:
-    print(f"  [{time.strftime('%H:%M:%S')}] {line}", flush=True)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import asyncio
 import random
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any, get_args
 
@@ -24,6 +25,7 @@ from soak.staff import UNITS, Member, Staff
 CHANNELS: tuple[str, ...] = get_args(Channel)  # every channel value the API accepts
 CATEGORIES = [*(c for c in UNITS.values() if c), "obat dan alat kesehatan", None]
 NAMES = ["Siti Aminah", "Budi Santoso", "Rahmawati", "Joko Widodo", "Ani Lestari", "Made Wirawan"]
+SENT_BACK = ("tidak", "keluhan")  # the answers that send a case back a step (or to a complaint)
 CLOCK_NOTE = "menunggu kelengkapan berkas dari pelapor"
 # Which kind of case opens next, and how often.
 OPENINGS = {"public": 40, "muba_letter": 10, "jambi_letter": 15, "visit": 20, "service": 15}
@@ -53,7 +55,10 @@ class Office:
         self.open: dict[str, Case] = {}
         self.closed = 0
         self.surveys = 0
+        self.returned = 0  # drafts sent back (and services complained about)
         self.errors: list[str] = []  # the soak's own failures (a bug in the soak)
+        self.channels: Counter[str] = Counter()  # complaints accepted, by channel
+        self.actions: Counter[str] = Counter()  # actions accepted, by action
 
     async def desk(self, seconds_per_step: float, until: float) -> None:
         """One desk: a step of work every `seconds_per_step`, until `until` (monotonic)."""
@@ -131,6 +136,7 @@ class Office:
         if case_id:
             tracking = (answer.body["tracking_number"], answer.body["pin"])
             self.open[case_id] = Case(case_id, self.sops["muba"], tracking, complaint["channel"])
+            self.channels[complaint["channel"]] += 1
 
     async def _by_officer(
         self, role: str, sop: str, data: dict[str, Any], channel: str | None = None
@@ -145,6 +151,7 @@ class Office:
             tracking = None
             if "tracking_number" in answer.body:
                 tracking = (answer.body["tracking_number"], answer.body["pin"])
+                self.channels[channel or "?"] += 1
             self.open[case_id] = Case(case_id, sop, tracking, channel)
 
     # -- working a case ------------------------------------------------------------------------
@@ -168,6 +175,8 @@ class Office:
         body = self._body(case, action, view.body)
         answer = await self._act(member, case, body)
         if answer.accepted:
+            self.actions[action["action"]] += 1
+            self.returned += body.get("decision") in SENT_BACK
             if action["action"] == "suspend_clock":
                 case.suspended = True
             elif action["action"] == "resume_clock":
@@ -208,7 +217,7 @@ class Office:
         options = action.get("decision_options")
         if options:
             # Drafts are sent back now and then; the engine refuses a fourth return (409).
-            sent_back = [o for o in options if o in ("tidak", "keluhan")]
+            sent_back = [o for o in options if o in SENT_BACK]
             agreed = [o for o in options if o not in sent_back] or options
             returning = sent_back and rng.random() < 0.3
             body["decision"] = sent_back[0] if returning else rng.choice(agreed)

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import random
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -16,11 +17,12 @@ from office import load_office
 from soak import calendar_walk, checks_effects, checks_pipeline, read_models
 from soak.client import Api
 from soak.evidence import gather
-from soak.faults import Injector, say, schedule
+from soak.faults import Injector, schedule
 from soak.ledger import Ledger
 from soak.office import Office
 from soak.report import FAIL, Row
 from soak.run_rows import run_rows
+from soak.say import say
 from soak.session import Session
 from soak.settle import settle
 from soak.staff import hire
@@ -56,6 +58,7 @@ async def soak(session: Session, settings: Settings) -> Outcome:
     pool = await asyncpg.create_pool(system.database_url, min_size=0, max_size=4)
     supervisor = asyncio.create_task(_supervise(session))
     try:
+        say("hiring the office's officers (alur users add)")
         staff = await hire(system.database_url)
         loaded = {s["id"] for s in (await api.sops()).body}
         if loaded - set(SOPS.values()):
@@ -76,6 +79,7 @@ async def soak(session: Session, settings: Settings) -> Outcome:
         faults = schedule(random.Random(settings.seed), settings.minutes)
         begun = time.monotonic()
         until = begun + settings.minutes * 60
+        say(f"office open for {settings.minutes:g} min; {len(faults)} faults to inject")
         span = max(
             holiday - start.date() + timedelta(days=2), timedelta(days=1.5 * settings.minutes)
         )
@@ -91,6 +95,15 @@ async def soak(session: Session, settings: Settings) -> Outcome:
             f" ({steps} steps; crosses {name}, {holiday:%a %d %b})",
             f"{len(office.open) + office.closed} cases opened or worked, {office.closed} closed,"
             f" {office.surveys} public surveys; {len(faults)} faults",
+            "complaints by channel: "
+            + ", ".join(f"{c} {n}" for c, n in sorted(office.channels.items())),
+            "accepted requests: "
+            + ", ".join(
+                f"{k} {n}" for k, n in sorted(Counter(r.kind for r in ledger.accepted).items())
+            ),
+            f"actions: {sum(office.actions.values())} of {len(office.actions)} kinds;"
+            f" drafts sent back {office.returned}, clocks stopped"
+            f" {office.actions['suspend_clock']} / started {office.actions['resume_clock']}",
         ]
         tainted = injector.edge.tainted
         say("load and faults done; waiting for the system to settle")

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from soak.say import say
 from soak.servers import Servers
 from soak.system import System, environment, free_port
 from tests.support import mailbox as smtp
@@ -35,6 +36,7 @@ class Session:
     @contextmanager
     def running(cls, servers: Servers, *, mail: bool = True) -> Iterator[Session]:
         servers.fresh()
+        say("starting the soak's PostgreSQL and Kafka")
         servers.start()
         box, controller = smtp.start()
         gateway = Gateway()
@@ -50,6 +52,7 @@ class Session:
             }
         system = System(servers, environment(servers, port, extra), port)
         try:
+            say("starting the web and two of each worker")
             system.start()
             asyncio.run(system.healthy())
             yield cls(servers, system, box, gateway)
