@@ -44,6 +44,10 @@ TRANSIENT = (
     asyncpg.InterfaceError,
     asyncpg.CannotConnectNowError,
     asyncpg.TooManyConnectionsError,
+    # PostgreSQL shutting down under a transaction, and the client's view of a connection cut
+    # in the middle of a query: a restart, not the message.
+    asyncpg.AdminShutdownError,
+    asyncpg.InternalClientError,
 )
 
 

@@ -10,7 +10,7 @@ import structlog
 
 log = structlog.get_logger(__name__)
 
-LOST = (OSError, asyncpg.PostgresError, asyncpg.InterfaceError)
+LOST = (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError)
 
 
 class RelayLease:

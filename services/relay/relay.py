@@ -56,6 +56,8 @@ OUTAGES = (
     asyncpg.PostgresConnectionError,
     asyncpg.InterfaceError,
     asyncpg.CannotConnectNowError,
+    asyncpg.AdminShutdownError,
+    asyncpg.InternalClientError,
 )
 
 
