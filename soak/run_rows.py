@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-from soak.faults import PROBE_SECONDS, Injector
+from soak.faults import PROBE_SECONDS, Injector, Recovery
 from soak.ledger import Ledger, percentile
 from soak.report import FAIL, INFO, OK, PENDING, Row
 from soak.system import System
@@ -41,19 +41,33 @@ def latency(ledger: Ledger) -> list[Row]:
 
 
 def recoveries(injector: Injector) -> list[Row]:
+    """One row per kind of fault (a worker kind's kills together): how long until every
+    consumer group had consumed what was on the topics and a new complaint went through."""
     rows = []
+    kinds: dict[str, list[Recovery]] = {}
     for recovery in injector.recoveries:
-        seconds = recovery.seconds
+        fault = recovery.fault
+        kind = f"kill {fault.target.split('-')[0]}" if fault.kind == "kill" else fault.name
+        kinds.setdefault(kind, []).append(recovery)
         if recovery.error:
             error = recovery.error
-            rows.append(Row(f"inject {recovery.fault.name}", "injected", error[:90], FAIL, error))
+            rows.append(Row(f"inject {fault.name}", "injected", error[:90], FAIL, error))
+    for kind, done in kinds.items():
+        seconds = [r.seconds for r in done if r.seconds is not None]
+        never = [r for r in done if r.seconds is None]
+        parts = [" / ".join(f"{s:.1f}" for s in seconds) + " s"] if seconds else []
+        if never:
+            parts.append(f"{len(never)} never within {PROBE_SECONDS} s")
+        found = "; ".join(parts)
         rows.append(
             Row(
-                f"recovery after {recovery.fault.name}",
-                "a probe through every consumer",
-                f"never ({PROBE_SECONDS} s)" if seconds is None else f"{seconds:.1f} s",
-                INFO if seconds is not None else FAIL,
-                "" if seconds is not None else f"probe case {recovery.probe.case_id}",
+                f"recovery after {kind} (×{len(done)})",
+                "every group caught up, a new complaint through all",
+                found,
+                FAIL if never else INFO,
+                f"after {never[0].fault.name}: probe case {never[0].probe.case_id}"
+                if never
+                else "",
             )
         )
     if injector.skipped:
