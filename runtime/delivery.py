@@ -11,6 +11,9 @@
 - A failure that will fail the same way every time (`POISON`) is dead-lettered at once; any
   other failure is retried a bounded number of times, then dead-lettered with the reason.
   Either way the message is acknowledged so the partition moves on.
+- A dead letter carries the message (headers: reason, consumer group, source
+  topic:partition:offset), unless the message is too large to fit in a record with them: then
+  only the headers go (`x-alur-value-dropped`), or the dead letter could never be published.
 """
 
 from __future__ import annotations
