@@ -49,6 +49,13 @@ class Servers:
 
     def fresh(self) -> None:
         """Forget the last run: its data directories go (the Kafka jars stay)."""
+        shared = REPO_ROOT / ".run"
+        if self.run_dir == shared or {self.pg_port, self.kafka_port} & {55432, 9092}:
+            raise SystemExit(
+                f"the soak wipes {self.run_dir} and restarts its servers: give it a run dir and"
+                " ports of its own (SOAK_RUN_DIR, SOAK_PG_PORT, SOAK_KAFKA_PORT), not those of"
+                " make run / make test"
+            )
         for name in ("pg", "pg-socket", "pids"):
             shutil.rmtree(self.run_dir / name, ignore_errors=True)
         for name in ("data", "cluster.id", "server.properties"):
