@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run stop test bench lint schemas
+.PHONY: install run stop test bench soak lint schemas
 
 install: $(INSTALLED) ## virtualenv with Alur and its pinned dependencies, Kafka jars
 $(INSTALLED): pyproject.toml
@@ -29,6 +29,9 @@ test: install ## the whole test suite, against real PostgreSQL and Kafka
 
 bench: install ## benchmarks: measured value, raw limit and ratio
 	infra/with-servers.sh $(VENV)/bin/python -m bench
+
+soak: install ## chaos soak on its own PostgreSQL and Kafka (SOAK_MINUTES, default 10; SOAK_SEED)
+	$(VENV)/bin/python -m soak
 
 lint:
 	$(VENV)/bin/ruff check .

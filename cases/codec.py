@@ -15,7 +15,7 @@ import json
 from typing import Any, NamedTuple
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from events import Envelope, Fact
 
@@ -79,11 +79,23 @@ def envelope_of_event(event: Any, position: int) -> Envelope:
 
 def envelope_of_row(position: int, case_id: UUID, case_version: int, state: bytes) -> Envelope:
     """The envelope of a stored row, decoded once from its JSON state."""
-    return envelope(_State.model_validate_json(state).fact, case_id, case_version, position)
+    return envelope(_decoded(state).fact, case_id, case_version, position)
 
 
 def stored_fact(position: int, case_version: int, state: bytes) -> StoredFact:
-    return StoredFact(position, case_version, _State.model_validate_json(state).fact)
+    return StoredFact(position, case_version, _decoded(state).fact)
+
+
+def _decoded(state: bytes) -> _State:
+    """A stored state, whatever the store accepted: pydantic's JSON parser gives up at 200
+    levels of nesting (a form's data nested that deep was stored all the same), the standard
+    library's parser does not."""
+    try:
+        return _State.model_validate_json(state)
+    except ValidationError as error:
+        if not any("recursion limit" in e["msg"] for e in error.errors()):
+            raise
+    return _State.model_validate(json.loads(state))
 
 
 def identity(state: bytes | None) -> tuple[str | None, str | None]:

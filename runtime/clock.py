@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from datetime import datetime, timedelta, tzinfo
-from typing import Protocol
+from typing import Any, Protocol
 
 import asyncpg
 import structlog
@@ -66,29 +66,26 @@ class SimulatedClock:
         self._listener: asyncpg.Connection | None = None
 
     async def start(self) -> None:
-        self._listener = await asyncpg.connect(self._database_url)
+        listener = await self._connection()
         with contextlib.suppress(asyncpg.UniqueViolationError):  # two processes create it at once
-            await self._listener.execute(SCHEMA)
+            await listener.execute(SCHEMA)
         await self.refresh()
-        await self._listener.add_listener(CHANNEL, self._heard)
 
     def now(self) -> datetime:
         return datetime.now(self._time_zone) + self._offset
 
     async def refresh(self) -> None:
-        assert self._listener is not None, "start() the simulated clock first"
-        seconds = await self._listener.fetchval("SELECT offset_seconds FROM simulated_clock")
+        seconds = await self._fetch("SELECT offset_seconds FROM simulated_clock")
         self._set(seconds or 0.0)
 
     async def advance(self, minutes: float) -> datetime:
         """Move every service's time forward by `minutes`; returns the new time."""
-        assert self._listener is not None, "start() the simulated clock first"
-        seconds = await self._listener.fetchval(
+        seconds = await self._fetch(
             "UPDATE simulated_clock SET offset_seconds = offset_seconds + $1, changed_at = now()"
             " RETURNING offset_seconds",
             minutes * 60.0,
         )
-        await self._listener.execute("SELECT pg_notify($1, $2)", CHANNEL, str(seconds))
+        await self._fetch("SELECT pg_notify($1, $2)", CHANNEL, str(seconds))
         self._set(seconds)
         log.info("clock_advanced", minutes=minutes, now=self.now().isoformat())
         return self.now()
@@ -97,6 +94,25 @@ class SimulatedClock:
         if self._listener is not None:
             await self._listener.close()
             self._listener = None
+
+    async def _connection(self) -> asyncpg.Connection:
+        """The listening connection; a new one (listening again) once the old one died with
+        its server (a PostgreSQL restart), so the clock works again when PostgreSQL does."""
+        if self._listener is None or self._listener.is_closed():
+            listener = await asyncpg.connect(self._database_url)
+            await listener.add_listener(CHANNEL, self._heard)
+            self._listener = listener
+        return self._listener
+
+    async def _fetch(self, query: str, *args: object) -> Any:
+        try:
+            return await (await self._connection()).fetchval(query, *args)
+        except (asyncpg.InterfaceError, asyncpg.PostgresConnectionError, OSError):
+            # The connection may have died without saying so yet: once more, on a new one.
+            if self._listener is not None:
+                self._listener.terminate()
+                self._listener = None
+            return await (await self._connection()).fetchval(query, *args)
 
     def _heard(self, _conn: object, _pid: int, _channel: str, payload: str) -> None:
         with contextlib.suppress(ValueError):

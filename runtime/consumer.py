@@ -43,7 +43,7 @@ from faststream.kafka.annotations import KafkaMessage
 from events import Envelope, Topics
 from events.topics import CASE_TYPES
 from runtime.delivery import DeliveryPolicy
-from runtime.kafka import dead_letters_through
+from runtime.kafka import GROUP_TIMEOUTS_MS, dead_letters_through
 from runtime.watermarks import Watermarks
 
 log = structlog.get_logger(__name__)
@@ -151,6 +151,7 @@ def subscribe(
         batch=True,
         max_records=batch_size,
         batch_timeout_ms=50,
+        **GROUP_TIMEOUTS_MS,
     )
     async def on_case_events(message: KafkaMessage) -> None:
         await policy.deliver(message.raw_message, applier.apply_many, applier.apply)

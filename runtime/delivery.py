@@ -11,11 +11,15 @@
 - A failure that will fail the same way every time (`POISON`) is dead-lettered at once; any
   other failure is retried a bounded number of times, then dead-lettered with the reason.
   Either way the message is acknowledged so the partition moves on.
+- A dead letter carries the message (headers: reason, consumer group, source
+  topic:partition:offset), unless the message is too large to fit in a record with them: then
+  only the headers go (`x-alur-value-dropped`), or the dead letter could never be published.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import NoReturn
@@ -33,13 +37,36 @@ log = structlog.get_logger(__name__)
 # Failures that will fail the same way every time: dead-letter at once, no retry.
 POISON = (ValidationError, UnknownEvent)
 
+# The largest message a dead letter carries whole (a Kafka record takes 1 MiB by default,
+# headers included); a larger one is dead-lettered without its value.
+DEAD_LETTER_VALUE_LIMIT = 512 * 1024
+
 TRANSIENT = (
     OSError,
     asyncpg.PostgresConnectionError,
     asyncpg.InterfaceError,
     asyncpg.CannotConnectNowError,
     asyncpg.TooManyConnectionsError,
+    # PostgreSQL shutting down under a transaction, and the client's view of a connection cut
+    # in the middle of a query: a restart, not the message.
+    asyncpg.AdminShutdownError,
+    asyncpg.InternalClientError,
 )
+
+
+def parse_envelope(value: bytes) -> Envelope:
+    """A message's envelope. Pydantic's JSON parser gives up at 200 levels of nesting, which a
+    stored event's data may have: such a message is parsed by the standard library's."""
+    try:
+        return Envelope.model_validate_json(value)
+    except ValidationError as error:
+        if not any("recursion limit" in e["msg"] for e in error.errors()):
+            raise
+        try:
+            document = json.loads(value)
+        except (ValueError, RecursionError):
+            raise error from None
+        return Envelope.model_validate(document)
 
 
 @dataclass(frozen=True)
@@ -63,7 +90,7 @@ class DeliveryPolicy:
         parsed: list[tuple[ConsumerRecord, Envelope]] = []
         for record in records:
             try:
-                envelope = Envelope.model_validate_json(record.value)
+                envelope = parse_envelope(record.value or b"")
             except ValidationError as error:
                 await self._dead_letter(record, f"not an event envelope: {error}")
                 continue
@@ -126,5 +153,16 @@ class DeliveryPolicy:
             "x-alur-consumer": self.consumer,
             "x-alur-source": source,
         }
-        await self.publish(record.value or b"", self.dead_letter_topic, headers)
+        value = record.value or b""
+        if len(value) > DEAD_LETTER_VALUE_LIMIT:
+            # With the headers it would not fit in a record: the dead letter could never be
+            # published, and the message would come again for ever. The source names it.
+            headers["x-alur-value-dropped"] = f"{len(value)} bytes"
+            value = b""
+        try:
+            await self.publish(value, self.dead_letter_topic, headers)
+        except Exception as error:
+            # Not published (Kafka away): the batch comes again (logged: the broker does not).
+            log.warning("dead_letter_failed", source=source, error=repr(error))
+            raise
         log.error("message_dead_lettered", source=source, reason=reason)

@@ -90,6 +90,21 @@ def reliable_producer(bootstrap_servers: str) -> AIOKafkaProducer:
     )
 
 
+# How a consumer group notices a member is gone and shares its partitions out again.
+# - session: a member that stops heartbeating (SIGKILL, a pause, a lost host) holds its
+#   partitions this long; 6 s is the broker's default minimum (group.min.session.timeout.ms),
+#   down from aiokafka's 10 s.
+# - heartbeat: members learn of a rebalance (a member joined, left or died) at their next
+#   heartbeat; every second instead of every 3 s.
+# - rebalance: how long the coordinator waits for every member to join a new generation;
+#   members rejoin in the background (aiokafka), so the session's bound is enough.
+GROUP_TIMEOUTS_MS = {
+    "session_timeout_ms": 6_000,
+    "heartbeat_interval_ms": 1_000,
+    "rebalance_timeout_ms": 6_000,
+}
+
+
 def consumer_broker(bootstrap_servers: str) -> KafkaBroker:
     """The FastStream broker of a consuming worker.
 

@@ -61,6 +61,7 @@ def _print(report: ReplayReport) -> None:
         print(
             f"{rebuilt.name:<{width}}  {rebuilt.events:>10,} events  {rebuilt.seconds:8.2f} s"
             f"  {rebuilt.rate:>12,.0f} events/s"
+            + (f"  ({rebuilt.skipped} not applicable, see the log)" if rebuilt.skipped else "")
         )
     print(f"{'read + decode':<{width}}  {report.events:>10,} events  {report.read_seconds:8.2f} s")
     print(

@@ -2,6 +2,8 @@
 
 One loop publishes the stored events to Kafka in position order, woken by the store's NOTIFY
 inside every append transaction (and polling every `ALUR_RELAY_POLL_SECONDS` without one).
+Several relays may run: the one holding the lease (services/relay/lease.py) publishes, the
+others stand by.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from events import Topics
 from runtime.kafka import reliable_producer
 from runtime.worker import Process, Started, serve
 from services.relay.checkpoint import RelayCheckpoint
+from services.relay.lease import RelayLease
 from services.relay.relay import OutboxRelay
 from services.relay.settings import RelaySettings
 
@@ -26,6 +29,8 @@ async def start(settings: RelaySettings, process: Process) -> Started:
     await checkpoint.create()
     wake = asyncio.Event()
     await store.wake_on_append(wake)
+    lease = RelayLease(settings.database_url)
+    process.closing(lease.release)
     outbox = OutboxRelay(
         store,
         checkpoint,
@@ -33,8 +38,9 @@ async def start(settings: RelaySettings, process: Process) -> Started:
         Topics(settings.namespace),
         batch_size=settings.batch_size,
         retry_seconds=settings.retry_seconds,
+        name=settings.group("relay"),
+        lease=lease,
     )
-    await outbox.start()
     process.closing(outbox.stop)
     return Started(loops=[partial(outbox.run, wake, settings.poll_seconds)])
 

@@ -24,10 +24,14 @@ import asyncpg
 import structlog
 
 from cases import EventStore
+from runtime.delivery import POISON
 from services.projections import ledger
 from services.projections.projector import Projection, apply_new, lock_exclusive
 
 log = structlog.get_logger(__name__)
+
+# What fails the same way however often it is tried.
+UNAPPLICABLE = (asyncpg.DataError, *POISON)
 
 
 @dataclass
@@ -37,6 +41,7 @@ class Rebuilt:
     name: str
     events: int = 0
     seconds: float = 0.0
+    skipped: int = 0  # events it could not apply (a live consumer dead-letters them)
 
     @property
     def rate(self) -> float:
@@ -119,13 +124,42 @@ async def _build(
         async with conn.transaction():
             for projection, rebuilt in zip(projections, report.projections, strict=True):
                 begun = time.perf_counter()
-                await apply_new(conn, projection, envelopes)
+                await _apply(conn, projection, envelopes, rebuilt)
                 rebuilt.seconds += time.perf_counter() - begun
                 rebuilt.events += len(envelopes)
         report.events += len(envelopes)
         position = envelopes[-1].position
         clock = time.perf_counter()
     return position
+
+
+async def _apply(
+    conn: asyncpg.Connection, projection: Projection, envelopes: list, rebuilt: Rebuilt
+) -> None:
+    """Apply a batch; an event the projection cannot apply (text PostgreSQL does not take, a
+    payload that does not parse) is skipped and logged, as the live consumer dead-letters it
+    (runtime/delivery.py): the rebuilt tables hold what the live ones do."""
+    try:
+        async with conn.transaction():  # a savepoint: a failed batch leaves nothing behind
+            await apply_new(conn, projection, envelopes)
+        return
+    except UNAPPLICABLE:
+        if len(envelopes) == 1:
+            raise
+    for envelope in envelopes:
+        try:
+            async with conn.transaction():
+                await apply_new(conn, projection, [envelope])
+        except UNAPPLICABLE as error:
+            rebuilt.skipped += 1
+            log.error(
+                "replay_event_skipped",
+                projection=projection.name,
+                case_id=str(envelope.case_id),
+                event_id=str(envelope.event_id),
+                position=envelope.position,
+                reason=repr(error)[:500],
+            )
 
 
 async def _swap(conn: asyncpg.Connection, projection: Projection, schema: str, live: str) -> None:

@@ -269,6 +269,11 @@ async def keep_deadlines(
         try:
             await watch.pass_once()
             await record_pending(pool, store)
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+        except (
+            OSError,
+            asyncpg.PostgresError,
+            asyncpg.InterfaceError,
+            asyncpg.InternalClientError,  # a connection cut mid-query (PostgreSQL restarting)
+        ) as error:
             log.warning("deadline_pass_failed", error=repr(error))
         await asyncio.sleep(poll_seconds)
