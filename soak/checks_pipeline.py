@@ -30,6 +30,14 @@ def relay_pointers(evidence: Evidence) -> dict[str, str]:
     return found
 
 
+def carries(causation: str | None, request_id: str) -> bool:
+    """Whether a stored causation id is the request's id, in the web's namespace for its caller
+    (`public:…`, `officer:{id}:…`: services/intake/request_ids.py)."""
+    return causation is not None and (
+        causation == request_id or causation.endswith(":" + request_id)
+    )
+
+
 def requests_stored(ledger: Ledger, evidence: Evidence) -> list[Row]:
     by_case: dict[str, list[Envelope]] = defaultdict(list)
     for envelope in evidence.stored:
@@ -46,12 +54,16 @@ def requests_stored(ledger: Ledger, evidence: Evidence) -> list[Row]:
         else:
             first = by_case.get(request.case_id or "")
             opened = bool(first) and (
-                request.request_id is None or first[0].causation_id == request.request_id
+                request.request_id is None or carries(first[0].causation_id, request.request_id)
             )
             named += 1
             if not opened:
                 lost.append(f"{request.kind} {request.case_id}")
-    answered_late = sum(1 for r in ledger.unanswered if r.request_id and r.request_id in causations)
+    answered_late = sum(
+        1
+        for r in ledger.unanswered
+        if r.request_id and any(carries(c, r.request_id) for c in causations)
+    )
     return [
         Row.check(
             "requests accepted → events stored",

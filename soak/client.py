@@ -34,6 +34,7 @@ class Answer:
 
 class Api:
     def __init__(self, base_url: str, timeout: float = 20) -> None:
+        self.administrator: str | None = None  # an administrator's API token (the clock)
         self._client = httpx.AsyncClient(
             base_url=base_url,
             timeout=timeout,
@@ -83,8 +84,8 @@ class Api:
         return await self.call("POST", "/api/complaints", content=body)
 
     async def track(self, tracking_number: str, pin: str) -> Answer:
-        """The reporter's view (CONTRACT.md moves the PIN into a POST body with issue 12)."""
-        return await self.call("GET", f"/api/track/{tracking_number}", params={"pin": pin})
+        """The reporter's view: the PIN goes in the POST body, never in the URL."""
+        return await self.call("POST", f"/api/track/{tracking_number}", json={"pin": pin})
 
     async def reply(self, tracking_number: str, pin: str, message: str) -> Answer:
         """The reporter's reply (stops the SP4N-LAPOR! auto-close clock)."""
@@ -105,7 +106,10 @@ class Api:
         return await self.call("GET", "/api/sops")
 
     async def advance_clock(self, minutes: float) -> Answer:
-        return await self.call("POST", "/api/clock/advance", json={"minutes": minutes})
+        """Only an administrator moves the simulated clock (`administrator` holds their token)."""
+        return await self.call(
+            "POST", "/api/clock/advance", json={"minutes": minutes}, token=self.administrator
+        )
 
     async def clock(self) -> Answer:
         return await self.call("GET", "/api/clock")

@@ -60,6 +60,7 @@ async def soak(session: Session, settings: Settings) -> Outcome:
     try:
         say("hiring the office's officers (alur users add)")
         staff = await hire(system.database_url)
+        api.administrator = staff.holding("administrator")[0].token
         loaded = {s["id"] for s in (await api.sops()).body}
         if loaded - set(SOPS.values()):
             outcome.notes.append(

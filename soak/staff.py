@@ -41,6 +41,8 @@ DESK = (
     ("Ketua Tim Rina", ["ka_tim_kerja"], "Kepala Kantor Wulan"),
     ("Layanan Budi", ["petugas_layanan"], "Ketua Tim Rina"),
     ("Layanan Tari", ["petugas_layanan"], "Ketua Tim Rina"),
+    ("Auditor Sari", ["auditor"], None),
+    ("Admin Soak", ["administrator"], None),
 )
 
 
@@ -65,8 +67,8 @@ class Staff:
         return rng.choice(found) if found else None
 
     def reader(self) -> Member:
-        """Any officer: reads cases."""
-        return self.members[officer_id("Petugas Siti")]
+        """The auditor: reads every case (an officer reads only the cases in their scope)."""
+        return self.members[officer_id("Auditor Sari")]
 
 
 async def hire(database_url: str) -> Staff:
