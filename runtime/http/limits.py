@@ -3,9 +3,10 @@
 `BodyLimit`: the request body size limit.
 A body larger than `max_bytes` (`ALUR_MAX_BODY_BYTES`) is answered 413
 `{"error": "payload_too_large", ...}` before any route sees it: at once when `Content-Length`
-says so, else (a chunked body) as soon as the bytes received pass the limit. A body within the
-limit is read whole here and handed to the app unchanged, so a route never reads more than the
-limit however the client sends it.
+says so, else (a chunked body) as soon as the bytes received pass the limit. A refused body is read
+and dropped up to `drain_limit` first, so that a client still sending it gets the 413 rather than
+a reset connection. A body within the limit is read whole here and handed to the app
+unchanged, so a route never reads more than the limit however the client sends it.
 
 `NoNulInUrl`: a NUL character (`%00`), which no database text can hold, in the path (404) or in
 a query parameter (422 naming the parameter): no search, filter or number lookup ever passes one
@@ -20,6 +21,7 @@ from urllib.parse import parse_qsl
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+DRAIN_BYTES = 16 * 1024 * 1024
 TOO_LARGE = "isi permintaan terlalu besar (maksimal {limit} bita)"
 
 
@@ -34,7 +36,8 @@ class BodyLimit:
             return
         declared = _content_length(scope)
         if declared is not None and declared > self.max_bytes:
-            await self._refuse(send)
+            drain = declared <= self.drain_limit
+            await self._refuse(receive, send, already=0 if drain else None)
             return
         body = bytearray()
         while True:
@@ -43,14 +46,28 @@ class BodyLimit:
                 await self.app(scope, _replay(b"", message, receive), send)
                 return
             body += message.get("body", b"")
+            more = message.get("more_body", False)
             if len(body) > self.max_bytes:
-                await self._refuse(send)
+                await self._refuse(receive, send, already=len(body) if more else None)
                 return
-            if not message.get("more_body", False):
+            if not more:
                 break
         await self.app(scope, _replay(bytes(body), None, receive), send)
 
-    async def _refuse(self, send: Send) -> None:
+    @property
+    def drain_limit(self) -> int:
+        """How much of a refused body is read and dropped before the 413, so that a client
+        still sending it reads the answer instead of a reset connection."""
+        return max(DRAIN_BYTES, 4 * self.max_bytes)
+
+    async def _refuse(self, receive: Receive, send: Send, *, already: int | None) -> None:
+        """`already`: bytes of the body read so far (None: all of it)."""
+        read = already
+        while read is not None and read <= self.drain_limit:
+            message = await receive()
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                break
+            read += len(message.get("body", b""))
         message = TOO_LARGE.format(limit=self.max_bytes)
         await _answer(send, 413, {"error": "payload_too_large", "message": message}, close=True)
 
