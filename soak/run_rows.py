@@ -47,7 +47,8 @@ def recoveries(injector: Injector) -> list[Row]:
     kinds: dict[str, list[Recovery]] = {}
     for recovery in injector.recoveries:
         fault = recovery.fault
-        kind = f"kill {fault.target.split('-')[0]}" if fault.kind == "kill" else fault.name
+        worker = fault.target.split("-")[0]  # the worker kind: "sla" of "sla-2"
+        kind = f"{fault.kind} {worker}" if fault.kind in ("kill", "pause") else fault.name
         kinds.setdefault(kind, []).append(recovery)
         if recovery.error:
             error = recovery.error
