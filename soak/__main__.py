@@ -3,7 +3,7 @@ invariant fails (naming its first offending case).
 
 Settings: SOAK_MINUTES (10), SOAK_SEED (a new one each run, printed), SOAK_RATE (write
 requests per second, 3), SOAK_RUN_DIR (.run/soak), SOAK_PG_PORT (56432), SOAK_KAFKA_PORT
-(19092), SOAK_KAFKA_CONTROLLER_PORT (19093), SOAK_EDGE_PENDING (1; see soak/run_rows.py).
+(19092), SOAK_KAFKA_CONTROLLER_PORT (19093), SOAK_EDGE_PENDING (0; see soak/run_rows.py).
 """
 
 from __future__ import annotations

@@ -10,9 +10,9 @@ from soak.ledger import Ledger, percentile
 from soak.report import FAIL, INFO, OK, PENDING, Row
 from soak.system import System
 
-# Until the web-edge checks of issue 16 are on this branch, bad requests they would refuse may
-# be accepted: "1" reports that as pending, "0" fails the run on it.
-EDGE_PENDING = os.environ.get("SOAK_EDGE_PENDING", "1") == "1"
+# The web-edge checks (issues 12 and 16) refuse every bad request the soak sends: one accepted
+# fails the run. "1" reports it as pending instead (for a branch without those checks).
+EDGE_PENDING = os.environ.get("SOAK_EDGE_PENDING", "0") == "1"
 
 
 def run_rows(ledger: Ledger, injector: Injector, system: System) -> list[Row]:
