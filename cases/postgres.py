@@ -47,6 +47,7 @@ OUTAGES = (
     asyncpg.CannotConnectNowError,
     asyncpg.AdminShutdownError,
     asyncpg.InterfaceError,  # includes a closed pool
+    asyncpg.InternalClientError,  # a connection cut in the middle of a query
 )
 
 # The tracking numbers were intake's own table once; the names stay for existing stores.

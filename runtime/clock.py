@@ -8,6 +8,7 @@ call that before each pass, so a timer never waits for the notification to arriv
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from datetime import datetime, timedelta, tzinfo
 from typing import Any, Protocol
@@ -26,6 +27,16 @@ CREATE TABLE IF NOT EXISTS simulated_clock (
 );
 INSERT INTO simulated_clock (only_row) VALUES (true) ON CONFLICT DO NOTHING;
 """
+
+
+# What a connection that PostgreSQL ended raises on its next query.
+_CONNECTION_ENDED = (
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.AdminShutdownError,
+    OSError,
+)
 
 
 class Clock(Protocol):
@@ -64,6 +75,7 @@ class SimulatedClock:
         self._time_zone = time_zone
         self._offset = timedelta()
         self._listener: asyncpg.Connection | None = None
+        self._in_use = asyncio.Lock()  # one connection does one query at a time
 
     async def start(self) -> None:
         listener = await self._connection()
@@ -105,14 +117,16 @@ class SimulatedClock:
         return self._listener
 
     async def _fetch(self, query: str, *args: object) -> Any:
-        try:
-            return await (await self._connection()).fetchval(query, *args)
-        except (asyncpg.InterfaceError, asyncpg.PostgresConnectionError, OSError):
-            # The connection may have died without saying so yet: once more, on a new one.
-            if self._listener is not None:
-                self._listener.terminate()
-                self._listener = None
-            return await (await self._connection()).fetchval(query, *args)
+        async with self._in_use:
+            try:
+                return await (await self._connection()).fetchval(query, *args)
+            except _CONNECTION_ENDED:
+                # The connection may have died without saying so yet (its server's goodbye
+                # can arrive while a query starts): once more, on a new one.
+                if self._listener is not None:
+                    self._listener.terminate()
+                    self._listener = None
+                return await (await self._connection()).fetchval(query, *args)
 
     def _heard(self, _conn: object, _pid: int, _channel: str, payload: str) -> None:
         with contextlib.suppress(ValueError):
