@@ -14,12 +14,16 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
+import asyncpg
+import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from cases import EventTooLarge
+
+log = structlog.get_logger(__name__)
 
 NOT_JSON = "isi permintaan bukan JSON yang valid"
 # JSON nested deeper than this is refused before anything reads it (a deep body must never
@@ -31,6 +35,22 @@ NOT_A_NUMBER = "angka harus terhingga (NaN dan Infinity tidak diterima)"
 # surrogates), refused in every JSON body wherever it is. Fields refuse more (submission.py).
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 UNSTORABLE_TEXT = "berisi karakter yang tidak diizinkan (karakter kendali)"
+# PostgreSQL away in the middle of a request (restarting, unreachable): nothing was recorded,
+# and the client may send the same request again (with its Idempotency-Key) a little later.
+UNAVAILABLE = "layanan sedang tidak tersedia; silakan coba lagi beberapa saat lagi"
+RETRY_AFTER_SECONDS = 5
+# What reaching PostgreSQL raises when it is away: the store's `StoreUnavailable` and a refused
+# or reset connection are `ConnectionError`s; the rest are asyncpg's for a connection that the
+# server ended, refused or never finished opening.
+DATABASE_AWAY = (
+    ConnectionError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.AdminShutdownError,
+    asyncpg.TooManyConnectionsError,
+)
 EVENT_TOO_LARGE = "isi permintaan terlalu besar untuk dicatat (maksimal {limit} bita per peristiwa)"
 
 
@@ -149,6 +169,15 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(EventTooLarge)
     async def too_large(_: Request, error: EventTooLarge) -> JSONResponse:
         return error_response(413, "payload_too_large", EVENT_TOO_LARGE.format(limit=error.limit))
+
+    async def unavailable(request: Request, error: Exception) -> JSONResponse:
+        log.warning("database_unavailable", path=request.url.path, error=type(error).__name__)
+        response = error_response(503, "unavailable", UNAVAILABLE)
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
+    for away in DATABASE_AWAY:
+        app.add_exception_handler(away, unavailable)
 
     @app.exception_handler(HTTPException)
     async def framework_refusal(_: Request, error: HTTPException) -> JSONResponse:

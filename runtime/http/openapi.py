@@ -5,11 +5,11 @@ schema FastAPI writes knows only the success and its own 422 shape. `document_er
 completes it once, when the schema is first asked for:
 
 - every operation: 404 (no such case, survey, tracking number, file kind, page), 413 (the
-  body limit) and 422 (bad input), in the error JSON;
+  body limit), 422 (bad input) and 503 (PostgreSQL away: try again; `/health` when a server
+  is down), in the error JSON;
 - an operation for officers or administrators (its access policy, runtime/http/access.py):
   401 and 403; one that changes something (POST): 403 (no CSRF token), 409 (not allowed now)
   and 429 (too many);
-- `/health`: 503;
 - a page (its success is HTML): every refusal as HTML as well, since a form answers with the
   page and its message, while the edge (body limit, access policy) answers in JSON.
 
@@ -43,7 +43,7 @@ REFUSALS = {
     "413": "isi permintaan terlalu besar",
     "422": "isian tidak valid (kolomnya disebut dalam `field`)",
     "429": "terlalu banyak permintaan",
-    "503": "layanan belum siap",
+    "503": "layanan belum siap atau sedang tidak tersedia (coba lagi; lihat Retry-After)",
 }
 ERROR_REF = {"$ref": "#/components/schemas/ErrorBody"}
 
@@ -68,21 +68,19 @@ def _with_errors(app: FastAPI) -> dict[str, Any]:
         for method, operation in operations.items():
             audience = audiences.get((method.upper(), path), "public")
             responses = operation.setdefault("responses", {})
-            for status in _refusals(path, method, audience):
+            for status in _refusals(method, audience):
                 responses[status] = _refusal(status, page=_is_page(responses))
     for unused in ("HTTPValidationError", "ValidationError"):
         components.pop(unused, None)
     return document
 
 
-def _refusals(path: str, method: str, audience: str) -> list[str]:
-    statuses = ["404", "413", "422"]
+def _refusals(method: str, audience: str) -> list[str]:
+    statuses = ["404", "413", "422", "503"]
     if audience != "public":
         statuses += ["401", "403"]
     if method == "post":  # 403: a form or a session's call without its CSRF token
         statuses += ["403", "409", "429"]
-    if path == "/health":
-        statuses.append("503")
     return sorted(set(statuses))
 
 
