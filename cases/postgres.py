@@ -177,6 +177,8 @@ class PostgresEventStore(JournalStore):
         self._sql = _Reads.of(recorder.events_table_name)
         self._sequences: set[str] = set()
         self._listeners: list[asyncpg.Connection] = []
+        self._relistening: set[asyncio.Task[None]] = set()
+        self._closing = False
 
     @classmethod
     async def connect(
@@ -278,12 +280,42 @@ class PostgresEventStore(JournalStore):
     async def wake_on_append(self, wake: asyncio.Event) -> None:
         # Every append NOTIFYs the channel inside its transaction.
         with _outages():
-            listener = await asyncpg.connect(self._database_url)
-            self._listeners.append(listener)
-            await listener.add_listener(self._channel, lambda *_: wake.set())
+            await self._listen(wake)
+
+    async def _listen(self, wake: asyncio.Event) -> None:
+        listener = await asyncpg.connect(self._database_url)
+        self._listeners.append(listener)
+        await listener.add_listener(self._channel, lambda *_: wake.set())
+        listener.add_termination_listener(lambda ended: self._listen_again(ended, wake))
+
+    def _listen_again(self, ended: asyncpg.Connection, wake: asyncio.Event) -> None:
+        """The listening connection ended (PostgreSQL restarted, the network dropped): listen
+        on a new one as soon as PostgreSQL takes it, so appends wake the listener again."""
+        with contextlib.suppress(ValueError):
+            self._listeners.remove(ended)
+        if self._closing:
+            return
+        task = asyncio.get_running_loop().create_task(self._relisten(wake))
+        self._relistening.add(task)
+        task.add_done_callback(self._relistening.discard)
+
+    async def _relisten(self, wake: asyncio.Event) -> None:
+        while not self._closing:
+            try:
+                await self._listen(wake)
+            except (*OUTAGES, asyncpg.InternalClientError) as error:
+                log.warning("append_listener_unavailable", error=type(error).__name__)
+                await asyncio.sleep(1)
+                continue
+            log.info("append_listener_restored")
+            wake.set()  # appends made while nobody listened
+            return
 
     async def close(self) -> None:
-        for listener in self._listeners:
+        self._closing = True
+        for task in self._relistening:
+            task.cancel()
+        for listener in list(self._listeners):
             await listener.close()
         await self._pool.close()
         await asyncio.to_thread(self._journal.close)

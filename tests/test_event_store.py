@@ -4,6 +4,7 @@ PostgreSQL (a fresh database per test), through the port's public methods only."
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import uuid
 from collections.abc import AsyncIterator
@@ -27,6 +28,7 @@ from events import Envelope, Fact
 from runtime.settings import AlurSettings
 from tests.support.factories import posted_complaint
 from tests.support.sandbox import _admin
+from tests.support.waiting import eventually
 
 
 def _complaint(subject: str = "Surat pengaduan") -> Fact:
@@ -207,6 +209,32 @@ async def test_appends_wake_a_listener(store: EventStore) -> None:
     await store.wake_on_append(wake)
     await _open(store)
     await asyncio.wait_for(wake.wait(), timeout=10)
+
+
+@pytest.mark.servers
+async def test_appends_wake_the_listener_again_after_postgresql_ended_its_connection() -> None:
+    async with _fresh_database() as database_url:
+        store = await PostgresEventStore.connect(database_url, wait_seconds=10)
+        try:
+            wake = asyncio.Event()
+            await store.wake_on_append(wake)
+            await _admin(  # as a restart of PostgreSQL would
+                database_url,
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()",
+            )
+
+            async def an_append_wakes_it() -> bool:
+                wake.clear()
+                with contextlib.suppress(StoreUnavailable):  # the pool's ended connections
+                    await _open(store)
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(wake.wait(), timeout=1)
+                return wake.is_set()
+
+            await eventually(an_append_wakes_it, timeout=20)
+        finally:
+            await store.close()
 
 
 # --- tracking numbers -----------------------------------------------------------------------
