@@ -134,8 +134,11 @@ async def open_loop(target: Target, rate: float, requests: int) -> Run:
         connection = idle.pop() if idle else await Connection.open(target)
         try:
             answers.append(await _timed(connection, target.request))
-        finally:
-            idle.append(connection)
+        except (ConnectionError, asyncio.IncompleteReadError):
+            # The server closed it while idle (its keep-alive timeout): on a new one.
+            connection = await Connection.open(target)
+            answers.append(await _timed(connection, target.request))
+        idle.append(connection)
 
     loop = asyncio.get_running_loop()
     cpu, started = time.process_time(), time.perf_counter()
