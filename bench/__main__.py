@@ -157,7 +157,7 @@ async def measure(alur: sandbox.Sandbox, notes: list[str]) -> list[Row]:
         rows += await sla_timer_rows(AlurSettings().database_url)
     # Replay over a million stored events, on a database of its own (BENCH_REPLAY_EVENTS).
     if "replay" in PARTS:
-        rows += await replay_rows()
+        rows += await replay_rows(notes)
     return rows
 
 

@@ -114,12 +114,16 @@ async def _replay(
                 await projection.create(conn)
             upto = await store.last_position()
             say(f"replaying {len(projections)} projection(s) up to position {upto}")
-            position = await _build(conn, store, projections, report, after=0, upto=upto)
+            position = await _build(
+                conn, store, projections, report, after=0, upto=upto, flushed=False
+            )
             swap_started = time.perf_counter()
             async with conn.transaction():
                 for projection in sorted(projections, key=lambda p: p.name):
                     await lock_exclusive(conn, projection.name)
-                await _build(conn, store, projections, report, after=position, upto=None)
+                await _build(
+                    conn, store, projections, report, after=position, upto=None, flushed=True
+                )
                 for projection in projections:
                     await _swap(conn, projection, schema, live)
                 await conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
@@ -147,13 +151,21 @@ async def _build(
     report: ReplayReport,
     after: int,
     upto: int | None,
+    *,
+    flushed: bool,
 ) -> int:
-    """Apply the stored events in (after, upto] to the fresh tables; the last position read."""
+    """Apply the stored events in (after, upto] to the fresh tables; the last position read.
+
+    Without `flushed`, each batch's commit does not wait for the WAL to reach the disk: the
+    fresh tables are read by nobody before the swap, and a crash leaves a private schema to
+    drop, never a half-built read model. The swap's transaction is durable as always."""
     position = after
     clock = time.perf_counter()
     async for envelopes in store.batches(after, upto):
         report.read_seconds += time.perf_counter() - clock
         async with conn.transaction():
+            if not flushed:
+                await conn.execute("SET LOCAL synchronous_commit TO off")
             for projection, rebuilt in zip(projections, report.projections, strict=True):
                 begun = time.perf_counter()
                 await _apply(conn, projection, envelopes, rebuilt)
