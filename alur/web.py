@@ -11,7 +11,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import structlog
-import uvicorn
 from fastapi import FastAPI
 
 from alur.clock_api import router as clock_router
@@ -24,6 +23,7 @@ from runtime.http.errors import install_error_handlers
 from runtime.http.headers import SecurityHeaders
 from runtime.http.limits import BodyLimit, NoNulInUrl
 from runtime.http.openapi import document_errors
+from runtime.http.server import serve
 from runtime.logs import configure_logging
 from runtime.settings import AlurSettings
 from services.accounts import pages as accounts
@@ -93,13 +93,7 @@ def main() -> None:
     settings.secret_key_bytes()
     settings.checked_clock()
     configure_logging("web", fmt=settings.log_format, level=settings.log_level)
-    uvicorn.run(
-        build_app(settings),
-        host=settings.http_host,
-        port=settings.http_port,
-        log_config=None,
-        timeout_graceful_shutdown=10,
-    )
+    serve(build_app(settings), settings.http_host, settings.http_port)
 
 
 if __name__ == "__main__":

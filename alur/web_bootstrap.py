@@ -18,6 +18,7 @@ from office import OfficeConfig
 from officers import Accounts, SessionLimits
 from privacy import PersonalDataKeys
 from runtime.clock import Clock, start_clock
+from runtime.database import no_session_reset
 from runtime.http.auth import Authenticator, BearerTokens, SessionsAndTokens
 from runtime.http.case_scope import CaseScope
 from runtime.http.cookies import CookiePolicy
@@ -62,6 +63,7 @@ class WebDependencies:
     async def close(self) -> None:
         await self.key_listener.close()
         await self.writer.close()
+        await self.registry.close()
         await self.clock.close()
         await self.pool.close()
         await self.store.close()
@@ -72,11 +74,14 @@ async def start_web(settings: AlurSettings) -> WebDependencies:
     office = settings.office()
     time_zone = ZoneInfo(office.time_zone)
     store = await PostgresEventStore.connect(settings.database_url, pool_size=8)
-    pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=10)
+    pool = await asyncpg.create_pool(
+        settings.database_url, min_size=2, max_size=10, reset=no_session_reset
+    )
     secret = settings.secret_key_bytes()
     tracking = TrackingNumbers(store, secret)
     registry = SopRegistry(pool)
     await registry.create()
+    await registry.watch_imports(settings.database_url)
     for saved in await registry.load_shipped():
         if saved.created:
             log.info("sop_loaded", sop=saved.definition.id, version=saved.definition.version)

@@ -1,15 +1,18 @@
-"""Complaints from HTTP to the register: throughput and end-to-end latency.
+"""Complaints from HTTP to the register: throughput, latency and what each one costs.
 
 Each complaint is timed from the moment its POST starts to the moment the projection wrote
-its register row (the row's `projected_at`, same machine clock).
+its register row (the row's `projected_at`, same machine clock). The requests come from the
+light load generator (bench/load.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import dataclass
 from datetime import UTC
 
+from bench.load import Run, Target, closed_loop, open_loop
 from tests.support.sandbox import Sandbox
 
 COMPLAINT = {
@@ -20,28 +23,37 @@ COMPLAINT = {
 }
 
 
-async def http_to_register(
-    alur: Sandbox, complaints: int, concurrency: int
-) -> tuple[float, list[float]]:
-    """Complaints per second through the whole path, and each one's latency in seconds."""
-    started_at: dict[str, float] = {}
-    remaining = iter(range(complaints))  # shared by the clients: each takes the next one
+@dataclass(frozen=True)
+class Path:
+    """A load run of complaints and when each reached the register."""
 
-    async with alur.http() as client:
+    run: Run
+    latencies: list[float]  # POST started → register row written, seconds
+    lags: list[float]  # answer read → register row written, seconds (the register's lag)
+    rate: float  # complaints per second through the register (first POST → last row)
 
-        async def worker() -> None:
-            for _ in remaining:
-                started = time.time()
-                response = await client.post("/api/complaints", json=COMPLAINT)
-                response.raise_for_status()
-                started_at[response.json()["tracking_number"]] = started
 
-        first = time.time()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
+def complaints(alur: Sandbox) -> Target:
+    return Target(alur.base_url, "/api/complaints", COMPLAINT)
 
-    projected = await _wait_for_register(alur, set(started_at))
-    latencies = [projected[n] - started_at[n] for n in started_at]
-    return complaints / (max(projected.values()) - first), latencies
+
+async def saturated(alur: Sandbox, count: int, concurrency: int) -> Path:
+    """`concurrency` clients send `count` complaints as fast as they are answered."""
+    return await _through(alur, await closed_loop(complaints(alur), count, concurrency))
+
+
+async def offered(alur: Sandbox, rate: float, count: int) -> Path:
+    """`count` complaints sent at `rate` per second (open loop)."""
+    return await _through(alur, await open_loop(complaints(alur), rate, count))
+
+
+async def _through(alur: Sandbox, run: Run) -> Path:
+    answered = {a.json()["tracking_number"]: a for a in run.answers}
+    projected = await _wait_for_register(alur, set(answered))
+    latencies = [projected[n] - a.sent for n, a in answered.items()]
+    lags = [projected[n] - (a.sent + a.seconds) for n, a in answered.items()]
+    first = min(a.sent for a in run.answers)
+    return Path(run, latencies, lags, len(answered) / (max(projected.values()) - first))
 
 
 WAIT_SECONDS = 300
@@ -61,4 +73,4 @@ async def _wait_for_register(alur: Sandbox, numbers: set[str]) -> dict[str, floa
             }
         if time.monotonic() > deadline:
             raise TimeoutError(f"{len(rows)} of {len(numbers)} complaints reached the register")
-        await asyncio.sleep(0.2)
+        await asyncio.sleep(0.1)

@@ -184,7 +184,15 @@ if __name__ == "__main__":
     main()
 
 
-async def replay_rows() -> list[Row]:
-    """The replay row of `make bench` (quiet: projections log a line per odd event)."""
+async def replay_rows(notes: list[str] | None = None) -> list[Row]:
+    """The replay row of `make bench` (quiet: projections log a line per odd event); the
+    time of each projection goes to `notes`."""
     configure_logging("bench", fmt="console", level="error")
-    return (await measure())[0]
+    rows, report, count, fill_seconds = await measure()
+    if notes is not None:
+        notes.append(
+            f"replay of {count:,} events (stored in {fill_seconds:.0f} s): "
+            + ", ".join(f"{p.name} {p.seconds:.1f} s" for p in report.projections)
+            + f", read + decode {report.read_seconds:.1f} s, total {report.seconds:.1f} s"
+        )
+    return rows

@@ -212,7 +212,9 @@ class PostgresEventStore(JournalStore):
         with _outages():
             journal = await asyncio.to_thread(_journal, database_url, pool_size, setup)
             try:
-                pool = await asyncpg.create_pool(database_url, min_size=1, max_size=2)
+                pool = await asyncpg.create_pool(
+                    database_url, min_size=1, max_size=2, reset=_no_session_reset
+                )
             except BaseException:
                 await asyncio.to_thread(journal.close)
                 raise
@@ -326,6 +328,11 @@ class PostgresEventStore(JournalStore):
                 return await self._pool.fetch(query, *args)
             except asyncpg.UndefinedTableError:  # a store that was never set up holds nothing
                 return []
+
+
+async def _no_session_reset(conn: asyncpg.Connection) -> None:
+    """The store's connections keep no session state (snapshots are set per transaction):
+    taken back without asyncpg's RESET round trip (as runtime/database.py's pools)."""
 
 
 def _envelopes(rows: Sequence[asyncpg.Record]) -> list[Envelope]:

@@ -32,13 +32,13 @@ each `Feed` of a worker process).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 import asyncpg
 import structlog
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
-from faststream.kafka.annotations import KafkaMessage
+from faststream.message import StreamMessage
 
 from events import Envelope, Topics
 from events.topics import CASE_TYPES
@@ -151,7 +151,15 @@ def subscribe(
         batch=True,
         max_records=batch_size,
         batch_timeout_ms=50,
+        decoder=_polled_records,
         **GROUP_TIMEOUTS_MS,
     )
-    async def on_case_events(message: KafkaMessage) -> None:
-        await policy.deliver(message.raw_message, applier.apply_many, applier.apply)
+    async def on_case_events(records: Any) -> None:
+        await policy.deliver(records, applier.apply_many, applier.apply)
+
+
+async def _polled_records(message: StreamMessage[Any]) -> Any:
+    """A polled batch's body: its records as they came. The delivery policy parses each one
+    once; FastStream's own decoder would JSON-decode every body first, and a `KafkaMessage`
+    parameter is resolved in a worker thread for every batch."""
+    return message.raw_message

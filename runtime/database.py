@@ -29,11 +29,25 @@ async def connect_pool(database_url: str, wait_seconds: float = 5.0) -> asyncpg.
         ) from None
 
 
+async def no_session_reset(conn: asyncpg.Connection) -> None:
+    """How Alur's pools take a connection back: without asyncpg's RESET round trip.
+
+    Alur keeps no session state on a pooled connection: locks and settings are transaction
+    scoped (`pg_advisory_xact_lock`, `SET TRANSACTION`, `SET LOCAL`), cursors live inside
+    transactions, and LISTEN has connections of its own. asyncpg still rolls back a
+    transaction left open before calling this, and drops the connection's listeners; the
+    `UNLISTEN *; RESET ALL; CLOSE ALL; pg_advisory_unlock_all()` it would send on every
+    release would find nothing to undo.
+    """
+
+
 async def pool_when_ready(database_url: str, max_size: int) -> asyncpg.Pool:
     """A worker's pool: tried every second (and said in the log) until PostgreSQL answers."""
     while True:
         try:
-            return await asyncpg.create_pool(database_url, min_size=1, max_size=max_size)
+            return await asyncpg.create_pool(
+                database_url, min_size=1, max_size=max_size, reset=no_session_reset
+            )
         except (OSError, asyncpg.PostgresError) as error:
             log.warning("postgres_not_ready", error=repr(error))
             await asyncio.sleep(1)

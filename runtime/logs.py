@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import Any
 
+import orjson
 import structlog
+
+
+def _json(event: dict[str, Any], **_: Any) -> str:
+    """A log line's JSON (orjson: a fraction of the standard library's CPU per line)."""
+    return orjson.dumps(event, default=repr).decode()
 
 
 def configure_logging(service: str, *, fmt: str = "json", level: str = "info") -> None:
     """Route structlog and the standard library through one JSON (or console) renderer."""
     renderer = (
-        structlog.processors.JSONRenderer()
+        structlog.processors.JSONRenderer(serializer=_json)
         if fmt == "json"
         else structlog.dev.ConsoleRenderer(colors=False)
     )
@@ -22,6 +29,9 @@ def configure_logging(service: str, *, fmt: str = "json", level: str = "info") -
     ]
     structlog.configure(
         processors=[
+            # A line below the level is dropped before any work is done on it (per-event
+            # lines are at debug: they cost nothing at info).
+            structlog.stdlib.filter_by_level,
             *shared,
             structlog.processors.StackInfoRenderer(),
             structlog.processors.format_exc_info,

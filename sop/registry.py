@@ -7,19 +7,28 @@ under that version while newer ones are imported. The reviewed definitions shipp
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import asyncpg
+import structlog
 import yaml
 
 from events import CATALOG
 from sop.definition import Header, SopDefinition
 
+log = structlog.get_logger(__name__)
+
 SHIPPED = Path(__file__).resolve().parent / "definitions"
+# Every import of a new version says so on this channel (in its transaction): a registry that
+# watches (`watch_imports`) forgets the SOP's latest version it had kept.
+IMPORTS_CHANNEL = "alur_sop_imported"
+REWATCH_SECONDS = 5.0  # how often a registry whose watching connection ended tries again
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sop_versions (
@@ -84,6 +93,55 @@ class SopRegistry:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
         self._versions: dict[tuple[str, int], SopDefinition] = {}  # immutable: cached forever
+        # Each SOP's latest version, kept only while a connection LISTENs for imports.
+        self._latest: dict[str, int] = {}
+        self._imports = 0  # imports heard: a version read before one is not kept
+        self._database_url: str | None = None
+        self._listener: asyncpg.Connection | None = None
+        self._next_try = 0.0
+        self._connecting = asyncio.Lock()
+
+    async def watch_imports(self, database_url: str) -> None:
+        """Keep each SOP's latest version in memory (no query per new case), forgetting it
+        when any process imports a version of that SOP (NOTIFY in the import's transaction).
+        While the watching connection is down, every `latest` asks the database again."""
+        self._database_url = database_url
+        await self._watch()
+
+    async def _watch(self) -> None:
+        if self._database_url is None or time.monotonic() < self._next_try:
+            return
+        async with self._connecting:
+            if self._listener is not None and not self._listener.is_closed():
+                return
+            self._next_try = time.monotonic() + REWATCH_SECONDS
+            try:
+                listener = await asyncpg.connect(self._database_url)
+                await listener.add_listener(IMPORTS_CHANNEL, self._heard)
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+                log.warning("sop_imports_not_watched", error=repr(error))
+                return
+            listener.add_termination_listener(self._unwatched)
+            self._listener = listener
+
+    def _heard(self, _conn: object, _pid: int, _channel: str, sop_id: str) -> None:
+        self._imports += 1
+        self._latest.pop(sop_id, None)
+
+    def _unwatched(self, _conn: object) -> None:
+        self._imports += 1
+        self._latest.clear()
+        self._listener = None
+
+    @property
+    def _watching(self) -> bool:
+        return self._listener is not None and not self._listener.is_closed()
+
+    async def close(self) -> None:
+        if self._listener is not None:
+            listener, self._listener = self._listener, None
+            listener.remove_termination_listener(self._unwatched)
+            await listener.close()
 
     async def create(self) -> None:
         async with self._pool.acquire() as conn, conn.transaction():
@@ -126,6 +184,8 @@ class SopRegistry:
                 json.dumps(stored.model_dump(mode="json")),
                 origin,
             )
+            await conn.execute("SELECT pg_notify($1, $2)", IMPORTS_CHANNEL, stored.id)
+        self._latest.pop(stored.id, None)
         return Saved(stored, created=True)
 
     async def version(self, sop_id: str, version: int) -> SopDefinition:
@@ -142,11 +202,18 @@ class SopRegistry:
         return self._versions[key]
 
     async def latest(self, sop_id: str) -> SopDefinition:
-        version = await self._pool.fetchval(
-            "SELECT max(version) FROM sop_versions WHERE sop_id = $1", sop_id
-        )
+        if not self._watching:
+            await self._watch()
+        version = self._latest.get(sop_id) if self._watching else None
         if version is None:
-            raise UnknownSop(sop_id)
+            heard = self._imports
+            version = await self._pool.fetchval(
+                "SELECT max(version) FROM sop_versions WHERE sop_id = $1", sop_id
+            )
+            if version is None:
+                raise UnknownSop(sop_id)
+            if self._watching and heard == self._imports:  # no import since the read
+                self._latest[sop_id] = version
         return await self.version(sop_id, version)
 
     async def all_latest(self) -> list[SopDefinition]:

@@ -152,7 +152,7 @@ class Planner:
         else:
             address = recipient.email if channel == "email" else recipient.phone
         if not address or address in (ERASED, UNREADABLE):
-            log.info(
+            log.debug(
                 "notification_without_address",
                 rule=rule.id,
                 channel=channel,
@@ -225,7 +225,7 @@ class Planner:
 
 def _log_planned(added: list[tuple[Envelope, Planned]]) -> None:
     for envelope, planned in added:
-        log.info(
+        (log.debug if planned.skipped_because else log.info)(
             "notification_planned" if not planned.skipped_because else "notification_skipped",
             notification_id=str(planned.notification_id),
             rule=planned.rule,

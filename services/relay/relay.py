@@ -204,7 +204,7 @@ class OutboxRelay:
             elif isinstance(ack, BaseException):
                 raise ack
             else:
-                log.info(
+                log.debug(  # per event: debug; the batch's line below is at info
                     "event_published",
                     case_id=str(envelope.case_id),
                     event_id=str(envelope.event_id),
@@ -215,7 +215,11 @@ class OutboxRelay:
             # The idempotent producer may have numbered a batch the broker refused; a fresh
             # producer (a new producer id) starts its sequences clean.
             await self.stop()
-        log.debug("relay_batch_published", count=len(batch), position=batch[-1].position)
+        log.info(
+            "relay_batch_published",
+            count=len(batch),
+            positions=[batch[0].position, batch[-1].position],
+        )
 
     async def _dead_letter(
         self, producer: AIOKafkaProducer, envelope: Envelope, error: BaseException

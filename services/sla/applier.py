@@ -69,7 +69,8 @@ class TimerApplier:
 
 
 def _log_changed(changed: list[tuple[Envelope, list[Change]]]) -> None:
+    # Per event: debug (the consumer's `events_applied` line per batch is at info).
     for envelope, changes in changed:
-        log.info(
+        log.debug(
             "timers_changed", changes=[type(c).__name__ for c in changes], **event_ids(envelope)
         )
