@@ -40,6 +40,9 @@ class AlurSettings(BaseSettings):
     # Unset on a developer machine: a key is made once under .run/ (see `secret_key_bytes`).
     secret_key: str | None = Field(None, validation_alias="ALUR_SECRET_KEY")
     secret_key_file: Path | None = Field(None, validation_alias="ALUR_SECRET_KEY_FILE")
+    # How long a process keeps a personal-data key it has unwrapped (privacy/store.py); a
+    # destroyed key is forgotten at once by every process that listens, by this time at latest.
+    key_cache_seconds: float = Field(60.0, ge=0, validation_alias="ALUR_KEY_CACHE_SECONDS")
     # The largest request body the web reads (413 beyond it), and the largest event it stores
     # (413 beyond it): below Kafka's message limit (1 MiB by default), so the relay can always
     # publish what the web accepted.

@@ -17,7 +17,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 # The packages below services/ (the shared runtime and the core).
-BELOW_SERVICES = ("runtime", "cases", "events", "office", "officers", "audit", "skm", "sop")
+BELOW_SERVICES = (
+    "runtime",
+    "cases",
+    "events",
+    "office",
+    "officers",
+    "audit",
+    "skm",
+    "sop",
+    "privacy",
+)
 ABOVE_THEM = ("services", "alur")
 MAX_LINES = 400
 # Folders that are not the project's code.

@@ -1,0 +1,62 @@
+"""The sealed form of one personal value, as it is stored in events and read models.
+
+    alur:v1:<subject uuid>:<base64url(nonce ‖ AES-256-GCM ciphertext ‖ tag)>
+
+The subject's data key encrypts the UTF-8 text; the associated data is the prefix
+`alur:v1:<subject uuid>`, so a sealed value cannot be passed off as another subject's. Pure: the
+key is given (privacy/store.py finds it).
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import uuid
+from dataclasses import dataclass
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from privacy.master import NONCE_BYTES
+
+PREFIX = "alur:v1:"
+# What a reader sees where a value was sealed with a key that has been destroyed (erasure,
+# retention), and where it cannot be opened at all (an unknown subject, another master key).
+ERASED = "[dihapus]"
+UNREADABLE = "[tidak terbaca]"
+
+
+@dataclass(frozen=True)
+class Sealed:
+    subject_id: uuid.UUID
+    aad: bytes
+    blob: bytes  # nonce ‖ ciphertext ‖ tag
+
+
+def is_sealed(text: object) -> bool:
+    return isinstance(text, str) and text.startswith(PREFIX)
+
+
+def seal_with(key: bytes, subject_id: uuid.UUID, plaintext: str) -> str:
+    head = f"{PREFIX}{subject_id}"
+    nonce = os.urandom(NONCE_BYTES)
+    blob = nonce + AESGCM(key).encrypt(nonce, plaintext.encode(), head.encode())
+    return f"{head}:{base64.urlsafe_b64encode(blob).decode().rstrip('=')}"
+
+
+def parse(text: str) -> Sealed | None:
+    """The parts of a sealed value; None when `text` is not one (a legacy plaintext)."""
+    if not is_sealed(text):
+        return None
+    head, _, body = text.rpartition(":")
+    try:
+        subject_id = uuid.UUID(head[len(PREFIX) :])
+        blob = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+    except ValueError:
+        return None
+    return Sealed(subject_id, head.encode(), blob)
+
+
+def open_with(key: bytes, sealed: Sealed) -> str:
+    """The plaintext; `cryptography.exceptions.InvalidTag` if the value was altered."""
+    blob = sealed.blob
+    return AESGCM(key).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], sealed.aad).decode()
