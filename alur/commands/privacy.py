@@ -18,13 +18,12 @@ import unicodedata
 import uuid
 from zoneinfo import ZoneInfo
 
-from privacy import PersonalDataKeys, normal_phone
-
 from alur.commands.refusals import USAGE_ERROR, Refused
 from cases import PostgresEventStore, StoreUnavailable
 from events import Actor
 from office.config import OfficeConfigError
 from officers.directory import officer_id
+from privacy import PersonalDataKeys, normal_phone
 from runtime.clock import start_clock
 from runtime.database import DatabaseUnreachable, connect_pool
 from runtime.settings import AlurSettings

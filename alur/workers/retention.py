@@ -12,9 +12,8 @@ import uuid
 from functools import partial
 from zoneinfo import ZoneInfo
 
-from privacy import PersonalDataKeys
-
 from cases import PostgresEventStore
+from privacy import PersonalDataKeys
 from runtime.worker import Feed, Process, Started, serve
 from services.erasure.schedule import ClosedCases
 from services.erasure.settings import RetentionSettings

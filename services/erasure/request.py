@@ -21,11 +21,11 @@ from datetime import datetime
 from typing import Literal
 
 import structlog
-from privacy import PersonalDataKeys
 
 from cases import CaseConflict, CaseNotFound, EventStore
 from events import Actor, Fact
 from events.privacy import PersonalDataErased
+from privacy import PersonalDataKeys
 from services.erasure.subjects import subjects_of
 
 log = structlog.get_logger(__name__)

@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from privacy.envelope import parse
-
 from events import Fact
+from privacy.envelope import parse
 
 
 def subjects_of(history: Iterable[Fact]) -> list[str]:
