@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,14 +18,13 @@ import structlog
 from cachetools import TTLCache
 from cryptography.exceptions import InvalidTag
 
-from privacy.envelope import ERASED, UNREADABLE, open_with, parse, seal_with
+from privacy.envelope import ERASED, UNREADABLE, is_sealed, open_with, parse, seal_with
 from privacy.master import MasterKey
-from privacy.schema import CHANNEL, SCHEMA
-from runtime.database import create_once
+from privacy.memory import InMemoryKeyRows
+from privacy.schema import CHANNEL
+from privacy.table import KeyRows, KeyTable, NewKey
 
 log = structlog.get_logger(__name__)
-
-_NOTIFY_LIMIT = 7000  # PostgreSQL takes up to 8000 bytes; beyond it every process clears all
 
 
 @dataclass(frozen=True)
@@ -45,6 +44,18 @@ class Subject:
     def seal_json(self, value: Any) -> str:
         return self.seal(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
 
+    def seal_texts(self, value: Any, keep: Collection[str] = ("skm",)) -> Any:
+        """`value` (a step's `data`) with every text in it sealed, its shape kept: numbers,
+        booleans and the top-level members named in `keep` (the survey scores) stay as they
+        are, so readers can still count and group by them."""
+        if isinstance(value, str):
+            return value if is_sealed(value) else self.seal(value)
+        if isinstance(value, dict):
+            return {k: v if k in keep else self.seal_texts(v, ()) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.seal_texts(v, ()) for v in value]
+        return value
+
 
 @dataclass(frozen=True)
 class Destroyed:
@@ -55,8 +66,8 @@ class Destroyed:
 
 
 class PersonalDataKeys:
-    def __init__(self, pool: asyncpg.Pool, master: MasterKey, cache_seconds: float = 60.0):
-        self._pool = pool
+    def __init__(self, rows: KeyRows, master: MasterKey, cache_seconds: float = 60.0):
+        self._rows = rows
         self._master = master
         # subject id -> data key, or None once destroyed
         self._cache: TTLCache[uuid.UUID, bytes | None] = TTLCache(50_000, cache_seconds)
@@ -65,15 +76,19 @@ class PersonalDataKeys:
     def over(
         cls, pool: asyncpg.Pool, secret: bytes, cache_seconds: float = 60.0
     ) -> PersonalDataKeys:
-        return cls(pool, MasterKey(secret), cache_seconds)
+        """The keys in PostgreSQL, wrapped by the master key derived from `secret`."""
+        return cls(KeyTable(pool), MasterKey(secret), cache_seconds)
+
+    @classmethod
+    def in_memory(cls, secret: bytes = b"k" * 32) -> PersonalDataKeys:
+        return cls(InMemoryKeyRows(), MasterKey(secret))
 
     @property
     def master(self) -> MasterKey:
         return self._master
 
     async def create(self) -> None:
-        async with self._pool.acquire() as conn:
-            await create_once(conn, "personal_data_keys", SCHEMA)
+        await self._rows.create()
 
     async def listen(self, conn: asyncpg.Connection) -> None:
         """Forget destroyed keys as soon as another process destroys them (`conn` stays open,
@@ -100,33 +115,31 @@ class PersonalDataKeys:
         """A new data subject of `case_id` with a fresh key; `email`/`phone` only feed the blind
         indexes (a person's cases can be found by them), they are not stored."""
         subject = Subject(uuid.uuid4(), case_id, self._master.new_data_key())
-        args = (
+        row = NewKey(
             subject.id,
             case_id,
             self._master.wrap(subject.id, subject.key),
             self._master.email_index(email) if email else None,
             self._master.phone_index(phone) if phone else None,
         )
-        query = """INSERT INTO personal_data_keys
-            (subject_id, case_id, wrapped_key, email_index, phone_index)
-            VALUES ($1, $2, $3, $4, $5)"""
-        if conn is None:
-            await self._pool.execute(query, *args)
-        else:
-            await conn.execute(query, *args)
+        await self._rows.insert(row, conn)
         self._cache[subject.id] = subject.key
         return subject
 
+    async def case_subject(self, case_id: uuid.UUID) -> Subject:
+        """The case's first subject whose key lives, to seal what officers add to the case; a new
+        one when it has none (a case opened before sealing, or erased since)."""
+        subject_id = await self._rows.live_subject(case_id)
+        subject = None if subject_id is None else await self.subject(subject_id)
+        return subject or await self.new_subject(case_id)
+
     async def subject(self, subject_id: uuid.UUID) -> Subject | None:
         """An existing subject, to seal more of their data; None once destroyed or unknown."""
-        row = await self._pool.fetchrow(
-            "SELECT case_id FROM personal_data_keys WHERE subject_id = $1", subject_id
-        )
-        keys = await self._keys([subject_id])
-        key = keys.get(subject_id)
-        if row is None or not isinstance(key, bytes):
+        key = (await self._keys([subject_id])).get(subject_id)
+        case_id = await self._rows.case_of(subject_id) if isinstance(key, bytes) else None
+        if case_id is None or not isinstance(key, bytes):
             return None
-        return Subject(subject_id, row["case_id"], key)
+        return Subject(subject_id, case_id, key)
 
     # Revealing
 
@@ -157,6 +170,37 @@ class PersonalDataKeys:
                     revealed.append(UNREADABLE)
         return revealed
 
+    async def reveal_tree(self, value: Any) -> Any:
+        """`value` (a payload, a row, a list of them) with every sealed text in it revealed."""
+        found: list[str] = []
+
+        def collect(node: Any) -> None:
+            if isinstance(node, str):
+                if is_sealed(node):
+                    found.append(node)
+            elif isinstance(node, dict):
+                for item in node.values():
+                    collect(item)
+            elif isinstance(node, list | tuple):
+                for item in node:
+                    collect(item)
+
+        collect(value)
+        if not found:
+            return value
+        plain = dict(zip(found, await self.reveal_all(found), strict=True))
+
+        def rebuild(node: Any) -> Any:
+            if isinstance(node, str):
+                return plain.get(node, node)
+            if isinstance(node, dict):
+                return {k: rebuild(v) for k, v in node.items()}
+            if isinstance(node, list | tuple):
+                return [rebuild(v) for v in node]
+            return node
+
+        return rebuild(value)
+
     async def reveal_json(self, value: Any, default: Any = None) -> Any:
         """A value sealed by `Subject.seal_json`, parsed; `default` once erased or unreadable; a
         value that was never sealed (a legacy event's `data`) unchanged."""
@@ -178,12 +222,7 @@ class PersonalDataKeys:
                 missing.append(subject_id)
         if not missing:
             return found
-        rows = await self._pool.fetch(
-            "SELECT subject_id, wrapped_key FROM personal_data_keys WHERE subject_id = ANY($1)",
-            missing,
-        )
-        for row in rows:
-            subject_id, wrapped = row["subject_id"], row["wrapped_key"]
+        for subject_id, wrapped in (await self._rows.wrapped(missing)).items():
             if wrapped is None:
                 found[subject_id] = self._cache[subject_id] = None
                 continue
@@ -204,19 +243,13 @@ class PersonalDataKeys:
         self, *, email: str | None = None, phone: str | None = None
     ) -> list[tuple[uuid.UUID, uuid.UUID]]:
         """(subject id, case id) of every live subject with this email or phone."""
-        rows = await self._pool.fetch(
-            """SELECT subject_id, case_id FROM personal_data_keys
-            WHERE destroyed_at IS NULL AND (email_index = $1 OR phone_index = $2)
-            ORDER BY created_at""",
-            *self._indexes(email, phone),
-        )
-        return [(r["subject_id"], r["case_id"]) for r in rows]
+        return await self._rows.person(*self._indexes(email, phone))
 
     async def destroy_case(
         self, case_id: uuid.UUID, *, conn: asyncpg.Connection | None = None
     ) -> Destroyed:
         """Destroy the key of every subject of the case."""
-        return await self._destroy("case_id = $1", (case_id,), conn)
+        return self._destroyed(await self._rows.destroy(case_id=case_id, conn=conn))
 
     async def destroy_person(
         self,
@@ -226,11 +259,10 @@ class PersonalDataKeys:
         conn: asyncpg.Connection | None = None,
     ) -> Destroyed:
         """Destroy the keys of every subject with this email or phone (via the blind indexes)."""
-        return await self._destroy(
-            "(email_index = $1 OR phone_index = $2)", self._indexes(email, phone), conn
-        )
+        indexes = self._indexes(email, phone)
+        return self._destroyed(await self._rows.destroy(indexes=indexes, conn=conn))
 
-    def _indexes(self, email: str | None, phone: str | None) -> tuple[bytes | None, ...]:
+    def _indexes(self, email: str | None, phone: str | None) -> tuple[bytes | None, bytes | None]:
         if not email and not phone:
             raise ValueError("an email or a phone is needed to find a person")
         return (
@@ -238,32 +270,12 @@ class PersonalDataKeys:
             self._master.phone_index(phone) if phone else None,
         )
 
-    async def _destroy(
-        self, where: str, args: tuple[Any, ...], conn: asyncpg.Connection | None
-    ) -> Destroyed:
-        if conn is None:
-            async with self._pool.acquire() as own, own.transaction():
-                return await self._destroy(where, args, own)
-        rows = await conn.fetch(
-            f"""UPDATE personal_data_keys
-            SET wrapped_key = NULL, email_index = NULL, phone_index = NULL,
-                destroyed_at = now()
-            WHERE destroyed_at IS NULL AND {where}
-            RETURNING subject_id, case_id""",  # noqa: S608 (`where` is one of two constants)
-            *args,
-        )
-        subject_ids = tuple(r["subject_id"] for r in rows)
+    def _destroyed(self, rows: list[tuple[uuid.UUID, uuid.UUID]]) -> Destroyed:
+        subject_ids = tuple(s for s, _ in rows)
         for subject_id in subject_ids:
             self._cache[subject_id] = None
-        if subject_ids:
-            payload = ",".join(map(str, subject_ids))
-            await conn.execute(
-                "SELECT pg_notify($1, $2)",
-                CHANNEL,
-                payload if len(payload) < _NOTIFY_LIMIT else "*",
-            )
-        case_ids = tuple(dict.fromkeys(r["case_id"] for r in rows))
+        case_ids = tuple(dict.fromkeys(c for _, c in rows))
         log.info(
-            "data_keys_destroyed", subjects=len(subject_ids), case_ids=list(map(str, case_ids))
+            "data_keys_destroyed", subjects=len(subject_ids), case_ids=[str(c) for c in case_ids]
         )
         return Destroyed(case_ids, subject_ids)
