@@ -18,10 +18,23 @@ from typing import Any
 import pytest
 
 from tests.support.accounts import form_token
-from tests.support.casework import Officer, alur_cli, events_of, history
+from tests.support.casework import (
+    Officer,
+    alur_cli,
+    events_of,
+    history,
+    new_officers,
+    open_case,
+)
 from tests.support.dumps import database_dump, kafka_dump
 from tests.support.sandbox import Alur
-from tests.support.seed_cases import complaint_office, file_complaint, work
+from tests.support.seed_cases import (
+    complaint_office,
+    file_complaint,
+    to_the_survey,
+    visit_sop,
+    work,
+)
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.sandbox("erasure", mail=True)
@@ -112,9 +125,10 @@ async def _readers_show_erased(alur: Alur, case_id: str, filed: dict[str, Any]) 
         rows = [r for r in csv.reader(io.StringIO(export.text)) if filed["tracking_number"] in r]
         assert rows and ERASED in rows[0], export.text
         assert not _found(export.text, strings)
-        case_page = await client.get(f"/api/cases/{case_id}")
-        assert case_page.status_code == 200
-        assert not _found(case_page.text, strings)
+        for path in (f"/api/cases/{case_id}", f"/api/cases/{case_id}/notifications"):
+            shown = await client.get(path)
+            assert shown.status_code == 200, shown.text
+            assert not _found(shown.text, strings), path
     async with alur.http() as client:
         token = await form_token(client, "/lacak")
         page = await client.post(
@@ -214,3 +228,36 @@ async def test_erasing_a_person_erases_every_case_they_reported(alur: Alur) -> N
         alur, "privacy", "erase", "--subject", complaint["reporter"]["email"], *REQUEST
     )
     assert nothing.returncode == 1, nothing.stdout
+
+
+async def test_erasing_a_visit_erases_the_guest_book_entry(alur: Alur) -> None:
+    marker = uuid.uuid4().hex[:10]
+    guest = {
+        "nama": f"Tamu Qz{marker}",
+        "instansi": "Apotek Sehat",
+        "keperluan": "Izin apotek",
+        "telepon": f"0812 {str(int(marker, 16))[-8:]}",
+    }
+    strings = [guest["nama"], guest["telepon"]]
+    satpam, resepsionis, layanan = await new_officers(
+        alur, "satpam", "resepsionis", "petugas_layanan"
+    )
+    async with alur.http() as client:
+        opened = await open_case(client, satpam, await visit_sop(client), {"tujuan": "Farmasi"})
+        visit = opened["case_id"]
+        await work(client, visit, to_the_survey(resepsionis, layanan, guest))
+
+    async def entry(name: str) -> dict[str, Any] | None:
+        async with alur.http(headers=alur.auditor) as client:
+            rows = (await client.get("/api/guest-book", params={"limit": "1000"})).json()
+        return next((r for r in rows if r["case_id"] == visit and r["visitor_name"] == name), None)
+
+    await eventually(lambda: entry(guest["nama"]))
+    erased = alur_cli(alur, "privacy", "erase", "--case", visit, *REQUEST)
+    assert erased.returncode == 0, erased.stderr
+    row = await eventually(lambda: entry(ERASED))
+    assert row["phone"] == ERASED
+    async with alur.http(headers=alur.auditor) as client:
+        export = await client.get("/buku-tamu.csv")
+    assert export.status_code == 200 and not _found(export.text, strings)
+    assert await _everywhere(alur, strings) == []
