@@ -16,6 +16,7 @@ import structlog
 from cases import EventStore, GroupCommit, PostgresEventStore
 from office import OfficeConfig
 from officers import Accounts, SessionLimits
+from privacy import PersonalDataKeys
 from runtime.clock import Clock, start_clock
 from runtime.http.auth import Authenticator, BearerTokens, SessionsAndTokens
 from runtime.http.case_scope import CaseScope
@@ -55,8 +56,11 @@ class WebDependencies:
     intake: ComplaintIntake
     casework: CaseWork
     survey_desk: SurveyDesk
+    keys: PersonalDataKeys
+    key_listener: asyncpg.Connection
 
     async def close(self) -> None:
+        await self.key_listener.close()
         await self.writer.close()
         await self.clock.close()
         await self.pool.close()
@@ -90,6 +94,10 @@ async def start_web(settings: AlurSettings) -> WebDependencies:
     throttle = Throttle(pool, secret, clock.now)
     await throttle.create()
     csrf = CsrfTokens.from_secret(secret)
+    keys = PersonalDataKeys.over(pool, secret, settings.key_cache_seconds)
+    await keys.create()
+    key_listener = await asyncpg.connect(settings.database_url)
+    await keys.listen(key_listener)
     return WebDependencies(
         settings=settings,
         office=office,
@@ -113,9 +121,11 @@ async def start_web(settings: AlurSettings) -> WebDependencies:
         throttle=throttle,
         scope=CaseScope(store, registry, pool, office),
         tracking=tracking,
-        intake=ComplaintIntake(writer, tracking, registry, office.complaint_sop, engine),
-        casework=CaseWork(store, writer, registry, directory, engine),
+        intake=ComplaintIntake(writer, tracking, registry, office.complaint_sop, engine, keys),
+        casework=CaseWork(store, writer, registry, directory, engine, keys),
         survey_desk=SurveyDesk(store, registry, secret, clock.now),
+        keys=keys,
+        key_listener=key_listener,
     )
 
 

@@ -18,6 +18,7 @@ import asyncpg
 from audit import disclosure
 from cases import StoredFact
 from events import CATALOG, ComplaintReceived, Fact
+from privacy import PersonalDataKeys
 from sop.definition import SopDefinition
 from sop.progress import CLOSING, progress
 from sop.registry import SopRegistry, UnknownSop
@@ -99,7 +100,15 @@ async def audit_record(
     shown: list[StoredFact],
     tz: tzinfo,
     as_of: datetime | None,
+    keys: PersonalDataKeys,
 ) -> AuditRecord:
+    """The record of the facts `shown`; their sealed values revealed (to be masked below, or
+    "[dihapus]" once the key is destroyed)."""
+    payloads = await keys.reveal_tree([s.fact.payload for s in shown])
+    shown = [
+        s._replace(fact=s.fact.model_copy(update={"payload": p}))
+        for s, p in zip(shown, payloads, strict=True)
+    ]
     facts = [s.fact for s in shown]
     names = await officer_names(pool, _officer_ids(facts))
     sop = await _sop(pool, [s.fact for s in history])

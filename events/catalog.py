@@ -144,3 +144,19 @@ CATALOG = EventCatalog(
     CaseRecordsKept,
     shared={StepRecorded: STEP_EVENTS},
 )
+
+
+# v2 of these payloads seals personal values (privacy/envelope.py); a v1 value is plaintext,
+# which every reader's `reveal` passes through unchanged.
+@CATALOG.upcaster(ComplaintReceived.type, from_version=1)
+def complaint_without_subject(payload: dict[str, Any]) -> dict[str, Any]:
+    return {**payload, "subject_id": None}
+
+
+@CATALOG.upcaster(ReporterReplied.type, from_version=1)
+def reply_in_plaintext(payload: dict[str, Any]) -> dict[str, Any]:
+    return payload
+
+
+for _step_event in STEP_EVENTS:
+    CATALOG.upcaster(_step_event, from_version=1)(lambda payload: payload)

@@ -8,11 +8,14 @@ from events.payload import Payload
 
 
 class ReporterReplied(
-    Payload, type="ReporterReplied", version=1, label="Pelapor menanggapi tindak lanjut"
+    Payload, type="ReporterReplied", version=2, label="Pelapor menanggapi tindak lanjut"
 ):
-    """The reporter answered the follow-up of their report (v1); it stops the auto-close clock."""
+    """The reporter answered the follow-up of their report (v2); it stops the auto-close clock.
 
-    message: str
+    v2 seals `message` with the reporter's key (privacy/envelope.py); v1 held it in plaintext
+    and is upcast unchanged."""
+
+    message: str  # sealed
 
 
 class LaporReportClosed(

@@ -12,8 +12,13 @@ from typing import Any
 from events.payload import Payload
 
 
-class StepRecorded(Payload, version=1):
-    """An officer did an SOP step, or answered a decision step (v1)."""
+class StepRecorded(Payload, version=2):
+    """An officer did an SOP step, or answered a decision step (v2).
+
+    v2 seals `note` and every text in `data` (except the survey scores under `skm`) with the
+    key of the case's data subject (privacy/envelope.py); v1 held them in plaintext, and is
+    upcast unchanged (a plaintext value reads as itself).
+    """
 
     activity: str  # the step's *uraian kegiatan*, as the SOP version words it
     # Pydantic copies a mutable default for each payload (ruff sees a plain class attribute).
@@ -21,9 +26,15 @@ class StepRecorded(Payload, version=1):
     decision: str | None = None  # the answer of a decision step ("setuju", "tidak", …)
     assignee: str | None = None  # the officer the next step is given to (a disposition)
     on_behalf_of: str | None = None  # the public role whose step an officer recorded
-    note: str | None = None
-    data: dict[str, Any] = {}  # noqa: RUF012  (what the step collected, e.g. a guest-book entry)
+    note: str | None = None  # sealed
+    data: dict[str, Any] = {}  # noqa: RUF012  (what the step collected, e.g. a guest-book entry; its texts sealed)
 
+
+# Members of `data` that name no one and stay in plaintext in v2 (every other text is sealed):
+# the survey scores, and the section or unit a visitor came to meet (the guest book's "bertemu").
+PLAIN_DATA: frozenset[str] = frozenset(
+    {"skm", "bertemu", "bertemu_dengan", "seksi", "bidang", "tujuan", "meets"}
+)
 
 # Event types with the StepRecorded payload, and their names in Bahasa Indonesia.
 STEP_EVENTS: dict[str, str] = {

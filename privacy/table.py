@@ -14,7 +14,6 @@ from typing import Protocol
 import asyncpg
 
 from privacy.schema import CHANNEL, SCHEMA
-from runtime.database import create_once
 
 _NOTIFY_LIMIT = 7000  # PostgreSQL takes up to 8000 bytes; beyond it every process clears all
 
@@ -55,8 +54,10 @@ class KeyTable:
         self._pool = pool
 
     async def create(self) -> None:
-        async with self._pool.acquire() as conn:
-            await create_once(conn, "personal_data_keys", SCHEMA)
+        # Under an advisory lock: two processes creating the table at once can collide.
+        async with self._pool.acquire() as conn, conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock(hashtext('personal_data_keys'))")
+            await conn.execute(SCHEMA)
 
     async def insert(self, row: NewKey, conn: Conn = None) -> None:
         await (conn or self._pool).execute(

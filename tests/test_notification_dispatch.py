@@ -12,6 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import pytest
 
+from privacy import PersonalDataKeys
 from runtime.settings import AlurSettings
 from services.notifier import notification_log
 from services.notifier.backoff import Backoff
@@ -75,6 +76,7 @@ def _dispatcher(pool: asyncpg.Pool, mailbox: Mailbox, **options: object) -> Disp
         publish=publish,
         dead_letter_topic="unused",
         consumer="test",
+        keys=PersonalDataKeys.in_memory(),
         **options,  # type: ignore[arg-type]
     )
 

@@ -23,6 +23,7 @@ from audit.verification import verify
 from cases import PostgresEventStore, StoreUnavailable
 from office.calendar_rules import office_time_zone
 from office.config import OfficeConfigError
+from privacy import PersonalDataKeys
 from runtime.database import DatabaseUnreachable, connect_pool
 from runtime.settings import AlurSettings
 
@@ -51,7 +52,7 @@ def audit(args: argparse.Namespace) -> int:
         settings = AlurSettings()
         tz = office_time_zone(settings.office().time_zone)
         as_of = moment(args.as_of, "--as-of", tz) if args.as_of else None
-        return asyncio.run(_show(settings.database_url, case_id, as_of, tz, as_json))
+        return asyncio.run(_show(settings, case_id, as_of, tz, as_json))
     except Refused as refused:
         print(f"alur audit: {refused}", file=sys.stderr)
         return refused.code
@@ -77,8 +78,9 @@ async def _verify(anchor: bytes | None, as_json: bool) -> int:
 
 
 async def _show(
-    database_url: str, case_id: uuid.UUID, as_of: datetime | None, tz, as_json: bool
+    settings: AlurSettings, case_id: uuid.UUID, as_of: datetime | None, tz, as_json: bool
 ) -> int:
+    database_url = settings.database_url
     pool = await connect_pool(database_url)
     try:
         store = await _reading(database_url)
@@ -89,7 +91,8 @@ async def _show(
         finally:
             await store.close()
         shown = up_to(history, as_of) if as_of else history
-        record = await audit_record(pool, case_id, history, shown, tz, as_of)
+        keys = PersonalDataKeys.over(pool, settings.secret_key_bytes(), cache_seconds=0)
+        record = await audit_record(pool, case_id, history, shown, tz, as_of, keys)
     finally:
         await pool.close()
     _print(printout.record_json(record) if as_json else printout.record_text(record))

@@ -13,11 +13,13 @@ from datetime import timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
+import asyncpg
 import httpx
 import structlog
 
 from events import Topics
 from officers import OfficerDirectory
+from privacy import PersonalDataKeys
 from runtime.worker import Feed, Process, Started, serve
 from services.notifier import channels
 from services.notifier.audience import Audiences
@@ -42,6 +44,11 @@ async def start(settings: NotifierSettings, process: Process) -> Started:
     await registry.create()
     directory = OfficerDirectory(pool)
     await directory.create()
+    keys = PersonalDataKeys.over(pool, settings.secret_key_bytes(), settings.key_cache_seconds)
+    await keys.create()
+    listening = await asyncpg.connect(settings.database_url)
+    process.closing(listening.close)
+    await keys.listen(listening)  # a key destroyed elsewhere is forgotten here at once
     wake = asyncio.Event()
     planner = Planner(
         rules,
@@ -50,6 +57,7 @@ async def start(settings: NotifierSettings, process: Process) -> Started:
         templates,
         Links(settings.public_url),
         ZoneInfo(settings.office().time_zone),
+        keys,
         unavailable=why_not.__getitem__,
         planned=wake.set,
         receipts=ReceiptLimit(
@@ -67,6 +75,7 @@ async def start(settings: NotifierSettings, process: Process) -> Started:
         dead_letter_topic=Topics(settings.namespace).dead_letter,
         consumer=settings.group("notifier"),
         lease_seconds=settings.lease_seconds,
+        keys=keys,
     )
     for channel, reason in why_not.items():
         if reason:

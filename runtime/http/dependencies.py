@@ -24,6 +24,7 @@ import asyncpg
 from fastapi import Depends, FastAPI, Request
 
 from office import OfficeConfig
+from privacy import PersonalDataKeys
 from runtime.clock import Clock
 from runtime.throttle import Throttle
 from sop.registry import SopRegistry
@@ -84,3 +85,4 @@ CurrentClock = Annotated[Clock, provided(Clock)]
 Office = Annotated[OfficeConfig, provided(OfficeConfig)]
 Registry = Annotated[SopRegistry, provided(SopRegistry)]
 Throttling = Annotated[Throttle, provided(Throttle)]
+Keys = Annotated[PersonalDataKeys, provided(PersonalDataKeys)]  # seal and reveal personal data

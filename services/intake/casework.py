@@ -17,9 +17,11 @@ import structlog
 from cases import Case, CaseConflict, Change, EventStore, GroupCommit
 from events import CATALOG, Actor, ComplaintReceived, Envelope, Fact, StepRecorded
 from events.privacy import ReporterIdentityViewed
+from events.steps import PLAIN_DATA
 from officers import OfficerDirectory
 from officers.case_access import HIDDEN
 from officers.directory import officer_id
+from privacy import PersonalDataKeys, Subject
 from runtime.http.case_scope import ScopedCase
 from sop.actions import ActionRequest, Officer, Refusal
 from sop.definition import SopDefinition
@@ -52,6 +54,7 @@ class CaseWork:
     registry: SopRegistry
     directory: OfficerDirectory
     engine: SopEngine  # decides every action on the office's clock
+    keys: PersonalDataKeys  # seals what officers write about people; reveals it to readers
 
     async def sop(self, sop_id: str) -> SopDefinition | Refusal:
         try:
@@ -77,7 +80,10 @@ class CaseWork:
         if isinstance(fact, Refusal):
             return fact
         case_id = uuid.uuid4()
-        envelope = await self.writer.open(case_id, fact)
+        # The case's data subject (the visitor, the customer) gets a key before anything is
+        # written about them.
+        subject = await self.keys.new_subject(case_id)
+        envelope = await self.writer.open(case_id, sealed_step(fact, subject))
         _log_recorded([envelope])
         return Opened(case_id, envelope.position)
 
@@ -103,7 +109,7 @@ class CaseWork:
                         "Idempotency-Key ini sudah dipakai untuk tindakan lain",
                         "Idempotency-Key",
                     )
-                return Acted(earlier, self._view(case, sop, identity=False))
+                return Acted(earlier, await self._view(case, sop, identity=False))
         if request.assignee is not None:
             request = _with_assignee_id(request)
         # Everyone a refusal may name: past actors, the requested and the current assignee.
@@ -115,6 +121,9 @@ class CaseWork:
         )
         if isinstance(decided, Refusal):
             return decided
+        if any(_carries_texts(f) for f in decided):
+            subject = await self.keys.case_subject(case.id)
+            decided = [sealed_step(f, subject) for f in decided]
         for fact in decided:
             case.record(fact)
         try:
@@ -125,7 +134,7 @@ class CaseWork:
                 "kasus baru saja diubah oleh petugas lain; muat ulang dan coba lagi",
             )
         _log_recorded(envelopes)
-        return Acted(decided, self._view(case, sop, identity=False))
+        return Acted(decided, await self._view(case, sop, identity=False))
 
     async def view(
         self, officer: Officer, scoped: ScopedCase, identity: bool, *, where: str
@@ -137,7 +146,7 @@ class CaseWork:
         case = scoped.case
         if identity and scoped.facts.confidential:
             await self._record_viewing(officer, case, where)
-        return self._view(case, scoped.sop, identity=identity)
+        return await self._view(case, scoped.sop, identity=identity)
 
     async def _record_viewing(self, officer: Officer, case: Case, where: str) -> None:
         role = next(iter(sorted(officer.roles)))
@@ -159,9 +168,15 @@ class CaseWork:
                 case = await self.store.load(case.id)
         raise CaseConflict(case.id)
 
-    def _view(self, case: Case, sop: SopDefinition | None, *, identity: bool) -> dict[str, Any]:
+    async def _view(
+        self, case: Case, sop: SopDefinition | None, *, identity: bool
+    ) -> dict[str, Any]:
+        """The case as its reader sees it: sealed values revealed (the reporter's identity only
+        with `identity`), "[dihapus]" where the key was destroyed."""
         case_id = case.id
-        history = [_history_item(fact, identity=identity) for fact in case.history]
+        history = await self.keys.reveal_tree(
+            [_history_item(fact, identity=identity) for fact in case.history]
+        )
         if sop is None:
             return {
                 "case_id": str(case_id),
@@ -199,7 +214,26 @@ class CaseWork:
 
 
 def fact_view(fact: Fact) -> dict[str, Any]:
+    """A recorded fact as an API answer shows it (sealed values stay sealed)."""
     return _history_item(fact, identity=False)
+
+
+def _carries_texts(fact: Fact) -> bool:
+    return CATALOG.model(fact.type) is StepRecorded and bool(
+        fact.payload.get("note") or fact.payload.get("data")
+    )
+
+
+def sealed_step(fact: Fact, subject: Subject) -> Fact:
+    """A StepRecorded fact with its note and the texts of its data sealed with `subject`'s key;
+    any other fact unchanged."""
+    if not _carries_texts(fact):
+        return fact
+    payload = dict(fact.payload)
+    if payload.get("note"):
+        payload["note"] = subject.seal(payload["note"])
+    payload["data"] = subject.seal_texts(payload.get("data") or {}, keep=PLAIN_DATA)
+    return fact.model_copy(update={"payload": payload})
 
 
 def _history_item(fact: Fact, *, identity: bool) -> dict[str, Any]:

@@ -15,6 +15,7 @@ import structlog
 
 from cases.group_commit import GroupCommit
 from events import ComplaintReceived, Reporter
+from privacy import PersonalDataKeys
 from services.intake.submission import ComplaintSubmission
 from services.intake.tracking import TrackingNumbers, new_pin
 from sop.actions import Officer, Refusal
@@ -40,6 +41,7 @@ class ComplaintIntake:
     registry: SopRegistry
     complaint_sop: str
     engine: SopEngine  # decides every action on the office's clock
+    keys: PersonalDataKeys  # seals the reporter's data before it enters the event
 
     async def receive(
         self,
@@ -63,19 +65,28 @@ class ComplaintIntake:
             return opened
         pin = new_pin()
         tracking = await self.tracking.issue(opened.occurred_at.year, pin)
+        reporter = submission.reporter
+        # The reporter's own key seals what identifies them. An anonymous reporter may still
+        # leave a contact for replies, never a name; it serves their notifications only, so it
+        # is not blind-indexed (no one finds their other cases by it).
+        subject = await self.keys.new_subject(
+            tracking.case_id,
+            email=None if submission.anonymous else reporter.email,
+            phone=None if submission.anonymous else reporter.phone,
+        )
         complaint = ComplaintReceived(
             tracking_number=tracking.number,
             channel=submission.channel,
-            # An anonymous reporter may still leave a contact for replies, never a name.
+            subject_id=subject.id,
             reporter=Reporter(
-                name=None if submission.anonymous else submission.reporter.name,
-                email=submission.reporter.email,
-                phone=submission.reporter.phone,
+                name=None if submission.anonymous else subject.seal_optional(reporter.name),
+                email=subject.seal_optional(reporter.email),
+                phone=subject.seal_optional(reporter.phone),
             ),
             anonymous=submission.anonymous,
             confidential=submission.confidential,
             subject=submission.subject,
-            description=submission.description,
+            description=subject.seal(submission.description),
             category=submission.category,
         )
         fact = opened.model_copy(update={"payload": complaint.model_dump(mode="json")})

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from cases import CaseConflict, CaseNotFound, EventStore
 from events import Actor, Envelope, Fact, SopRef
 from events.lapor import ReporterReplied
-from runtime.http.dependencies import CurrentClock
+from runtime.http.dependencies import CurrentClock, Keys
 from runtime.http.errors import error_response, json_body
 from services.intake.dependencies import Store
 from services.intake.reporter_access import NOT_FOUND_MESSAGE, ReporterOnly
@@ -60,13 +60,16 @@ async def reply(
     request: Request,
     reporter: ReporterOnly,
     store: Store,
+    keys: Keys,
     clock: CurrentClock,
     causation: ReporterRequestId,
 ) -> JSONResponse:
     # The policy checked the PIN: only now is the rest of the body judged.
     submission = parse(ReplySubmission, await json_body(request))
+    # Sealed with the reporter's key before it is recorded (a new one if theirs is erased).
+    subject = await keys.case_subject(reporter.case_id)
     fact_or_error = await _record(
-        store, reporter.case_id, submission.message, clock.now(), causation
+        store, reporter.case_id, subject.seal(submission.message), clock.now(), causation
     )
     if isinstance(fact_or_error, JSONResponse):
         return fact_or_error

@@ -14,11 +14,12 @@ import asyncio
 import contextlib
 import json
 from collections.abc import Awaitable, Callable
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import KW_ONLY, dataclass, replace
 
 import aiosmtplib
 import structlog
 
+from privacy import ERASED, UNREADABLE, PersonalDataKeys
 from runtime.kafka import Publish
 from services.notifier.backoff import Backoff
 from services.notifier.email_sender import EmailSender, NotRecorded, Refused
@@ -45,6 +46,8 @@ class Dispatcher:
     dead_letter_topic: str
     consumer: str
     lease_seconds: float
+    # Reveals a notification's sealed address and texts at the moment it is sent (privacy/).
+    keys: PersonalDataKeys
     batch_size: int = 20
     # Called after an email's content is written and before it is recorded sent: a seam
     # for tests that crash the sender at the worst moment.
@@ -93,14 +96,30 @@ class Dispatcher:
             channel=claimed.channel,
             attempt=claimed.attempt,
         ):
+            claimed = await self._revealed(claimed)
+            if claimed.recipient in (ERASED, UNREADABLE):
+                # Erased before it went out: never sent, and said so without an address.
+                await self._failed(
+                    claimed, "the recipient's personal data was erased", permanent=True
+                )
+                return
             try:
                 if claimed.channel == "email":
                     await self._send_email(claimed)
                 else:
                     await self._send_webhook(claimed)
             except Exception as error:  # noqa: BLE001 - recorded; the row is retried
-                log.warning("notification_attempt_failed", error=repr(error))
+                log.warning("notification_attempt_failed", error=_without(repr(error), claimed))
                 await self._failed(claimed, f"{type(error).__name__}: {error}")
+
+    async def _revealed(self, claimed: Claimed) -> Claimed:
+        recipient, name, text, html = await self.keys.reveal_all(
+            [claimed.recipient, claimed.recipient_name, claimed.body_text, claimed.body_html]
+        )
+        assert recipient is not None and text is not None and html is not None
+        return replace(
+            claimed, recipient=recipient, recipient_name=name, body_text=text, body_html=html
+        )
 
     async def _send_email(self, claimed: Claimed) -> None:
         assert self.email is not None
@@ -146,6 +165,8 @@ class Dispatcher:
     async def _failed(
         self, claimed: Claimed, error: str, *, permanent: bool = False, was_sent: bool = False
     ) -> None:
+        # A server's refusal may quote the address: it goes no further than the message did.
+        error = _without(error, claimed)
         delay = None if permanent else self.backoff.delay(claimed.attempt)
         outcome = "refused" if was_sent else "failed"
         if delay is None:
@@ -179,3 +200,9 @@ class Dispatcher:
             "x-alur-delivery": str(claimed.notification_id),
         }
         await self.publish(json.dumps(record).encode(), self.dead_letter_topic, headers)
+
+
+def _without(text: str, claimed: Claimed) -> str:
+    """`text` without the recipient's address (a reporter's must not reach logs or dead letters)."""
+    address = claimed.recipient
+    return text.replace(address, "[alamat]") if address and len(address) > 3 else text

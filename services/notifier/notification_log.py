@@ -42,6 +42,9 @@ CREATE TABLE IF NOT EXISTS notifications (
     created_at timestamptz NOT NULL DEFAULT now(),
     sent_at timestamptz
 );
+-- A reporter's address and every rendered text of a case with a reporter are sealed with the
+-- reporter's key (privacy/); the address's keyed blind index counts receipts per address.
+ALTER TABLE notifications ADD COLUMN IF NOT EXISTS recipient_index bytea;
 CREATE INDEX IF NOT EXISTS notifications_due ON notifications (next_attempt_at)
     WHERE status IN ('pending', 'failed', 'sending');
 CREATE INDEX IF NOT EXISTS notifications_case ON notifications (case_id, created_at);
@@ -62,6 +65,7 @@ NAMESPACE = UUID("6f1d9a52-2c4e-4f0b-9a51-8b1e0d3c7a10")
 
 
 def notification_id(event_id: UUID, rule: str, recipient: str, channel: str) -> UUID:
+    """`recipient`: an officer's address, or the hex blind index of a reporter's."""
     return uuid.uuid5(NAMESPACE, f"{event_id}|{rule}|{recipient.strip().lower()}|{channel}")
 
 
@@ -85,10 +89,14 @@ class Message:
 class Planned(Message):
     audience: str
     skipped_because: str | None = None  # set: recorded as skipped, never sent
+    # A sealed reporter's address: its keyed blind index (privacy/master.py), which names it in
+    # the id and in the receipt limit's count.
+    recipient_index: bytes | None = None
 
     @property
     def notification_id(self) -> UUID:
-        return notification_id(self.event_id, self.rule, self.recipient, self.channel)
+        recipient = self.recipient_index.hex() if self.recipient_index else self.recipient
+        return notification_id(self.event_id, self.rule, recipient, self.channel)
 
 
 @dataclass(frozen=True)
@@ -109,7 +117,8 @@ async def insert(conn: asyncpg.Connection, planned: Planned) -> bool:
     inserted = await conn.fetchval(
         "INSERT INTO notifications (notification_id, case_id, event_id, event_type, rule,"
         " channel, recipient, audience, recipient_name, subject, body_text, body_html, status,"
-        " last_error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+        " last_error, recipient_index)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
         " ON CONFLICT (notification_id) DO NOTHING RETURNING true",
         planned.notification_id,
         planned.case_id,
@@ -125,6 +134,7 @@ async def insert(conn: asyncpg.Connection, planned: Planned) -> bool:
         planned.body_html,
         "skipped" if planned.skipped_because else "pending",
         planned.skipped_because,
+        planned.recipient_index,
     )
     return bool(inserted)
 

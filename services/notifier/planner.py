@@ -21,6 +21,7 @@ import structlog
 from pydantic import BaseModel
 
 from events import CATALOG, ComplaintReceived, Envelope
+from privacy import ERASED, UNREADABLE, PersonalDataKeys, Subject
 from runtime.consumer import AfterCommit, event_ids
 from runtime.watermarks import CONSUMERS
 from services.notifier import complaints, notification_log
@@ -60,6 +61,7 @@ class Planner:
     templates: Templates
     links: Links
     time_zone: ZoneInfo
+    keys: PersonalDataKeys  # reveals the reporter's data to render; seals what is recorded
     unavailable: Callable[[Channel], str | None]  # why a channel cannot send, or None
     planned: Callable[[], None] = lambda: None  # told after a commit that added notifications
     # Beyond it, a receipt is recorded skipped with the reason.
@@ -92,6 +94,16 @@ class Planner:
             await complaints.remember(conn, complaint)
         else:
             complaint = await complaints.recall(conn, envelope.case_id) if rules else None
+        if not rules:
+            return []
+        # In plaintext only while this event's notifications are rendered; what is recorded is
+        # sealed again with the reporter's key (None: a v1 complaint, or the key is destroyed).
+        subject = (
+            await self.keys.subject(complaint.subject_id)
+            if complaint is not None and complaint.subject_id is not None
+            else None
+        )
+        complaint = await complaints.revealed(self.keys, complaint)
         planned: list[Planned] = []
         for rule in rules:
             for recipient in await self.audiences.resolve(
@@ -100,8 +112,31 @@ class Planner:
                 for channel in rule.channels:
                     one = await self._one(envelope, payload, complaint, rule, recipient, channel)
                     if one is not None:
-                        planned.append(one)
+                        planned.append(self._sealed(one, subject))
         return planned
+
+    def _sealed(self, planned: Planned, subject: Subject | None) -> Planned:
+        """What is recorded of a notification of a case with a reporter: the rendered texts
+        and the reporter's address sealed with their key, the address's blind index beside."""
+        reporter = planned.audience == "reporter"
+        index = None
+        if reporter:
+            master = self.keys.master
+            index = (
+                master.email_index(planned.recipient)
+                if planned.channel == "email"
+                else master.phone_index(planned.recipient)
+            )
+        if subject is None:
+            return dataclasses.replace(planned, recipient_index=index)
+        return dataclasses.replace(
+            planned,
+            recipient=subject.seal(planned.recipient) if reporter else planned.recipient,
+            recipient_name=subject.seal_optional(planned.recipient_name),
+            body_text=subject.seal(planned.body_text),
+            body_html=subject.seal(planned.body_html),
+            recipient_index=index,
+        )
 
     async def _one(
         self,
@@ -116,7 +151,7 @@ class Planner:
             address = Disclosure.reporter_address(complaint, channel)
         else:
             address = recipient.email if channel == "email" else recipient.phone
-        if not address:
+        if not address or address in (ERASED, UNREADABLE):
             log.info(
                 "notification_without_address",
                 rule=rule.id,

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 
 from runtime.http.access import OfficerOnly, Officers
 from runtime.http.case_scope import Scope, in_scope
-from runtime.http.dependencies import Pool
+from runtime.http.dependencies import Keys, Pool
 from runtime.http.errors import error_response
 from runtime.http.requests import uuid_or_none
 from services.notifier.notification_log import NotificationLog
@@ -60,7 +60,7 @@ def _view(row: dict[str, Any]) -> dict[str, Any]:
 
 @router.get("/api/cases/{case_id}/notifications")
 async def case_notifications(
-    case_id: str, pool: Pool, officer: OfficerOnly, scope: Scope
+    case_id: str, pool: Pool, officer: OfficerOnly, scope: Scope, keys: Keys
 ) -> JSONResponse:
     case = uuid_or_none(case_id)
     if case is None or not await in_scope(scope, officer, case):
@@ -69,4 +69,6 @@ async def case_notifications(
         rows = await NotificationLog(pool).for_case(case)
     except asyncpg.UndefinedTableError:
         rows = []  # the notifier has not started yet
+    # The reporter's address is revealed only to be masked (privacy/).
+    rows = await keys.reveal_tree([{**r, "body_text": None, "body_html": None} for r in rows])
     return JSONResponse([_view(r) for r in rows])

@@ -22,9 +22,11 @@ import asyncpg
 from events import ComplaintReceived
 from services.notifier.notification_log import Planned
 
+# The address is sealed; its keyed blind index (privacy/master.py) is what is counted.
 INDEX = """
-CREATE INDEX IF NOT EXISTS notifications_receipts
-    ON notifications (channel, lower(recipient), created_at)
+DROP INDEX IF EXISTS notifications_receipts;
+CREATE INDEX IF NOT EXISTS notifications_receipts_by_index
+    ON notifications (channel, recipient_index, created_at)
     WHERE audience = 'reporter' AND event_type = 'ComplaintReceived' AND status <> 'skipped'
 """
 
@@ -54,10 +56,10 @@ class ReceiptLimit:
             # The literals match the partial index's predicate.
             "SELECT count(*) FROM notifications WHERE audience = 'reporter'"
             " AND event_type = 'ComplaintReceived' AND status <> 'skipped' AND channel = $1"
-            " AND lower(recipient) = lower($2)"
+            " AND recipient_index = $2"
             " AND created_at > now() - make_interval(secs => $3)",
             planned.channel,
-            planned.recipient,
+            planned.recipient_index,
             self.window.total_seconds(),
         )
         if sent < self.per_recipient:

@@ -13,8 +13,9 @@ from fastapi import Depends
 from office.routing_rules import unit_key
 from officers.case_access import CaseAccess
 from officers.management_line import line_below
+from privacy import PersonalDataKeys
 from runtime.http.access import OfficerOnly
-from runtime.http.dependencies import Office, Pool, TimeZone
+from runtime.http.dependencies import Keys, Office, Pool, TimeZone
 from services.projections.case_access import visible_cases
 from sop.actions import Officer
 
@@ -46,16 +47,18 @@ class ReadModels:
     pool: asyncpg.Pool
     time_zone: ZoneInfo  # the office's: every time shown is in it
     viewer: Viewer
+    # The tables hold personal data sealed; it is revealed only as rows are shown.
+    keys: PersonalDataKeys
 
 
 async def read_models(
-    pool: Pool, time_zone: TimeZone, officer: OfficerOnly, office: Office
+    pool: Pool, time_zone: TimeZone, officer: OfficerOnly, office: Office, keys: Keys
 ) -> ReadModels:
     access = CaseAccess(office.access, office.org_chart.head_of_office)
     if access.sees_all(officer):
-        return ReadModels(pool, time_zone, Viewer(officer, sees_all=True))
+        return ReadModels(pool, time_zone, Viewer(officer, sees_all=True), keys)
     below = await line_below(pool, officer.id)
-    return ReadModels(pool, time_zone, Viewer(officer, sees_all=False, below=below))
+    return ReadModels(pool, time_zone, Viewer(officer, sees_all=False, below=below), keys)
 
 
 Tables = Annotated[ReadModels, Depends(read_models)]

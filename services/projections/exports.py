@@ -77,7 +77,7 @@ async def from_cursor(
         try:
             cursor = conn.cursor(sql, *args, prefetch=CHUNK)
             async for record in cursor:
-                yield row(record)
+                yield row(await tables.keys.reveal_tree(dict(record)))
         except asyncpg.UndefinedTableError:
             return
 

@@ -12,6 +12,7 @@ import asyncpg
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
+from privacy import PREFIX
 from runtime.http.templates import templates_in
 from services.projections.dependencies import ReadModels, Tables
 from services.projections.register_filters import FilterRefused, date_range
@@ -64,11 +65,17 @@ def guest_query(
         " left_at, closed FROM guest_book"
         " WHERE ($1::timestamptz IS NULL OR arrived_at >= $1)"
         " AND ($2::timestamptz IS NULL OR arrived_at < $2)"
-        " AND ($3::text IS NULL OR concat_ws(' ', visitor_name, institution, purpose, meets)"
-        f" ILIKE $3) AND {visible}"
+        # Sealed values (privacy/) are not searched: a visitor's name, contact, purpose.
+        f" AND ($3::text IS NULL OR concat_ws(' ', {_plain('visitor_name')},"
+        f" {_plain('institution')}, {_plain('purpose')}, {_plain('meets')}) ILIKE $3)"
+        f" AND {visible}"
         " ORDER BY arrived_at DESC LIMIT $4"
     )
     return sql, [start, end, like, limit, *more]
+
+
+def _plain(column: str) -> str:
+    return f"CASE WHEN {column} LIKE '{PREFIX}%' THEN NULL ELSE {column} END"
 
 
 def guest_view(r: Mapping[str, Any], tz: tzinfo) -> dict[str, Any]:
@@ -88,7 +95,8 @@ async def guest_rows(
         rows = await tables.pool.fetch(sql, *args)
     except asyncpg.UndefinedTableError:
         return []
-    return [guest_view(r, tables.time_zone) for r in rows]
+    revealed = await tables.keys.reveal_tree([dict(r) for r in rows])
+    return [guest_view(r, tables.time_zone) for r in revealed]
 
 
 Guests = Annotated[GuestBookFilters, Depends(guest_book_filters)]

@@ -74,7 +74,7 @@ async def register_rows(
 ) -> list[dict[str, Any]]:
     """The register's rows of the cases in the officer's scope (`register_view`)."""
     sql, args = register_query(tables, page, filters)
-    rows = await tables.pool.fetch(sql, *args)
+    rows = await tables.keys.reveal_tree([dict(r) for r in await tables.pool.fetch(sql, *args)])
     return [register_view(r, tables.time_zone) for r in rows]
 
 

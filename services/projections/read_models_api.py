@@ -57,7 +57,8 @@ def _rows(records: list[Any]) -> JSONResponse:
 async def _visible(query: str, tables: ReadModels, page: Page) -> JSONResponse:
     visible, more = tables.viewer.where(first_arg=3)
     sql = query.format(visible=visible)
-    return _rows(await tables.pool.fetch(sql, page.limit, page.offset, *more))
+    rows = await tables.pool.fetch(sql, page.limit, page.offset, *more)
+    return _rows(await tables.keys.reveal_tree([dict(r) for r in rows]))
 
 
 @router.get("/api/guest-book")

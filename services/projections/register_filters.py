@@ -74,10 +74,9 @@ class RegisterFilters:
             clauses.append(f"lower(category) = lower({arg(self.category)})")
         if self.text:
             like = arg(f"%{_escape(self.text)}%")
+            # Reporters' names are sealed (privacy/): the register is not searched by them.
             clauses.append(
-                f"(tracking_number ILIKE {like}"
-                f" OR (NOT confidential AND subject ILIKE {like})"
-                f" OR (NOT anonymous AND NOT confidential AND reporter_name ILIKE {like}))"
+                f"(tracking_number ILIKE {like} OR (NOT confidential AND subject ILIKE {like}))"
             )
         return (" AND ".join(clauses) or "true"), args
 

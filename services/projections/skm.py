@@ -20,6 +20,7 @@ import structlog
 from events import CATALOG, Envelope
 from events.steps import StepRecorded
 from office.survey_rules import SurveyRules
+from privacy import is_sealed
 from runtime.consumer import event_ids
 from services.projections.projector import SqlProjection
 from skm import CODES, AnswersRefused, Index, index_of, nrr, parse_answers
@@ -85,8 +86,11 @@ class SkmProjection(SqlProjection, name="skm_responses", schema=SCHEMA):
         assert envelope.sop is not None
         payload = CATALOG.payload(envelope)
         assert isinstance(payload, StepRecorded)
+        data = dict(payload.data)
+        # A sealed suggestion (privacy/) is stored as it is; only its plaintext was checked.
+        sealed_saran = data.pop("saran") if is_sealed(data.get("saran")) else None
         try:
-            answers = parse_answers(payload.data)
+            answers = parse_answers(data)
         except AnswersRefused as refused:
             log.warning("survey_without_answers", field=refused.field, **event_ids(envelope))
             return
@@ -100,7 +104,7 @@ class SkmProjection(SqlProjection, name="skm_responses", schema=SCHEMA):
             envelope.occurred_at,
             envelope.actor.role,
             *(answers.score(code) for code in CODES),
-            answers.saran,
+            sealed_saran or answers.saran,
             envelope.event_id,
             envelope.position,
         )

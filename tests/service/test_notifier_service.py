@@ -15,6 +15,7 @@ from cases import InMemoryEventStore
 from events import Reporter
 from events.routing import CaseRouted
 from office import load_office
+from privacy import PersonalDataKeys
 from services.notifier.audience import Audiences
 from services.notifier.notification_log import NotificationLog
 from services.notifier.planner import Links, Planner
@@ -50,6 +51,7 @@ async def line(
         templates=TEMPLATES,
         links=Links(PUBLIC_URL),
         time_zone=ZoneInfo(OFFICE.time_zone),
+        keys=PersonalDataKeys.in_memory(),
         unavailable=lambda _channel: None,  # every channel configured: all planned pending
     )
     async with Line.running(store, pool, routing=router_for(OFFICE), notifier=planner) as line:

@@ -21,6 +21,7 @@ import httpx
 from alur.web import build_app
 from cases import EventStore, GroupCommit, InMemoryEventStore
 from office import OfficeConfig
+from privacy import PersonalDataKeys
 from runtime.clock import Clock, SystemClock
 from runtime.http import dependencies
 from runtime.http.auth import Authenticator, BearerTokens
@@ -87,6 +88,9 @@ class ShippedSops:
         return list(self.sops.values())
 
 
+# The edge's data keys (in memory): tests reveal what the edge sealed with them.
+KEYS = PersonalDataKeys.in_memory()
+
 @dataclass(frozen=True)
 class EdgeDependencies:
     settings: AlurSettings
@@ -98,6 +102,7 @@ class EdgeDependencies:
     authenticator: Authenticator
     throttle: Throttle
     csrf: CsrfTokens
+    keys: PersonalDataKeys
     intake: ComplaintIntake
     casework: CaseWork
 
@@ -115,6 +120,7 @@ async def edge_client(
     registry: Any = ShippedSops()
     engine = SopEngine(lambda: datetime.now(zone))
     tracking = TrackingNumbers(store, b"k" * 32)
+    keys = KEYS
     app = build_app(alur)
     dependencies.install(
         app,
@@ -128,8 +134,9 @@ async def edge_client(
             authenticator=BearerTokens(Directory()),  # type: ignore[arg-type]
             throttle=Unthrottled(),  # type: ignore[arg-type]
             csrf=CsrfTokens.from_secret(b"k" * 32),
-            intake=ComplaintIntake(writer, tracking, registry, COMPLAINT_SOP, engine),
-            casework=CaseWork(store, writer, registry, None, engine),  # type: ignore[arg-type]
+            keys=keys,
+            intake=ComplaintIntake(writer, tracking, registry, COMPLAINT_SOP, engine, keys),
+            casework=CaseWork(store, writer, registry, None, engine, keys),  # type: ignore[arg-type]
         ),
     )
     transport = httpx.ASGITransport(app=app)

@@ -15,7 +15,7 @@ import pytest
 
 from runtime.http.errors import MAX_JSON_DEPTH
 from tests.support.accounts import form_token
-from tests.support.edge import COMPLAINT, COMPLAINT_SOP, OFFICER, VISIT_SOP, edge_client
+from tests.support.edge import COMPLAINT, COMPLAINT_SOP, KEYS, OFFICER, VISIT_SOP, edge_client
 
 LIMIT = 200_000
 
@@ -169,7 +169,8 @@ async def test_tabs_and_newlines_stay_in_a_description_a_forms_crlf_becomes_a_ne
     )
     assert page.status_code == 201, page.text
     (stored,) = await store.read_after(0, 10)
-    assert stored.payload["description"] == "Obat habis:\n\t- amlodipin\n\t- kaptopril"
+    description = await KEYS.reveal(stored.payload["description"])
+    assert description == "Obat habis:\n\t- amlodipin\n\t- kaptopril"
 
 
 # -- JSON itself ----------------------------------------------------------------------------
@@ -274,7 +275,10 @@ async def test_a_visits_flat_data_within_the_rule_opens_the_case(
     response = await http.post("/api/cases", json={"sop": VISIT_SOP, "data": data}, headers=OFFICER)
     assert response.status_code == 201, response.text
     (stored,) = await store.read_after(0, 10)
-    assert stored.payload["data"] == data
+    # Stored sealed, its shape kept: texts are ciphertext, numbers and the scores are not.
+    assert stored.payload["data"]["jumlah"] == 3 and stored.payload["data"]["skm"] == data["skm"]
+    assert "Rina" not in str(stored.payload)
+    assert await KEYS.reveal_tree(stored.payload["data"]) == data
 
 
 # -- an event larger than Kafka could carry -------------------------------------------------
@@ -286,7 +290,8 @@ async def test_an_event_larger_than_the_store_accepts_is_refused_with_413() -> N
         assert response.status_code == 413, response.text
         assert response.json()["error"] == "payload_too_large"
         assert await store.last_position() == 0
-        fits = await http.post("/api/complaints", json=_complaint(description="d" * 1_000))
+        # A sealed description takes about 4/3 of its text, plus its envelope (privacy/).
+        fits = await http.post("/api/complaints", json=_complaint(description="d" * 700))
         assert fits.status_code == 201, fits.text
 
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cases import GroupCommit, InMemoryEventStore
+from privacy import PersonalDataKeys
 from services.intake.intake import ComplaintIntake
 from services.intake.submission import ComplaintSubmission
 from services.intake.tracking import TrackingNumbers, case_id_for
@@ -45,7 +46,12 @@ def store() -> InMemoryEventStore:
 def _intake(store: InMemoryEventStore) -> ComplaintIntake:
     tracking = TrackingNumbers(store, b"kunci-rahasia")
     return ComplaintIntake(
-        GroupCommit(store), tracking, _Registry(), COMPLAINT_SOP, SopEngine(lambda: NOW)
+        GroupCommit(store),
+        tracking,
+        _Registry(),
+        COMPLAINT_SOP,
+        SopEngine(lambda: NOW),
+        PersonalDataKeys.in_memory(),
     )  # type: ignore[arg-type]
 
 
