@@ -144,7 +144,7 @@ async def test_at_the_end_of_the_inactive_period_each_case_meets_its_disposition
     assert "Arsip dimusnahkan" in printout.stdout
     assert "Pengaduan diterima" in printout.stdout
     register = {r["case_id"]: r for r in await alur.register()}
-    assert register[worked.closed_complaint]["reporter_name"] == "[dihapus]"
+    assert register[worked.closed_complaint]["reporter"] == "[dihapus]"
 
     # A second worker joins; a later case comes due: every case still has one decision.
     sandbox.start_worker(alur, "retention", name="retention-second")

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
+import uuid
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer
 
 from tests.support.sandbox import Alur
 
@@ -27,24 +28,28 @@ async def database_dump(alur: Alur) -> str:
 async def kafka_dump(alur: Alur) -> str:
     """Every record (key, value, headers) of every topic of the sandbox's namespace, from the
     earliest offset to the end; also the names of the topics read."""
+    lister = AIOKafkaConsumer(bootstrap_servers=alur.kafka)
+    await lister.start()
+    try:
+        topics = sorted(t for t in await lister.topics() if t.startswith(f"{alur.namespace}."))
+    finally:
+        await lister.stop()
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=alur.kafka, enable_auto_commit=False, auto_offset_reset="earliest"
+        *topics,
+        bootstrap_servers=alur.kafka,
+        group_id=f"{alur.namespace}.dump-{uuid.uuid4().hex[:8]}",
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
     )
     await consumer.start()
-    parts: list[str] = []
+    parts = ["topics: " + " ".join(topics)]
     try:
-        topics = sorted(t for t in await consumer.topics() if t.startswith(f"{alur.namespace}."))
-        partitions = [
-            TopicPartition(topic, p)
-            for topic in topics
-            for p in consumer.partitions_for_topic(topic) or ()
-        ]
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        ends = await consumer.end_offsets(partitions)
-        parts.append("topics: " + " ".join(topics))
         async with asyncio.timeout(60):
-            while any(await consumer.position(tp) < end for tp, end in ends.items()):
+            while not consumer.assignment():
+                await consumer.getmany(timeout_ms=200)  # joins the group, takes every partition
+            await consumer.seek_to_beginning()
+            ends = await consumer.end_offsets(list(consumer.assignment()))
+            while [tp for tp, end in ends.items() if await consumer.position(tp) < end]:
                 for records in (await consumer.getmany(timeout_ms=500)).values():
                     for record in records:
                         headers = b" ".join(

@@ -91,6 +91,7 @@ class ShippedSops:
 # The edge's data keys (in memory): tests reveal what the edge sealed with them.
 KEYS = PersonalDataKeys.in_memory()
 
+
 @dataclass(frozen=True)
 class EdgeDependencies:
     settings: AlurSettings
