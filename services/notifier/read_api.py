@@ -9,6 +9,7 @@ import asyncpg
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 
+from privacy import ERASED, UNREADABLE
 from runtime.http.access import OfficerOnly, Officers
 from runtime.http.case_scope import Scope, in_scope
 from runtime.http.dependencies import Keys, Pool
@@ -22,6 +23,8 @@ router = APIRouter(dependencies=[Depends(Officers())])
 
 def _masked(address: str) -> str:
     """A reporter's address as officers see it: enough to tell two apart, not to reach them."""
+    if address in (ERASED, UNREADABLE):
+        return address
     name, at, domain = address.partition("@")
     if at:
         return f"{name[:1]}***@{domain}"
