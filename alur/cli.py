@@ -21,6 +21,7 @@ WORKERS = {
     "notifier": "alur.workers.notifier",
     "routing": "alur.workers.routing",
     "sla": "alur.workers.sla",
+    "retention": "alur.workers.retention",
 }
 
 Handler = Callable[[argparse.Namespace], int]
@@ -107,6 +108,11 @@ HELP = {
     "calendar holidays": "the days of a year the office is closed, with their names",
     "replay": "rebuild projections from the first event; prints events/s",
     "audit": "a case's full history, or verify the whole log",
+    "privacy": "personal data (UU 27/2022)",
+    "privacy erase": "erase a case's or a person's personal data (crypto-shredding); records"
+    " PersonalDataErased",
+    "archive": "the archive's retention schedule (JRA)",
+    "archive due": "closed cases listed for review (nilai kembali) by the retention job",
     "events": "the event contract",
     "events schemas": "print or write the JSON Schemas",
 }
@@ -195,6 +201,22 @@ COMMANDS = {
         _arg("--verify", action="store_true", help="check the hash chain of every stored event"),
         _arg("--anchor", help="with --verify: a head hash recorded earlier"),
         _arg("--json", action="store_true", help="print JSON"),
+    ),
+    "privacy erase": _command(
+        "alur.commands.privacy:erase",
+        _arg("--case", help="the case whose personal data is erased (its id)"),
+        _arg("--subject", help="a person's email or phone: every case they are a subject of"),
+        _arg(
+            "--requested-by",
+            required=True,
+            help='who asked, as a role or a letter\'s reference, never a name ("subjek data")',
+        ),
+        _arg("--legal-basis", required=True, help='e.g. "UU 27/2022 Pasal 8"'),
+        _arg("--reason", required=True, help="why (recorded in the case history)"),
+        _arg("--by", help="the officer running the erasure (default: operator)"),
+    ),
+    "archive due": _command(
+        "alur.commands.archive:due", _arg("--json", action="store_true", help="print JSON")
     ),
     "events schemas": _command(
         _schemas, _arg("--out", help="write one file per event type into this folder")

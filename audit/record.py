@@ -40,6 +40,15 @@ _FIELD_LABELS = {
     "unit": "unit",
     "rule": "aturan",
     "stands_in_for": "menggantikan",
+    # Erasure and retention (events/privacy.py, events/retention.py): no personal data.
+    "requested_by": "diminta oleh",
+    "legal_basis": "dasar hukum",
+    "scope": "cakupan",
+    "subjects": "subjek data",
+    "record_type": "jenis arsip",
+    "closed_on": "ditutup",
+    "active_until": "retensi aktif s.d.",
+    "inactive_until": "retensi inaktif s.d.",
 }
 
 

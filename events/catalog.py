@@ -10,7 +10,8 @@ from pydantic import BaseModel
 from events.complaint import ComplaintReceived
 from events.envelope import Fact
 from events.lapor import LaporReportClosed, ReporterReplied
-from events.privacy import ReporterIdentityViewed
+from events.privacy import PersonalDataErased, ReporterIdentityViewed
+from events.retention import CaseRecordsDestroyed, CaseRecordsKept, CaseReviewDue
 from events.routing import CaseRouted
 from events.sla import (
     ClockResumed,
@@ -137,6 +138,10 @@ CATALOG = EventCatalog(
     ReporterReplied,
     LaporReportClosed,
     ReporterIdentityViewed,
+    PersonalDataErased,
+    CaseRecordsDestroyed,
+    CaseReviewDue,
+    CaseRecordsKept,
     shared={StepRecorded: STEP_EVENTS},
 )
 

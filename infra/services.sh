@@ -7,7 +7,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-SERVICES=(relay projections notifier routing sla web)
+SERVICES=(relay projections notifier routing sla retention web)
 ALUR="$REPO_ROOT/.venv/bin/alur"
 HOST="${ALUR_HTTP_HOST:-127.0.0.1}"
 PORT="${ALUR_HTTP_PORT:-8080}"

@@ -27,7 +27,7 @@ def test_every_alur_worker_in_compose_has_an_entry_point_that_exists() -> None:
     assert (
         set(workers)
         == set(WORKERS)
-        == {"web", "relay", "projections", "notifier", "routing", "sla"}
+        == {"web", "relay", "projections", "notifier", "routing", "sla", "retention"}
     )
     for name, service in workers.items():
         assert service["command"] == ["serve", name]

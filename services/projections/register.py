@@ -13,10 +13,14 @@ from datetime import UTC, datetime
 import asyncpg
 
 from events import CATALOG, ComplaintReceived, Envelope
-from events.privacy import ReporterIdentityViewed
+from events.privacy import PersonalDataErased, ReporterIdentityViewed
 from services.projections.projector import SqlProjection
 from services.projections.rows import CaseRows, Row
 from services.projections.sops import SopBook
+
+# Events that change no complaint's status: a reading of the reporter's identity, and its
+# erasure (the case stays where it was; the reporter's name reads "[dihapus]" from then on).
+_NOT_A_STATUS = {ReporterIdentityViewed.type, PersonalDataErased.type}
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS complaint_register (
@@ -85,7 +89,7 @@ class RegisterProjection(SqlProjection, name="complaint_register", schema=SCHEMA
                     rows[envelope.case_id] = self._received(envelope)
                     touched.add(envelope.case_id)
             elif row is not None and row["case_version"] < envelope.case_version:
-                if envelope.type == ReporterIdentityViewed.type:  # a reading, not a status
+                if envelope.type in _NOT_A_STATUS:
                     row.update(case_version=envelope.case_version, last_position=envelope.position)
                     touched.add(envelope.case_id)
                     continue
