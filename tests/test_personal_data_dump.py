@@ -183,7 +183,8 @@ async def test_no_dump_of_the_database_or_of_kafka_holds_personal_data(
             json={"pin": receipt["pin"], "message": REPLY},
         )
         assert replied.status_code == 201, replied.text
-        await do(client, case_id, office.petugas, "register_complaint", note=NOTE)
+        registered = await do(client, case_id, office.petugas, "register_complaint", note=NOTE)
+        assert registered["events"][0]["payload"]["note"] == NOTE  # the officer reads it back
         visit = await open_case(client, satpam, await visit_sop(client), {"tujuan": "Farmasi"})
         await work(client, visit["case_id"], to_the_survey(resepsionis, layanan, GUEST))
 

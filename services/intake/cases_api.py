@@ -141,7 +141,8 @@ async def act_on_case(
     return JSONResponse(
         {
             "case_id": str(case_id),
-            "events": [fact_view(f) for f in recorded.facts],
+            # What the officer just wrote, as they wrote it (sealed in the store).
+            "events": await casework.keys.reveal_tree([fact_view(f) for f in recorded.facts]),
             "status": recorded.case["status"],
             "current_steps": recorded.case["current_steps"],
             "allowed_actions": recorded.case["allowed_actions"],
