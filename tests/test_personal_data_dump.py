@@ -7,9 +7,7 @@ on the case; and the database read with another master key reveals nothing."""
 from __future__ import annotations
 
 import asyncio
-import glob
 import json
-import subprocess
 import uuid
 from email.message import EmailMessage
 from typing import Any
@@ -22,6 +20,7 @@ from events import Topics
 from privacy import UNREADABLE, PersonalDataKeys
 from runtime.settings import AlurSettings
 from tests.support.casework import do, new_officers, open_case, work
+from tests.support.dumps import database_bytes, topic_records
 from tests.support.mailbox import Mailbox
 from tests.support.sandbox import Alur
 from tests.support.seed_cases import complaint_office, file_complaint, to_the_survey, visit_sop
@@ -63,47 +62,6 @@ def _leaks(dump: bytes, where: str) -> list[str]:
         for text in SECRETS
         if any(form.lower() in lowered for form in _forms(text))
     ]
-
-
-def _pg_dump(database_url: str) -> bytes:
-    (binary,) = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_dump"))[-1:]
-    done = subprocess.run(
-        [binary, "--no-owner", database_url], capture_output=True, check=True, timeout=120
-    )
-    assert b"personal_data_keys" in done.stdout and b"complaint_register" in done.stdout
-    return done.stdout
-
-
-async def _kafka_dump(alur: Alur) -> dict[str, bytes]:
-    """Every record (key, value, headers) of every topic of the sandbox's namespace."""
-    lister = AIOKafkaConsumer(bootstrap_servers=alur.kafka)
-    await lister.start()
-    try:
-        topics = sorted(t for t in await lister.topics() if t.startswith(f"{alur.namespace}."))
-    finally:
-        await lister.stop()
-    # Without a group, a consumer of these topics is given all their partitions.
-    consumer = AIOKafkaConsumer(
-        *topics, bootstrap_servers=alur.kafka, group_id=None, auto_offset_reset="earliest"
-    )
-    await consumer.start()
-    try:
-        async with asyncio.timeout(30):
-            while not consumer.assignment():
-                await asyncio.sleep(0.1)
-        partitions = list(consumer.assignment())
-        await consumer.seek_to_beginning(*partitions)
-        ends = await consumer.end_offsets(partitions)
-        dumps = {t: bytearray() for t in topics}
-        async with asyncio.timeout(60):
-            while [p for p in partitions if await consumer.position(p) < ends[p]]:
-                for tp, records in (await consumer.getmany(timeout_ms=1000)).items():
-                    for r in records:
-                        dumps[tp.topic] += (r.key or b"") + b"\n" + (r.value or b"") + b"\n"
-                        dumps[tp.topic] += b"".join(v or b"" for _, v in r.headers) + b"\n"
-        return {t: bytes(d) for t, d in dumps.items()}
-    finally:
-        await consumer.stop()
 
 
 async def _dead_letter_a_copy(alur: Alur, case_id: str) -> None:
@@ -195,12 +153,14 @@ async def test_no_dump_of_the_database_or_of_kafka_holds_personal_data(
     dead_letter_topic = Topics(alur.namespace).dead_letter
 
     async def dead_lettered() -> dict[str, bytes] | None:
-        dumps = await _kafka_dump(alur)
+        dumps = await topic_records(alur)
         return dumps if case_id.encode() in dumps.get(dead_letter_topic, b"") else None
 
     topics = await eventually(dead_lettered, timeout=60)
 
-    leaks = _leaks(_pg_dump(alur.database_url), "pg_dump")
+    database = await database_bytes(alur.database_url)
+    assert b"personal_data_keys" in database and b"complaint_register" in database  # a real dump
+    leaks = _leaks(database, "pg_dump")
     for topic, dump in topics.items():
         leaks += _leaks(dump, topic)
     assert not leaks, leaks
