@@ -13,7 +13,6 @@ recording and marking, repeats the step on its next pass and records nothing twi
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from cases import CaseConflict, CaseNotFound, EventStore
 from events import Actor, Fact
 from events.retention import CaseRecordsDestroyed, CaseRecordsKept, CaseReviewDue
 from runtime.clock import Clock
+from runtime.polling import every
 from services.erasure.subjects import subjects_of
 
 log = structlog.get_logger(__name__)
@@ -53,16 +53,7 @@ class Sweep:
 
     async def run(self, poll_seconds: float) -> None:
         """A pass every `poll_seconds`, until cancelled."""
-        loop = asyncio.get_running_loop()
-        while True:
-            started = loop.time()
-            try:
-                await self.pass_once()
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
-                log.warning("retention_pass_failed", error=repr(error))
-            except Exception:  # a bug must not stop the job for good
-                log.exception("retention_pass_failed")
-            await asyncio.sleep(max(0.0, poll_seconds - (loop.time() - started)))
+        await every(poll_seconds, self.pass_once, "retention")
 
     async def pass_once(self) -> int:
         """Decide every case whose inactive period ended by today (office date); how many."""

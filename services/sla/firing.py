@@ -25,6 +25,7 @@ from events import Actor, Fact, SopRef
 from events.sla import EscalationRaised, SlaBreached, SlaWarningRaised
 from office import OfficeConfig
 from runtime.clock import Clock
+from runtime.polling import every
 from services.sla import lapor, timers
 from services.sla.changes import STEP
 from services.sla.escalation import LateStep, Officers, Target, escalation_target
@@ -79,17 +80,7 @@ class Firing:
 
     async def run(self, poll_seconds: float) -> None:
         """Fire due timers every `poll_seconds`, until cancelled."""
-        loop = asyncio.get_running_loop()
-        while True:
-            started = loop.time()
-            try:
-                await self.pass_once()
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
-                log.warning("sla_pass_failed", error=repr(error))
-            except Exception:  # a bug must not stop the polling for good
-                log.exception("sla_pass_failed")
-            # A pass starts every `poll_seconds`, however long the last one took.
-            await asyncio.sleep(max(0.0, poll_seconds - (loop.time() - started)))
+        await every(poll_seconds, self.pass_once, "sla")
 
     async def pass_once(self) -> int:
         """Fire every timer due now; returns how many moved on."""
