@@ -12,7 +12,9 @@ from __future__ import annotations
 import base64
 import os
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -34,6 +36,19 @@ class Sealed:
 
 def is_sealed(text: object) -> bool:
     return isinstance(text, str) and text.startswith(PREFIX)
+
+
+def sealed_in(value: Any) -> Iterator[str]:
+    """Every sealed text in `value` (a payload, a row, a list of them), in order found."""
+    if isinstance(value, str):
+        if is_sealed(value):
+            yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from sealed_in(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from sealed_in(item)
 
 
 def seal_with(key: bytes, subject_id: uuid.UUID, plaintext: str) -> str:

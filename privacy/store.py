@@ -18,7 +18,15 @@ import structlog
 from cachetools import TTLCache
 from cryptography.exceptions import InvalidTag
 
-from privacy.envelope import ERASED, UNREADABLE, is_sealed, open_with, parse, seal_with
+from privacy.envelope import (
+    ERASED,
+    UNREADABLE,
+    is_sealed,
+    open_with,
+    parse,
+    seal_with,
+    sealed_in,
+)
 from privacy.master import MasterKey
 from privacy.memory import InMemoryKeyRows
 from privacy.schema import CHANNEL
@@ -172,20 +180,7 @@ class PersonalDataKeys:
 
     async def reveal_tree(self, value: Any) -> Any:
         """`value` (a payload, a row, a list of them) with every sealed text in it revealed."""
-        found: list[str] = []
-
-        def collect(node: Any) -> None:
-            if isinstance(node, str):
-                if is_sealed(node):
-                    found.append(node)
-            elif isinstance(node, dict):
-                for item in node.values():
-                    collect(item)
-            elif isinstance(node, list | tuple):
-                for item in node:
-                    collect(item)
-
-        collect(value)
+        found = list(sealed_in(value))
         if not found:
             return value
         plain = dict(zip(found, await self.reveal_all(found), strict=True))

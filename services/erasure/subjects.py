@@ -7,30 +7,18 @@ still exist.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Iterable
 
 from events import Fact
-from privacy.envelope import parse
+from privacy.envelope import parse, sealed_in
 
 
 def subjects_of(history: Iterable[Fact]) -> list[str]:
     """The ids of every data subject whose sealed values the facts hold, in order found."""
     found: dict[str, None] = {}
     for fact in history:
-        for text in _texts(fact.payload):
+        for text in sealed_in(fact.payload):
             sealed = parse(text)
             if sealed is not None:
                 found.setdefault(str(sealed.subject_id), None)
     return list(found)
-
-
-def _texts(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _texts(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from _texts(item)
