@@ -31,7 +31,8 @@ def violations(driver: webdriver.Chrome) -> list[dict[str, Any]]:
     found = driver.execute_async_script(
         """
         const done = arguments[arguments.length - 1];
-        axe.run(document, {runOnly: {type: "tag", values: arguments[0]}, resultTypes: ["violations"]})
+        const only = {runOnly: {type: "tag", values: arguments[0]}, resultTypes: ["violations"]};
+        axe.run(document, only)
           .then(r => done(r.violations.map(v => ({
               id: v.id, impact: v.impact, help: v.help,
               nodes: v.nodes.map(n => n.target.join(" ") + " :: " + n.failureSummary)}))))
