@@ -32,6 +32,7 @@ from cases.journal import CaseJournal, JournalStore
 from cases.port import BATCH, StoreUnavailable, TrackingRecord
 from events import Envelope
 from runtime.listening import ChannelListener
+from runtime.outages import POSTGRES_AWAY
 
 log = structlog.get_logger(__name__)
 
@@ -44,11 +45,7 @@ OUTAGES = (
     psycopg.InterfaceError,
     eventsourcing.persistence.OperationalError,
     eventsourcing.persistence.InterfaceError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.CannotConnectNowError,
-    asyncpg.AdminShutdownError,
-    asyncpg.InterfaceError,  # includes a closed pool
-    asyncpg.InternalClientError,  # a connection cut in the middle of a query
+    *POSTGRES_AWAY,
 )
 
 # The tracking numbers were intake's own table once; the names stay for existing stores.

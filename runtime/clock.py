@@ -17,6 +17,7 @@ import asyncpg
 import structlog
 
 from runtime.listening import ChannelListener
+from runtime.outages import POSTGRES_AWAY
 
 log = structlog.get_logger(__name__)
 
@@ -32,13 +33,7 @@ INSERT INTO simulated_clock (only_row) VALUES (true) ON CONFLICT DO NOTHING;
 
 
 # What a connection that PostgreSQL ended raises on its next query.
-_CONNECTION_ENDED = (
-    asyncpg.InterfaceError,
-    asyncpg.InternalClientError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.AdminShutdownError,
-    OSError,
-)
+_CONNECTION_ENDED = (OSError, *POSTGRES_AWAY)
 
 
 class Clock(Protocol):

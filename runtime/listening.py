@@ -17,16 +17,12 @@ from collections.abc import Callable, Mapping
 import asyncpg
 import structlog
 
+from runtime.outages import POSTGRES_AWAY
+
 log = structlog.get_logger(__name__)
 
 # What a connection attempt raises while PostgreSQL is away or starting.
-UNREACHABLE = (
-    OSError,
-    asyncio.TimeoutError,
-    asyncpg.PostgresError,
-    asyncpg.InterfaceError,
-    asyncpg.InternalClientError,
-)
+UNREACHABLE = (OSError, asyncio.TimeoutError, asyncpg.PostgresError, *POSTGRES_AWAY)
 
 Heard = Callable[[str], None]  # called with the notification's payload
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
-import asyncpg
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -22,6 +21,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from cases import EventTooLarge
+from runtime.outages import POSTGRES_AWAY
 
 log = structlog.get_logger(__name__)
 
@@ -42,15 +42,7 @@ RETRY_AFTER_SECONDS = 5
 # What reaching PostgreSQL raises when it is away: the store's `StoreUnavailable` and a refused
 # or reset connection are `ConnectionError`s; the rest are asyncpg's for a connection that the
 # server ended, refused or never finished opening.
-DATABASE_AWAY = (
-    ConnectionError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-    asyncpg.InternalClientError,
-    asyncpg.CannotConnectNowError,
-    asyncpg.AdminShutdownError,
-    asyncpg.TooManyConnectionsError,
-)
+DATABASE_AWAY = (ConnectionError, *POSTGRES_AWAY)
 EVENT_TOO_LARGE = "isi permintaan terlalu besar untuk dicatat (maksimal {limit} bita per peristiwa)"
 
 
