@@ -27,7 +27,7 @@ from runtime.http.server import serve
 from runtime.logs import configure_logging
 from runtime.settings import AlurSettings
 from services.accounts import pages as accounts
-from services.intake import api, cases_api, reply_api, survey_api
+from services.intake import api, cases_api, desk_pages, reply_api, survey_api
 from services.notifier import read_api as notifications
 from services.projections import (
     dashboard,
@@ -56,6 +56,7 @@ ROUTERS = (
     health.router,
     assets.router,
     accounts.router,
+    desk_pages.router,
 )
 
 

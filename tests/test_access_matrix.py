@@ -171,6 +171,10 @@ REQUESTS: dict[tuple[str, str], Request] = {
     ("GET", "/lapor"): lambda w, c, t: {},
     ("POST", "/lapor"): lambda w, c, t: {"data": {**COMPLAINT_FORM, "csrf_token": t}},
     ("GET", "/masuk"): lambda w, c, t: {},
+    ("GET", "/meja"): lambda w, c, t: {},
+    ("POST", "/meja/kasus"): lambda w, c, t: {"data": {"csrf_token": t}},
+    ("POST", "/meja/pengaduan"): lambda w, c, t: {"data": {"csrf_token": t}},
+    ("POST", "/meja/tamu"): lambda w, c, t: {"data": {"csrf_token": t}},
     ("POST", "/masuk"): lambda w, c, t: {
         "data": {"username": "x", "password": "y", "csrf_token": t}
     },
