@@ -28,6 +28,7 @@ from runtime.logs import configure_logging
 from runtime.settings import AlurSettings
 from services.accounts import pages as accounts
 from services.intake import api, cases_api, desk_pages, reply_api, survey_api
+from services.library import pages as library
 from services.notifier import read_api as notifications
 from services.projections import (
     dashboard,
@@ -57,6 +58,7 @@ ROUTERS = (
     assets.router,
     accounts.router,
     desk_pages.router,
+    library.router,
 )
 
 
