@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 
 from alur.web import build_app
+from officers import officer_id
 from runtime.http.access import require_policies
 from runtime.settings import AlurSettings
 from tests.support.accounts import form_token
@@ -62,6 +63,7 @@ class World:
     tracking_number: str
     pin: str
     officers: dict[str, dict[str, str]]  # caller -> headers
+    spare: str  # the id of an officer the administration routes are asked about
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +72,7 @@ async def world(alur: Alur) -> World:
     unit = await add_officer(alur, "Tim Unit Akses", "tim_pengelola_pengaduan", unit=UNIT)
     other = await add_officer(alur, "Tim Lain Akses", "tim_pengelola_pengaduan", unit=OTHER_UNIT)
     head = await add_officer(alur, unique_name("kadis"), "kepala_dinas")
+    spare = await add_officer(alur, unique_name("cadangan"), "petugas_pengaduan")
     async with alur.http() as client:
         receipt = await file_complaint(
             client,
@@ -90,6 +93,7 @@ async def world(alur: Alur) -> World:
             "head": head.headers,
             "auditor": alur.auditor,
         },
+        officer_id(spare.name),
     )
 
 
@@ -124,8 +128,27 @@ COMPLAINT_FORM = {
     "description": "Antrean di loket terlalu panjang.",
 }
 
+
+def _spare(data: dict[str, Any] | None = None) -> Request:
+    """A request about the spare officer (the head of office is the one caller who may)."""
+    return lambda w, c, t: {
+        "path": {"officer_id": w.spare},
+        "data": {"csrf_token": t, **(data or {})},
+    }
+
+
 REQUESTS: dict[tuple[str, str], Request] = {
     ("GET", "/"): lambda w, c, t: {},
+    ("GET", "/admin"): lambda w, c, t: {},
+    ("POST", "/admin/libur"): lambda w, c, t: {"data": {"csrf_token": t}},
+    ("POST", "/admin/petugas"): lambda w, c, t: {"data": {"csrf_token": t}},
+    ("GET", "/admin/petugas/{officer_id}"): lambda w, c, t: {"path": {"officer_id": w.spare}},
+    ("POST", "/admin/petugas/{officer_id}"): _spare(),
+    ("POST", "/admin/petugas/{officer_id}/aktif"): _spare(),
+    ("POST", "/admin/petugas/{officer_id}/nonaktif"): _spare(),
+    ("POST", "/admin/petugas/{officer_id}/sandi"): _spare(),
+    ("POST", "/admin/petugas/{officer_id}/totp"): _spare(),
+    ("POST", "/admin/petugas/{officer_id}/totp/hapus"): _spare(),
     ("GET", "/aktivasi/{token}"): lambda w, c, t: {"path": {"token": "bukan-tautan"}},
     ("POST", "/aktivasi/{token}"): lambda w, c, t: {"path": {"token": "bukan-tautan"}, "data": {}},
     ("GET", "/api/archive"): lambda w, c, t: {},
@@ -223,6 +246,8 @@ def expected(audience: str, method: str, path: str, caller: str) -> str:
             return DENIED
         about_one_case = "{case_id}" in path
         return DENIED if about_one_case and caller == "other_unit" else ALLOWED
+    if audience == "administration":
+        return ALLOWED if caller == "head" else DENIED
     return DENIED  # administrator: no caller here is one; respondent: no right token
 
 
