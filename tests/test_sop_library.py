@@ -13,7 +13,7 @@ from tests.support.accounts import CSRF
 from tests.support.casework import Officer, add_officer, unique_name
 from tests.support.sandbox import Alur
 from tests.support.seed_cases import MUBA_COMPLAINTS
-from tests.support.sop_documents import IZIN_APOTEK, UNSEEN
+from tests.support.sop_documents import IZIN_APOTEK, UNSEEN, WORD
 
 # Its own sandbox: a confirmed SOP version would change what the shared one's tests open.
 pytestmark = pytest.mark.sandbox("library")
@@ -122,3 +122,24 @@ async def test_an_uploaded_document_is_a_draft_until_an_administrator_confirms_i
 async def _loaded_once(alur: Alur, sop_id: str) -> int:
     rows = await alur.sql("SELECT count(*) AS n FROM sop_versions WHERE sop_id = $1", sop_id)
     return rows[0]["n"]
+
+
+async def test_a_word_document_is_drafted_with_its_flowchart(alur: Alur) -> None:
+    admin = await add_officer(alur, unique_name("admin"), "administrator")
+    document = (WORD / "izin_reklame.docx").read_bytes()
+    async with alur.http(follow_redirects=False) as client:
+        before = await _loaded(client)
+        uploaded = await client.post(
+            "/sop/impor",
+            data={"csrf_token": await _token(client, admin, "/sop")},
+            files={"dokumen": ("izin_reklame.docx", document, "application/octet-stream")},
+            headers=admin.headers,
+        )
+        assert uploaded.status_code == 303, uploaded.text
+        draft = await client.get(uploaded.headers["location"], headers=admin.headers)
+        index = await client.get("/sop", headers=admin.headers)
+        assert await _loaded(client) == before
+    assert draft.status_code == 200 and 'class="sop-chart"' in draft.text
+    assert "izin_reklame.docx" in draft.text
+    assert 'data-action="confirm_sop"' in draft.text
+    assert uploaded.headers["location"].removeprefix("/sop/draf/") in index.text  # pending

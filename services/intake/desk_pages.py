@@ -13,9 +13,12 @@
 - `POST /meja/kasus` (`sop`, `documents` (repeated), `note`): 303 to `/kasus/{id}`.
 
 Every POST carries `csrf_token`. Bad input: the page again, 4xx, the message by its field.
-The scanned letter is stored by the attachment store: the handler calls `LetterFiles` (the
-`attach_files(case_id, files, officer)` seam, wired by the bootstrap when attachments exist);
-without one, a letter sent along is refused (422 on `lampiran`) before anything is recorded.
+The scanned letter is stored by the attachment store through `LetterFiles`, which the web
+bootstrap installs when attachments exist (adapting `attachments.AttachmentIntake`: `check` is
+its `check(Upload(data, filename))` with `AttachmentRefused.reason` returned, `attach` its
+`attach_files(case_id, uploads, officer)`). Every letter is checked before the complaint is
+recorded (a refused one: 422 on `lampiran`, nothing recorded); without `LetterFiles` a letter
+sent along is refused the same way.
 """
 
 from __future__ import annotations
@@ -29,7 +32,6 @@ from typing import Annotated, Any
 import structlog
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.datastructures import UploadFile
 
 from events import ComplaintReceived
 from runtime.http.access import OfficerOnly
@@ -60,15 +62,24 @@ templates = templates_in(Path(__file__).parent / "templates")
 NO_LETTER_STORE = "lampiran belum dapat disimpan di kantor ini; kirim tanpa lampiran"
 UNKNOWN_SOP = "SOP ini tidak dikenal"
 
-AttachFiles = Callable[[uuid.UUID, Sequence[UploadFile], Officer], Awaitable[Refusal | None]]
+
+@dataclass(frozen=True)
+class Letter:
+    """A scanned letter as the officer uploaded it."""
+
+    data: bytes
+    filename: str
 
 
 @dataclass(frozen=True)
 class LetterFiles:
-    """Where the desk hands the scanned letter: `attach(case_id, files, officer)` (attachments
-    provide it; the bootstrap installs it)."""
+    """Where the desk hands scanned letters (the attachment store, installed by the bootstrap).
 
-    attach: AttachFiles
+    `check(letter)`: why it cannot be attached (Bahasa Indonesia; nothing stored), or None.
+    `attach(case_id, letters, officer)`: attach the checked letters to the new case."""
+
+    check: Callable[[Letter], str | None]
+    attach: Callable[[uuid.UUID, Sequence[Letter], Officer], Awaitable[object]]
 
 
 async def letter_files(request: Request) -> LetterFiles | None:
@@ -118,9 +129,13 @@ async def complaint(
     form = await request.form()
     try:
         submission = complaint_of(form)
-        files = files_of(form, "lampiran")
+        files = [Letter(await f.read(), f.filename or "") for f in files_of(form, "lampiran")]
         if files and letters is None:
             raise FormRefused("lampiran", NO_LETTER_STORE)
+        for letter in files:
+            problem = letters.check(letter) if letters else None
+            if problem:
+                raise FormRefused("lampiran", f"{letter.filename}: {problem}")
         sop = await _sop(
             registry, str(form.get("complaint_sop") or office.complaint_sop), "complaint_sop"
         )
@@ -131,7 +146,13 @@ async def complaint(
     if isinstance(receipt, Refusal):
         return await _page(request, officer, registry, office, form=form, refusal=receipt)
     assert isinstance(receipt, Receipt)
-    attached = await letters.attach(receipt.case_id, files, officer) if letters and files else None
+    attached = True
+    if letters and files:
+        try:
+            await letters.attach(receipt.case_id, files, officer)
+        except Exception:  # the complaint is recorded: its number and PIN must still be shown
+            log.exception("desk_letter_not_attached", case_id=str(receipt.case_id))
+            attached = False
     log.info("desk_complaint_entered", case_id=str(receipt.case_id), letters=len(files))
     context = {"officer": officer, "active": "meja", "receipt": receipt, "attached": attached}
     return templates.TemplateResponse(request, "desk_receipt.html", context, status_code=201)
