@@ -27,7 +27,9 @@ from runtime.http.server import serve
 from runtime.logs import configure_logging
 from runtime.settings import AlurSettings
 from services.accounts import pages as accounts
-from services.intake import api, cases_api, reply_api, survey_api
+from services.administration import office_pages, officer_pages
+from services.intake import api, cases_api, desk_pages, reply_api, survey_api
+from services.library import pages as library
 from services.notifier import read_api as notifications
 from services.projections import (
     dashboard,
@@ -56,6 +58,10 @@ ROUTERS = (
     health.router,
     assets.router,
     accounts.router,
+    desk_pages.router,
+    library.router,
+    officer_pages.router,
+    office_pages.router,
 )
 
 

@@ -185,3 +185,67 @@ class OfficerDirectory:
                 "SELECT disabled_at IS NOT NULL FROM officers WHERE id = $1", officer_id
             )
         )
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    """An officer as the administration lists them, with their account's state."""
+
+    officer: Officer
+    disabled: bool
+    password_set: bool
+    second_factor: bool
+
+
+async def roster(directory: OfficerDirectory) -> list[RosterEntry]:
+    """Every officer, disabled ones too, by name."""
+    rows = await directory.pool.fetch(
+        "SELECT *, disabled_at IS NOT NULL AS is_disabled,"
+        " password_hash IS NOT NULL AS has_password, totp_secret IS NOT NULL AS has_totp"
+        " FROM officers ORDER BY lower(name)"
+    )
+    return [
+        RosterEntry(officer_of(r), r["is_disabled"], r["has_password"], r["has_totp"]) for r in rows
+    ]
+
+
+async def reassign(
+    directory: OfficerDirectory,
+    officer: Officer,
+    roles: Sequence[str],
+    *,
+    known_roles: Iterable[str],
+    unit: str | None,
+    superior: str | None,
+) -> Officer:
+    """The officer with new roles, unit and superior (a name or id; None: no superior).
+    OfficerRefused for an unknown role, an unknown superior, or a superior chain that would
+    come back to the officer."""
+    known = set(known_roles)
+    unknown = [r for r in roles if r not in known]
+    if not roles or unknown:
+        raise OfficerRefused(f"unknown role {', '.join(unknown) or '(none given)'}")
+    superior_id = None
+    if superior is not None:
+        found = await directory.find(superior)
+        if found is None:
+            raise OfficerRefused(f"no officer named {superior!r}")
+        chain = [found.id]
+        while chain[-1] != officer.id:
+            above = (await directory.by_ids([chain[-1]])).get(chain[-1])
+            if above is None or above.superior is None or above.superior in chain:
+                break
+            chain.append(above.superior)
+        if chain[-1] == officer.id:
+            raise OfficerRefused("an officer cannot be their own superior, directly or not")
+        superior_id = found.id
+    await directory.pool.execute(
+        "UPDATE officers SET roles = $2, unit = $3, superior = $4 WHERE id = $1",
+        officer.id,
+        list(dict.fromkeys(roles)),
+        unit,
+        superior_id,
+    )
+    return Officer(
+        officer.id, officer.name, frozenset(roles), unit, superior_id, officer.email, officer.phone
+    )

@@ -332,3 +332,18 @@ def _text(x: float, y: float, content: str, css: str | None) -> str:
 
 def _line(x1: float, y1: float, x2: float, y2: float) -> str:
     return f'<line class="grid" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}"/>'
+
+
+def embedded_svg(definition: SopDefinition, highlight: Iterable[int] = ()) -> str:
+    """The flowchart of `render_svg` for inline use in an HTML page: no XML declaration and no
+    `<style>` element (the pages' Content-Security-Policy allows no inline style; the page's
+    stylesheet carries `page_stylesheet()` instead)."""
+    svg = render_svg(definition, highlight)
+    svg = svg.split("\n", 1)[1]  # the XML declaration
+    return svg.replace(f"<style>{_STYLE}</style>\n", "")
+
+
+def page_stylesheet(scope: str = "svg.sop-chart") -> str:
+    """The chart's styles as rules of a page's stylesheet, each under `scope`."""
+    rules = [line for line in _STYLE.strip().splitlines() if line]
+    return "\n".join(f"{scope} {rule}" for rule in rules) + "\n"

@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 
 from alur.web import build_app
+from officers import officer_id
 from runtime.http.access import require_policies
 from runtime.settings import AlurSettings
 from tests.support.accounts import form_token
@@ -62,6 +63,7 @@ class World:
     tracking_number: str
     pin: str
     officers: dict[str, dict[str, str]]  # caller -> headers
+    spare: str  # the id of an officer the administration routes are asked about
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +72,7 @@ async def world(alur: Alur) -> World:
     unit = await add_officer(alur, "Tim Unit Akses", "tim_pengelola_pengaduan", unit=UNIT)
     other = await add_officer(alur, "Tim Lain Akses", "tim_pengelola_pengaduan", unit=OTHER_UNIT)
     head = await add_officer(alur, unique_name("kadis"), "kepala_dinas")
+    spare = await add_officer(alur, unique_name("cadangan"), "petugas_pengaduan")
     async with alur.http() as client:
         receipt = await file_complaint(
             client,
@@ -90,6 +93,7 @@ async def world(alur: Alur) -> World:
             "head": head.headers,
             "auditor": alur.auditor,
         },
+        officer_id(spare.name),
     )
 
 
@@ -124,8 +128,27 @@ COMPLAINT_FORM = {
     "description": "Antrean di loket terlalu panjang.",
 }
 
+
+def _spare(data: dict[str, Any] | None = None) -> Request:
+    """A request about the spare officer (the head of office is the one caller who may)."""
+    return lambda w, c, t: {
+        "path": {"officer_id": w.spare},
+        "data": {"csrf_token": t, **(data or {})},
+    }
+
+
 REQUESTS: dict[tuple[str, str], Request] = {
     ("GET", "/"): lambda w, c, t: {},
+    ("GET", "/admin"): lambda w, c, t: {},
+    ("POST", "/admin/libur"): lambda w, c, t: {"data": {"csrf_token": t}},
+    ("POST", "/admin/petugas"): lambda w, c, t: {"data": {"csrf_token": t}},
+    ("GET", "/admin/petugas/{officer_id}"): lambda w, c, t: {"path": {"officer_id": w.spare}},
+    ("POST", "/admin/petugas/{officer_id}"): _spare(),
+    ("POST", "/admin/petugas/{officer_id}/aktif"): _spare(),
+    ("POST", "/admin/petugas/{officer_id}/nonaktif"): _spare(),
+    ("POST", "/admin/petugas/{officer_id}/sandi"): _spare(),
+    ("POST", "/admin/petugas/{officer_id}/totp"): _spare(),
+    ("POST", "/admin/petugas/{officer_id}/totp/hapus"): _spare(),
     ("GET", "/aktivasi/{token}"): lambda w, c, t: {"path": {"token": "bukan-tautan"}},
     ("POST", "/aktivasi/{token}"): lambda w, c, t: {"path": {"token": "bukan-tautan"}, "data": {}},
     ("GET", "/api/archive"): lambda w, c, t: {},
@@ -171,6 +194,10 @@ REQUESTS: dict[tuple[str, str], Request] = {
     ("GET", "/lapor"): lambda w, c, t: {},
     ("POST", "/lapor"): lambda w, c, t: {"data": {**COMPLAINT_FORM, "csrf_token": t}},
     ("GET", "/masuk"): lambda w, c, t: {},
+    ("GET", "/meja"): lambda w, c, t: {},
+    ("POST", "/meja/kasus"): lambda w, c, t: {"data": {"csrf_token": t}},
+    ("POST", "/meja/pengaduan"): lambda w, c, t: {"data": {"csrf_token": t}},
+    ("POST", "/meja/tamu"): lambda w, c, t: {"data": {"csrf_token": t}},
     ("POST", "/masuk"): lambda w, c, t: {
         "data": {"username": "x", "password": "y", "csrf_token": t}
     },
@@ -178,6 +205,14 @@ REQUESTS: dict[tuple[str, str], Request] = {
     ("GET", "/register"): lambda w, c, t: {},
     ("GET", "/register.{kind}"): lambda w, c, t: {"path": {"kind": "csv"}},
     ("GET", "/static/alur.css"): lambda w, c, t: {},
+    ("GET", "/sop"): lambda w, c, t: {},
+    ("GET", "/sop/{sop_id}"): lambda w, c, t: {"path": {"sop_id": MUBA_COMPLAINTS}},
+    ("GET", "/sop/draf/{draft_id}"): lambda w, c, t: {"path": {"draft_id": str(uuid.uuid4())}},
+    ("POST", "/sop/draf/{draft_id}/konfirmasi"): lambda w, c, t: {
+        "path": {"draft_id": str(uuid.uuid4())},
+        "data": {"csrf_token": t},
+    },
+    ("POST", "/sop/impor"): lambda w, c, t: {"data": {"csrf_token": t}},
     ("GET", "/statistik"): lambda w, c, t: {},
     ("GET", "/survei/{case_id}"): lambda w, c, t: {"params": {"t": "0" * 32}},
     ("POST", "/survei/{case_id}"): lambda w, c, t: {"data": {"t": "0" * 32, "csrf_token": t}},
@@ -211,6 +246,8 @@ def expected(audience: str, method: str, path: str, caller: str) -> str:
             return DENIED
         about_one_case = "{case_id}" in path
         return DENIED if about_one_case and caller == "other_unit" else ALLOWED
+    if audience == "administration":
+        return ALLOWED if caller == "head" else DENIED
     return DENIED  # administrator: no caller here is one; respondent: no right token
 
 

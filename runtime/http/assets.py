@@ -9,9 +9,11 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from runtime.http.access import PUBLIC
+from sop.chart import page_stylesheet
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
-STYLESHEET = (STATIC / "alur.css").read_bytes()
+# The pages' styles, then the SOP-AP chart's (drawn inline on the SOP library and case pages).
+STYLESHEET = (STATIC / "alur.css").read_bytes() + page_stylesheet().encode()
 
 router = APIRouter()
 

@@ -71,10 +71,13 @@ class CaseWork:
         documents: Sequence[str],
         *,
         request_id: str,
+        note: str | None = None,
     ) -> Opened | Refusal:
         """Open a case whose first step is not a complaint (a visit, a service)."""
         first = sop.step(1)
-        payload = StepRecorded(activity=first.activity, documents=list(documents), data=data)
+        payload = StepRecorded(
+            activity=first.activity, documents=list(documents), data=data, note=note
+        )
         fact = self.engine.open(
             sop, officer, payload.model_dump(mode="json"), causation_id=request_id
         )

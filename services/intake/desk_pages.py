@@ -1,0 +1,252 @@
+"""The intake desk (`/meja`, officers; HTML, Bahasa Indonesia, no JavaScript).
+
+- `GET /meja[?sop=ID]`: three forms — a complaint that came by post or the complaint box, a
+  walk-in visitor for the guest book, a case under any loaded SOP (`?sop=` picks the SOP whose
+  first step's documents the form lists as checkboxes).
+- `POST /meja/pengaduan` (multipart: `channel` post|box, `complaint_sop` (a complaint SOP;
+  default the office's), `reporter_name|email|phone`, `subject`, `description`, `category`,
+  `anonymous`, `confidential`, `lampiran` (the scanned letter, optional)): the same intake as
+  `POST /api/complaints`, the officer recorded as who entered it; 201 page with the tracking
+  number and PIN to hand or post to the reporter.
+- `POST /meja/tamu` (`visit_sop`, `nama`, `instansi`, `keperluan`, `bertemu`,
+  `telepon`): opens a visit; the guest book reads its data. 303 to `/kasus/{id}`.
+- `POST /meja/kasus` (`sop`, `documents` (repeated), `note`): 303 to `/kasus/{id}`.
+
+Every POST carries `csrf_token`. Bad input: the page again, 4xx, the message by its field.
+The scanned letter is stored by the attachment store through `LetterFiles`, which the web
+bootstrap installs when attachments exist (adapting `attachments.AttachmentIntake`: `check` is
+its `check(Upload(data, filename))` with `AttachmentRefused.reason` returned, `attach` its
+`attach_files(case_id, uploads, officer)`). Every letter is checked before the complaint is
+recorded (a refused one: 422 on `lampiran`, nothing recorded); without `LetterFiles` a letter
+sent along is refused the same way.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import structlog
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from events import ComplaintReceived
+from runtime.http.access import OfficerOnly
+from runtime.http.csrf import CSRF
+from runtime.http.dependencies import Office, Registry, installed
+from runtime.http.templates import templates_in
+from services.intake.casework import Opened
+from services.intake.dependencies import Casework, Intake
+from services.intake.desk_forms import (
+    DESK_CHANNELS,
+    GUEST_FIELDS,
+    FormRefused,
+    complaint_of,
+    files_of,
+    guest_of,
+    new_case_of,
+)
+from services.intake.intake import Receipt
+from services.intake.request_ids import fresh, officer_causation
+from sop.actions import Officer, Refusal
+from sop.definition import SopDefinition
+from sop.registry import UnknownSop
+
+log = structlog.get_logger(__name__)
+router = APIRouter()
+templates = templates_in(Path(__file__).parent / "templates")
+
+NO_LETTER_STORE = "lampiran belum dapat disimpan di kantor ini; kirim tanpa lampiran"
+UNKNOWN_SOP = "SOP ini tidak dikenal"
+
+
+@dataclass(frozen=True)
+class Letter:
+    """A scanned letter as the officer uploaded it."""
+
+    data: bytes
+    filename: str
+
+
+@dataclass(frozen=True)
+class LetterFiles:
+    """Where the desk hands scanned letters (the attachment store, installed by the bootstrap).
+
+    `check(letter)`: why it cannot be attached (Bahasa Indonesia; nothing stored), or None.
+    `attach(case_id, letters, officer)`: attach the checked letters to the new case."""
+
+    check: Callable[[Letter], str | None]
+    attach: Callable[[uuid.UUID, Sequence[Letter], Officer], Awaitable[object]]
+
+
+async def letter_files(request: Request) -> LetterFiles | None:
+    try:
+        return installed(request, LetterFiles)
+    except LookupError:
+        return None
+
+
+Letters = Annotated[LetterFiles | None, Depends(letter_files)]
+
+
+@dataclass(frozen=True)
+class DeskSops:
+    complaints: list[SopDefinition]
+    visits: list[SopDefinition]
+    others: list[SopDefinition]
+
+    @classmethod
+    def sorted(cls, sops: Sequence[SopDefinition]) -> DeskSops:
+        def complaint(sop: SopDefinition) -> bool:
+            return sop.step(1).event == ComplaintReceived.type
+
+        return cls(
+            [s for s in sops if complaint(s)],
+            [s for s in sops if s.case_type == "visit" and not complaint(s)],
+            [s for s in sops if not complaint(s)],
+        )
+
+
+@router.get("/meja", response_class=HTMLResponse)
+async def desk(
+    request: Request, officer: OfficerOnly, registry: Registry, office: Office, sop: str = ""
+) -> HTMLResponse:
+    return await _page(request, officer, registry, office, chosen=sop.strip())
+
+
+@router.post("/meja/pengaduan", response_class=HTMLResponse, dependencies=[CSRF])
+async def complaint(
+    request: Request,
+    officer: OfficerOnly,
+    intake: Intake,
+    registry: Registry,
+    office: Office,
+    letters: Letters,
+) -> Response:
+    form = await request.form()
+    try:
+        submission = complaint_of(form)
+        files = [Letter(await f.read(), f.filename or "") for f in files_of(form, "lampiran")]
+        if files and letters is None:
+            raise FormRefused("lampiran", NO_LETTER_STORE)
+        for letter in files:
+            problem = letters.check(letter) if letters else None
+            if problem:
+                raise FormRefused("lampiran", f"{letter.filename}: {problem}")
+        sop = await _sop(
+            registry, str(form.get("complaint_sop") or office.complaint_sop), "complaint_sop"
+        )
+    except FormRefused as refused:
+        return await _page(request, officer, registry, office, form=form, refused=refused)
+    request_id = officer_causation(request, officer) or fresh()
+    receipt = await intake.receive(submission, request_id=request_id, officer=officer, sop=sop)
+    if isinstance(receipt, Refusal):
+        return await _page(request, officer, registry, office, form=form, refusal=receipt)
+    assert isinstance(receipt, Receipt)
+    attached = True
+    if letters and files:
+        try:
+            await letters.attach(receipt.case_id, files, officer)
+        except Exception:  # the complaint is recorded: its number and PIN must still be shown
+            log.exception("desk_letter_not_attached", case_id=str(receipt.case_id))
+            attached = False
+    log.info("desk_complaint_entered", case_id=str(receipt.case_id), letters=len(files))
+    context = {"officer": officer, "active": "meja", "receipt": receipt, "attached": attached}
+    return templates.TemplateResponse(request, "desk_receipt.html", context, status_code=201)
+
+
+@router.post("/meja/tamu", response_class=HTMLResponse, dependencies=[CSRF])
+async def visitor(
+    request: Request, officer: OfficerOnly, casework: Casework, registry: Registry, office: Office
+) -> Response:
+    form = await request.form()
+    try:
+        sop = await _sop(registry, str(form.get("visit_sop") or ""), "visit_sop")
+        guest = guest_of(form)
+    except FormRefused as refused:
+        return await _page(request, officer, registry, office, form=form, refused=refused)
+    request_id = officer_causation(request, officer) or fresh()
+    documents = list(sop.step(1).documents)
+    opened = await casework.open(sop, officer, guest, documents, request_id=request_id)
+    return await _opened(request, officer, registry, office, form, opened)
+
+
+@router.post("/meja/kasus", response_class=HTMLResponse, dependencies=[CSRF])
+async def new_case(
+    request: Request, officer: OfficerOnly, casework: Casework, registry: Registry, office: Office
+) -> Response:
+    form = await request.form()
+    chosen = str(form.get("sop") or "")
+    try:
+        sop = await _sop(registry, chosen)
+        if sop.step(1).event == ComplaintReceived.type:
+            raise FormRefused("sop", "pengaduan dicatat dengan formulir pengaduan di atas")
+        wanted = new_case_of(form, list(sop.step(1).documents))
+    except FormRefused as refused:
+        page = _page(request, officer, registry, office, form=form, refused=refused, chosen=chosen)
+        return await page
+    request_id = officer_causation(request, officer) or fresh()
+    opened = await casework.open(
+        sop, officer, {}, wanted.documents, request_id=request_id, note=wanted.note
+    )
+    return await _opened(request, officer, registry, office, form, opened, chosen=chosen)
+
+
+async def _opened(
+    request: Request,
+    officer: Officer,
+    registry: Any,
+    office: Any,
+    form: Any,
+    opened: Opened | Refusal,
+    chosen: str = "",
+) -> Response:
+    if isinstance(opened, Refusal):
+        return await _page(
+            request, officer, registry, office, form=form, refusal=opened, chosen=chosen
+        )
+    log.info("desk_case_opened", case_id=str(opened.case_id))
+    return RedirectResponse(f"/kasus/{opened.case_id}", status_code=303)
+
+
+async def _sop(registry: Any, sop_id: str, field: str = "sop") -> SopDefinition:
+    if not sop_id.strip():
+        raise FormRefused(field, "pilih SOP")
+    try:
+        return await registry.latest(sop_id.strip())
+    except UnknownSop:
+        raise FormRefused(field, UNKNOWN_SOP) from None
+
+
+async def _page(
+    request: Request,
+    officer: Officer,
+    registry: Any,
+    office: Any,
+    *,
+    form: Any = None,
+    refused: FormRefused | None = None,
+    refusal: Refusal | None = None,
+    chosen: str = "",
+) -> HTMLResponse:
+    sops = DeskSops.sorted(await registry.all_latest())
+    picked = next((s for s in sops.others if s.id == chosen), None)
+    errors = {refused.field: refused.reason} if refused else {}
+    status = 422 if refused else (refusal.http_status if refusal else 200)
+    context = {
+        "officer": officer,
+        "active": "meja",
+        "sops": sops,
+        "picked": picked,
+        "chosen": chosen,
+        "complaint_sop": office.complaint_sop,
+        "channels": DESK_CHANNELS,
+        "guest_fields": GUEST_FIELDS,
+        "form": form or {},
+        "errors": errors,
+        "refusal": refusal,
+    }
+    return templates.TemplateResponse(request, "desk.html", context, status_code=status)
