@@ -27,7 +27,7 @@ from runtime.http.server import serve
 from runtime.logs import configure_logging
 from runtime.settings import AlurSettings
 from services.accounts import pages as accounts
-from services.intake import api, cases_api, reply_api, survey_api
+from services.intake import api, case_page, cases_api, reply_api, survey_api
 from services.notifier import read_api as notifications
 from services.projections import (
     dashboard,
@@ -36,6 +36,7 @@ from services.projections import (
     ikm_api,
     read_api,
     statistics,
+    tasks,
 )
 
 log = structlog.get_logger(__name__)
@@ -43,6 +44,7 @@ log = structlog.get_logger(__name__)
 ROUTERS = (
     api.router,
     cases_api.router,
+    case_page.router,
     reply_api.router,
     read_api.router,
     survey_api.router,
@@ -51,6 +53,7 @@ ROUTERS = (
     guest_book_api.router,
     ikm_api.router,
     statistics.router,
+    tasks.router,
     notifications.router,
     clock_router,
     health.router,

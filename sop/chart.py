@@ -332,3 +332,24 @@ def _text(x: float, y: float, content: str, css: str | None) -> str:
 
 def _line(x1: float, y1: float, x2: float, y2: float) -> str:
     return f'<line class="grid" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}"/>'
+
+
+def render_inline(
+    definition: SopDefinition, highlight: Iterable[int] = (), current: int | None = None
+) -> str:
+    """The flowchart as an `<svg>` element to put inside an HTML page: no XML declaration and
+    no `<style>` element (a page's Content-Security-Policy forbids inline styles; the page's
+    stylesheet styles `.sop-chart`). `current` (the step a case waits at) also gets `current`."""
+    svg = render_svg(definition, highlight)
+    svg = svg.split("\n", 1)[1]  # the XML declaration
+    start, end = svg.index("<style>"), svg.index("</style>") + len("</style>")
+    svg = svg[:start] + svg[end:].lstrip("\n")
+    svg = svg.replace('class="sop-chart"', 'class="sop-chart" role="img"', 1)
+    if current is not None:
+        for css in ("step highlighted", "step"):
+            svg = svg.replace(
+                f'<g class="{css}" data-step="{current}"',
+                f'<g class="{css} current" data-step="{current}"',
+                1,
+            )
+    return svg
