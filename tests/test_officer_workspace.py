@@ -3,6 +3,7 @@ sign-in redirect of officer pages, Tugas Saya's queues and the case page's forms
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
 from collections.abc import AsyncIterator
@@ -12,6 +13,7 @@ import httpx
 
 from tests.support.accounts import PASSWORD, browser, cli, log_in
 from tests.support.casework import unique_name
+from tests.support.mailbox import Mailbox
 from tests.support.sandbox import Alur
 from tests.support.seed_cases import file_complaint
 from tests.support.waiting import eventually
@@ -62,11 +64,15 @@ async def test_an_officer_page_sends_a_browser_to_the_login_and_a_script_gets_40
         assert expired.headers["location"] == "/masuk?next=%2Fregister"
 
 
-async def test_a_complaint_waits_in_the_queue_and_is_worked_from_its_page(alur: Alur) -> None:
+async def test_a_complaint_waits_in_the_queue_and_is_worked_from_its_page(
+    alur: Alur, mailbox: Mailbox
+) -> None:
     name = await officer(alur, "petugas_pengaduan")
     subject = f"Loket farmasi {uuid.uuid4().hex[:6]}"
+    address = f"pelapor-{uuid.uuid4().hex[:6]}@example.id"
+    reporter = {"name": "Siti Aminah", "email": address, "phone": ""}
     async with alur.http() as public:
-        receipt = await file_complaint(public, subject=subject)
+        receipt = await file_complaint(public, subject=subject, reporter=reporter)
     number, case_id = receipt["tracking_number"], receipt["case_id"]
     async with signed_in(alur, name) as client:
 
@@ -126,6 +132,13 @@ async def test_a_complaint_waits_in_the_queue_and_is_worked_from_its_page(alur: 
     assert [h["message"] for h in history if h["type"] == "ReporterAnswered"] == [answer]
     assert "InternalNoteAdded" not in {h["type"] for h in history}
     assert note not in tracked.text
+
+    def answered() -> list[str]:
+        texts = [m.part("plain") for m in mailbox.to(address)]
+        return [t for t in texts if answer in t]
+
+    mails = await eventually(lambda: asyncio.to_thread(answered))
+    assert all(note not in m for m in mails)
 
 
 async def test_an_officer_of_another_unit_gets_the_not_found_page(alur: Alur) -> None:
