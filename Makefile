@@ -7,13 +7,14 @@ INSTALLED := $(VENV)/.installed
 .PHONY: install run stop test bench soak lint schemas
 
 install: $(INSTALLED) ## virtualenv with Alur and its pinned dependencies, Kafka jars
-$(INSTALLED): pyproject.toml
+$(INSTALLED): pyproject.toml package.json package-lock.json
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet -e ".[dev]"
 	infra/kafka.sh install
 	infra/browser.sh install
+	npm ci --no-audit --no-fund --loglevel=error  # axe-core, run by the accessibility tests in Chromium
 	touch $@
 
 run: install ## start PostgreSQL, Kafka and every Alur worker in the background

@@ -24,6 +24,7 @@ from runtime.http.case_scope import CaseScope
 from runtime.http.cookies import CookiePolicy
 from runtime.http.csrf import CsrfTokens
 from runtime.http.navigation import WorkCounts
+from runtime.listening import ChannelListener
 from runtime.settings import AlurSettings
 from runtime.throttle import FailureLimit, Throttle
 from services.accounts.login import LoginDesk
@@ -61,7 +62,7 @@ class WebDependencies:
     survey_desk: SurveyDesk
     keys: PersonalDataKeys
     work_counts: WorkCounts  # the navigation's counts (Tugas Saya)
-    key_listener: asyncpg.Connection
+    key_listener: ChannelListener
 
     async def close(self) -> None:
         await self.key_listener.close()
@@ -104,8 +105,7 @@ async def start_web(settings: AlurSettings) -> WebDependencies:
     csrf = CsrfTokens.from_secret(secret)
     keys = PersonalDataKeys.over(pool, secret, settings.key_cache_seconds)
     await keys.create()
-    key_listener = await asyncpg.connect(settings.database_url)
-    await keys.listen(key_listener)
+    key_listener = await keys.listen(settings.database_url)
     return WebDependencies(
         settings=settings,
         office=office,

@@ -31,6 +31,8 @@ from cases.codec import StoredFact, StoredRecord, envelope_of_row, stored_fact
 from cases.journal import CaseJournal, JournalStore
 from cases.port import BATCH, StoreUnavailable, TrackingRecord
 from events import Envelope
+from runtime.listening import ChannelListener
+from runtime.outages import POSTGRES_AWAY
 
 log = structlog.get_logger(__name__)
 
@@ -43,11 +45,7 @@ OUTAGES = (
     psycopg.InterfaceError,
     eventsourcing.persistence.OperationalError,
     eventsourcing.persistence.InterfaceError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.CannotConnectNowError,
-    asyncpg.AdminShutdownError,
-    asyncpg.InterfaceError,  # includes a closed pool
-    asyncpg.InternalClientError,  # a connection cut in the middle of a query
+    *POSTGRES_AWAY,
 )
 
 # The tracking numbers were intake's own table once; the names stay for existing stores.
@@ -176,9 +174,7 @@ class PostgresEventStore(JournalStore):
         self._channel = recorder.channel_name
         self._sql = _Reads.of(recorder.events_table_name)
         self._sequences: set[str] = set()
-        self._listeners: list[asyncpg.Connection] = []
-        self._relistening: set[asyncio.Task[None]] = set()
-        self._closing = False
+        self._listeners: list[ChannelListener] = []
 
     @classmethod
     async def connect(
@@ -280,44 +276,17 @@ class PostgresEventStore(JournalStore):
             return await self._pool.fetchval(f"SELECT nextval('{sequence}')")
 
     async def wake_on_append(self, wake: asyncio.Event) -> None:
-        # Every append NOTIFYs the channel inside its transaction.
+        # Every append NOTIFYs the channel inside its transaction. After a lost connection the
+        # worker is woken once more for anything appended while nobody listened.
+        listener = ChannelListener(
+            self._database_url, {self._channel: lambda _: wake.set()}, on_restored=wake.set
+        )
         with _outages():
-            await self._listen(wake)
-
-    async def _listen(self, wake: asyncio.Event) -> None:
-        listener = await asyncpg.connect(self._database_url)
+            await listener.start()
         self._listeners.append(listener)
-        await listener.add_listener(self._channel, lambda *_: wake.set())
-        listener.add_termination_listener(lambda ended: self._listen_again(ended, wake))
-
-    def _listen_again(self, ended: asyncpg.Connection, wake: asyncio.Event) -> None:
-        """The listening connection ended (PostgreSQL restarted, the network dropped): listen
-        on a new one as soon as PostgreSQL takes it, so appends wake the listener again."""
-        with contextlib.suppress(ValueError):
-            self._listeners.remove(ended)
-        if self._closing:
-            return
-        task = asyncio.get_running_loop().create_task(self._relisten(wake))
-        self._relistening.add(task)
-        task.add_done_callback(self._relistening.discard)
-
-    async def _relisten(self, wake: asyncio.Event) -> None:
-        while not self._closing:
-            try:
-                await self._listen(wake)
-            except (*OUTAGES, asyncpg.InternalClientError) as error:
-                log.warning("append_listener_unavailable", error=type(error).__name__)
-                await asyncio.sleep(1)
-                continue
-            log.info("append_listener_restored")
-            wake.set()  # appends made while nobody listened
-            return
 
     async def close(self) -> None:
-        self._closing = True
-        for task in self._relistening:
-            task.cancel()
-        for listener in list(self._listeners):
+        for listener in self._listeners:
             await listener.close()
         await self._pool.close()
         await asyncio.to_thread(self._journal.close)

@@ -161,5 +161,5 @@ def reply_in_plaintext(payload: dict[str, Any]) -> dict[str, Any]:
     return payload
 
 
-for _step_event in STEP_EVENTS:
-    CATALOG.upcaster(_step_event, from_version=1)(lambda payload: payload)
+for _plaintext_v1 in (*STEP_EVENTS, ClockSuspended.type, ClockResumed.type):
+    CATALOG.upcaster(_plaintext_v1, from_version=1)(lambda payload: payload)

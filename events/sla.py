@@ -50,23 +50,28 @@ class EscalationRaised(
 
 
 class ClockSuspended(
-    Payload, type="ClockSuspended", version=1, label="Waktu layanan dihentikan sementara"
+    Payload, type="ClockSuspended", version=2, label="Waktu layanan dihentikan sementara"
 ):
-    """An officer stopped a case's clock, e.g. while waiting for the reporter's documents (v1)."""
+    """An officer stopped a case's clock, e.g. while waiting for the reporter's documents (v2).
+
+    v2 seals `reason` with the key of the case's data subject (an officer's words may name
+    people); v1 held it in plaintext and is upcast unchanged (a plaintext value reads as itself).
+    """
 
     step: str  # the step whose clock stops
-    reason: str
+    reason: str  # sealed
 
 
-class ClockResumed(Payload, type="ClockResumed", version=1, label="Waktu layanan dilanjutkan"):
-    """An officer restarted a suspended case clock (v1).
+class ClockResumed(Payload, type="ClockResumed", version=2, label="Waktu layanan dilanjutkan"):
+    """An officer restarted a suspended case clock (v2: `reason` sealed, as in ClockSuspended
+    v2; v1 upcast unchanged).
 
     The step's deadline moves by the working time the clock was suspended; the SLA worker
     records the new deadline with `SlaDeadlineChanged`.
     """
 
     step: str
-    reason: str | None = None
+    reason: str | None = None  # sealed
 
 
 class SlaDeadlineChanged(

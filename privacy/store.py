@@ -31,6 +31,7 @@ from privacy.master import MasterKey
 from privacy.memory import InMemoryKeyRows
 from privacy.schema import CHANNEL
 from privacy.table import KeyRows, KeyTable, NewKey
+from runtime.listening import ChannelListener
 
 log = structlog.get_logger(__name__)
 
@@ -98,12 +99,20 @@ class PersonalDataKeys:
     async def create(self) -> None:
         await self._rows.create()
 
-    async def listen(self, conn: asyncpg.Connection) -> None:
-        """Forget destroyed keys as soon as another process destroys them (`conn` stays open,
-        the caller's)."""
-        await conn.add_listener(CHANNEL, self._on_destroyed)
+    async def listen(self, database_url: str) -> ChannelListener:
+        """Forget destroyed keys as soon as another process destroys them; forget every kept
+        key when the listening connection ends and again when it is back (a destruction may
+        have been said meanwhile). The caller closes the listener."""
+        listener = ChannelListener(
+            database_url,
+            {CHANNEL: self._on_destroyed},
+            on_lost=self._cache.clear,
+            on_restored=self._cache.clear,
+        )
+        await listener.start()
+        return listener
 
-    def _on_destroyed(self, _conn: object, _pid: int, _channel: str, payload: str) -> None:
+    def _on_destroyed(self, payload: str) -> None:
         if payload == "*":
             self._cache.clear()
             return

@@ -16,6 +16,9 @@ from typing import Any, Protocol
 import asyncpg
 import structlog
 
+from runtime.listening import ChannelListener
+from runtime.outages import POSTGRES_AWAY
+
 log = structlog.get_logger(__name__)
 
 CHANNEL = "alur_clock"
@@ -30,13 +33,7 @@ INSERT INTO simulated_clock (only_row) VALUES (true) ON CONFLICT DO NOTHING;
 
 
 # What a connection that PostgreSQL ended raises on its next query.
-_CONNECTION_ENDED = (
-    asyncpg.InterfaceError,
-    asyncpg.InternalClientError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.AdminShutdownError,
-    OSError,
-)
+_CONNECTION_ENDED = (OSError, *POSTGRES_AWAY)
 
 
 class Clock(Protocol):
@@ -74,13 +71,15 @@ class SimulatedClock:
         self._database_url = database_url
         self._time_zone = time_zone
         self._offset = timedelta()
-        self._listener: asyncpg.Connection | None = None
+        self._queries: asyncpg.Connection | None = None  # for the clock's own queries
         self._in_use = asyncio.Lock()  # one connection does one query at a time
+        self._listener = ChannelListener(database_url, {CHANNEL: self._heard})
 
     async def start(self) -> None:
-        listener = await self._connection()
+        connection = await self._connection()
         with contextlib.suppress(asyncpg.UniqueViolationError):  # two processes create it at once
-            await listener.execute(SCHEMA)
+            await connection.execute(SCHEMA)
+        await self._listener.start()
         await self.refresh()
 
     def now(self) -> datetime:
@@ -103,18 +102,18 @@ class SimulatedClock:
         return self.now()
 
     async def close(self) -> None:
-        if self._listener is not None:
-            await self._listener.close()
-            self._listener = None
+        await self._listener.close()
+        if self._queries is not None:
+            await self._queries.close()
+            self._queries = None
 
     async def _connection(self) -> asyncpg.Connection:
-        """The listening connection; a new one (listening again) once the old one died with
-        its server (a PostgreSQL restart), so the clock works again when PostgreSQL does."""
-        if self._listener is None or self._listener.is_closed():
-            listener = await asyncpg.connect(self._database_url)
-            await listener.add_listener(CHANNEL, self._heard)
-            self._listener = listener
-        return self._listener
+        """The clock's connection; a new one once the old one died with its server (a
+        PostgreSQL restart), so the clock works again when PostgreSQL does. (Advances are heard
+        on the listener's own connection, which comes back by itself.)"""
+        if self._queries is None or self._queries.is_closed():
+            self._queries = await asyncpg.connect(self._database_url)
+        return self._queries
 
     async def _fetch(self, query: str, *args: object) -> Any:
         async with self._in_use:
@@ -123,12 +122,12 @@ class SimulatedClock:
             except _CONNECTION_ENDED:
                 # The connection may have died without saying so yet (its server's goodbye
                 # can arrive while a query starts): once more, on a new one.
-                if self._listener is not None:
-                    self._listener.terminate()
-                    self._listener = None
+                if self._queries is not None:
+                    self._queries.terminate()
+                    self._queries = None
                 return await (await self._connection()).fetchval(query, *args)
 
-    def _heard(self, _conn: object, _pid: int, _channel: str, payload: str) -> None:
+    def _heard(self, payload: str) -> None:
         with contextlib.suppress(ValueError):
             self._set(float(payload))
 

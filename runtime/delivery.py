@@ -24,13 +24,13 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import NoReturn
 
-import asyncpg
 import structlog
 from aiokafka import ConsumerRecord
 from pydantic import ValidationError
 
 from events import CATALOG, Envelope, UnknownEvent
 from runtime.kafka import Publish
+from runtime.outages import POSTGRES_AWAY
 
 log = structlog.get_logger(__name__)
 
@@ -41,17 +41,7 @@ POISON = (ValidationError, UnknownEvent)
 # headers included); a larger one is dead-lettered without its value.
 DEAD_LETTER_VALUE_LIMIT = 512 * 1024
 
-TRANSIENT = (
-    OSError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-    asyncpg.CannotConnectNowError,
-    asyncpg.TooManyConnectionsError,
-    # PostgreSQL shutting down under a transaction, and the client's view of a connection cut
-    # in the middle of a query: a restart, not the message.
-    asyncpg.AdminShutdownError,
-    asyncpg.InternalClientError,
-)
+TRANSIENT = (OSError, *POSTGRES_AWAY)  # a restart or a cut line, not the message
 
 
 def parse_envelope(value: bytes) -> Envelope:

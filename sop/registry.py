@@ -7,10 +7,8 @@ under that version while newer ones are imported. The reviewed definitions shipp
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +18,7 @@ import structlog
 import yaml
 
 from events import CATALOG
+from runtime.listening import ChannelListener
 from sop.definition import Header, SopDefinition
 
 log = structlog.get_logger(__name__)
@@ -96,52 +95,35 @@ class SopRegistry:
         # Each SOP's latest version, kept only while a connection LISTENs for imports.
         self._latest: dict[str, int] = {}
         self._imports = 0  # imports heard: a version read before one is not kept
-        self._database_url: str | None = None
-        self._listener: asyncpg.Connection | None = None
-        self._next_try = 0.0
-        self._connecting = asyncio.Lock()
+        self._listener: ChannelListener | None = None
 
     async def watch_imports(self, database_url: str) -> None:
         """Keep each SOP's latest version in memory (no query per new case), forgetting it
         when any process imports a version of that SOP (NOTIFY in the import's transaction).
         While the watching connection is down, every `latest` asks the database again."""
-        self._database_url = database_url
-        await self._watch()
+        self._listener = ChannelListener(
+            database_url,
+            {IMPORTS_CHANNEL: self._heard},
+            on_lost=self._unwatched,
+            retry_seconds=REWATCH_SECONDS,
+        )
+        await self._listener.start_when_possible()
 
-    async def _watch(self) -> None:
-        if self._database_url is None or time.monotonic() < self._next_try:
-            return
-        async with self._connecting:
-            if self._listener is not None and not self._listener.is_closed():
-                return
-            self._next_try = time.monotonic() + REWATCH_SECONDS
-            try:
-                listener = await asyncpg.connect(self._database_url)
-                await listener.add_listener(IMPORTS_CHANNEL, self._heard)
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
-                log.warning("sop_imports_not_watched", error=repr(error))
-                return
-            listener.add_termination_listener(self._unwatched)
-            self._listener = listener
-
-    def _heard(self, _conn: object, _pid: int, _channel: str, sop_id: str) -> None:
+    def _heard(self, sop_id: str) -> None:
         self._imports += 1
         self._latest.pop(sop_id, None)
 
-    def _unwatched(self, _conn: object) -> None:
+    def _unwatched(self) -> None:
         self._imports += 1
         self._latest.clear()
-        self._listener = None
 
     @property
     def _watching(self) -> bool:
-        return self._listener is not None and not self._listener.is_closed()
+        return self._listener is not None and self._listener.listening
 
     async def close(self) -> None:
         if self._listener is not None:
-            listener, self._listener = self._listener, None
-            listener.remove_termination_listener(self._unwatched)
-            await listener.close()
+            await self._listener.close()
 
     async def create(self) -> None:
         async with self._pool.acquire() as conn, conn.transaction():
@@ -202,8 +184,6 @@ class SopRegistry:
         return self._versions[key]
 
     async def latest(self, sop_id: str) -> SopDefinition:
-        if not self._watching:
-            await self._watch()
         version = self._latest.get(sop_id) if self._watching else None
         if version is None:
             heard = self._imports

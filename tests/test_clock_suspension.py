@@ -64,7 +64,7 @@ async def test_a_suspended_clock_moves_the_deadline_by_the_working_time_it_stood
     assert at(changed["payload"]["previous_due_at"]) == old_due
     assert at(changed["payload"]["due_at"]) == new_due
     assert calendar.counted(old_due, new_due, duration) == stood_still
-    assert changed["payload"]["reason"] == f"waktu dihentikan sementara: {WAITING}"
+    assert changed["payload"]["reason"] == "waktu layanan dihentikan sementara oleh petugas"
     assert changed["actor"] == {"id": "sla", "role": "sistem"}
     assert changed["next_step"] == "2"  # the case still waits at the same step
     moved = await timer(alur, case_id, step="2")

@@ -35,13 +35,15 @@ PHONE = "0813-9911-7264"
 DESCRIPTION = f"Dokter jaga puskesmas Sungai Lilin meminta bayaran tambahan {RUN} di luar tarif."
 REPLY = f"Saya sudah membayar kwitansi nomor KW{RUN} kemarin sore."
 NOTE = f"Pelapor menyebut: meminta bayaran tambahan {RUN}."
+PAUSE = f"Menunggu salinan KTP Bapak Wiratmaja {RUN}"
+RESUME = f"Salinan KTP Bapak Wiratmaja {RUN} sudah diterima"
 GUEST = {
     "nama": f"Kartika Purbasari{RUN}",
     "alamat": f"Jalan Merdeka Raya {RUN} Sekayu",
     "telepon": "0821-5566-3321",
     "keperluan": f"Izin praktik bidan {RUN}",
 }
-SECRETS = [NAME, EMAIL, PHONE, DESCRIPTION, REPLY, NOTE, *GUEST.values()]
+SECRETS = [NAME, EMAIL, PHONE, DESCRIPTION, REPLY, NOTE, PAUSE, RESUME, *GUEST.values()]
 
 
 def _forms(text: str) -> list[bytes]:
@@ -143,6 +145,9 @@ async def test_no_dump_of_the_database_or_of_kafka_holds_personal_data(
         assert replied.status_code == 201, replied.text
         registered = await do(client, case_id, office.petugas, "register_complaint", note=NOTE)
         assert registered["events"][0]["payload"]["note"] == NOTE  # the officer reads it back
+        # The clock stopped and restarted, each with the officer's reason.
+        await do(client, case_id, office.petugas, "suspend_clock", note=PAUSE)
+        await do(client, case_id, office.petugas, "resume_clock", note=RESUME)
         visit = await open_case(client, satpam, await visit_sop(client), {"tujuan": "Farmasi"})
         await work(client, visit["case_id"], to_the_survey(resepsionis, layanan, GUEST))
 
@@ -173,7 +178,7 @@ async def test_no_dump_of_the_database_or_of_kafka_holds_personal_data(
         shown = await client.get(f"/api/cases/{case_id}", headers=alur.auditor)
         guests = await client.get("/api/guest-book", headers=alur.auditor)
     assert shown.status_code == 200
-    for text in (NAME, EMAIL, PHONE, DESCRIPTION, REPLY, NOTE):
+    for text in (NAME, EMAIL, PHONE, DESCRIPTION, REPLY, NOTE, PAUSE, RESUME):
         assert text in shown.text, text
     assert all(text in guests.text for text in GUEST.values())
     (row,) = [r for r in await alur.register() if r["case_id"] == case_id]

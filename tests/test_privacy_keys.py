@@ -89,9 +89,8 @@ async def test_a_persons_keys_are_found_by_contact_and_destroyed_in_every_case(
 
     # A process that listens forgets a destroyed key it had cached at once.
     listener = await _keys(pool)
-    listening = await asyncpg.connect(database)
+    listening = await listener.listen(database)
     try:
-        await listener.listen(listening)
         assert await listener.reveal(sealed[0]) == "Budi"
         destroyed = await keys.destroy_person(email=email, phone=phone)
 
@@ -115,3 +114,30 @@ async def test_without_the_master_key_the_database_reveals_nothing(pool: asyncpg
     assert await thief.reveal(sealed) == UNREADABLE
     assert await thief.subjects_of_person(email="dewi@example.id") == []
     assert await keys.reveal(sealed) == "Dewi Lestari"
+
+
+async def test_a_listener_whose_connection_ended_still_forgets_a_destroyed_key(
+    pool: asyncpg.Pool, database: str
+) -> None:
+    """PostgreSQL ends the listening connection (a restart would): a key destroyed while nobody
+    listened is not revealed from the cache afterwards."""
+    keys = await _keys(pool)
+    subject = await keys.new_subject(uuid.uuid4())
+    sealed = subject.seal("Rina")
+    listener = await _keys(pool)
+    listening = await listener.listen(database)
+    try:
+        assert await listener.reveal(sealed) == "Rina"  # cached now
+        ended = await pool.fetchval(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND query LIKE 'LISTEN %'"
+        )
+        assert ended == 1
+        await keys.destroy_case(subject.case_id)
+
+        async def forgotten() -> bool:
+            return await listener.reveal(sealed) == ERASED
+
+        await eventually(forgotten)
+    finally:
+        await listening.close()

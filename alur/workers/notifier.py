@@ -13,7 +13,6 @@ from datetime import timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
-import asyncpg
 import httpx
 import structlog
 
@@ -46,9 +45,8 @@ async def start(settings: NotifierSettings, process: Process) -> Started:
     await directory.create()
     keys = PersonalDataKeys.over(pool, settings.secret_key_bytes(), settings.key_cache_seconds)
     await keys.create()
-    listening = await asyncpg.connect(settings.database_url)
-    process.closing(listening.close)
-    await keys.listen(listening)  # a key destroyed elsewhere is forgotten here at once
+    # A key destroyed elsewhere is forgotten here at once.
+    process.closing((await keys.listen(settings.database_url)).close)
     wake = asyncio.Event()
     planner = Planner(
         rules,

@@ -16,7 +16,6 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
 
-import asyncpg
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -24,6 +23,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from cases import EventTooLarge
+from runtime.outages import POSTGRES_AWAY
 
 log = structlog.get_logger(__name__)
 
@@ -44,15 +44,7 @@ RETRY_AFTER_SECONDS = 5
 # What reaching PostgreSQL raises when it is away: the store's `StoreUnavailable` and a refused
 # or reset connection are `ConnectionError`s; the rest are asyncpg's for a connection that the
 # server ended, refused or never finished opening.
-DATABASE_AWAY = (
-    ConnectionError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-    asyncpg.InternalClientError,
-    asyncpg.CannotConnectNowError,
-    asyncpg.AdminShutdownError,
-    asyncpg.TooManyConnectionsError,
-)
+DATABASE_AWAY = (ConnectionError, *POSTGRES_AWAY)
 EVENT_TOO_LARGE = "isi permintaan terlalu besar untuk dicatat (maksimal {limit} bita per peristiwa)"
 
 

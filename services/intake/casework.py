@@ -17,6 +17,7 @@ import structlog
 from cases import Case, CaseConflict, Change, EventStore, GroupCommit
 from events import CATALOG, Actor, ComplaintReceived, Envelope, Fact, StepRecorded
 from events.privacy import ReporterIdentityViewed
+from events.sla import ClockResumed, ClockSuspended
 from events.steps import PLAIN_DATA
 from officers import OfficerDirectory
 from officers.case_access import HIDDEN
@@ -218,18 +219,27 @@ def fact_view(fact: Fact) -> dict[str, Any]:
     return _history_item(fact, identity=False)
 
 
+# The officer-written reason of a stopped or restarted clock.
+_REASONED = frozenset({ClockSuspended.type, ClockResumed.type})
+
+
 def _carries_texts(fact: Fact) -> bool:
+    if fact.type in _REASONED:
+        return bool(fact.payload.get("reason"))
     return CATALOG.model(fact.type) is StepRecorded and bool(
         fact.payload.get("note") or fact.payload.get("data")
     )
 
 
 def sealed_step(fact: Fact, subject: Subject) -> Fact:
-    """A StepRecorded fact with its note and the texts of its data sealed with `subject`'s key;
-    any other fact unchanged."""
+    """A StepRecorded fact with its note and the texts of its data sealed with `subject`'s key,
+    a clock's stop or restart with its reason sealed; any other fact unchanged."""
     if not _carries_texts(fact):
         return fact
     payload = dict(fact.payload)
+    if fact.type in _REASONED:
+        payload["reason"] = subject.seal(payload["reason"])
+        return fact.model_copy(update={"payload": payload})
     if payload.get("note"):
         payload["note"] = subject.seal(payload["note"])
     payload["data"] = subject.seal_texts(payload.get("data") or {}, keep=PLAIN_DATA)

@@ -19,7 +19,6 @@ import json
 from collections.abc import Callable
 from typing import Protocol
 
-import asyncpg
 import structlog
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import (
@@ -33,6 +32,7 @@ from aiokafka.errors import (
 
 from cases import EventStore
 from events import Envelope, Topics
+from runtime.outages import POSTGRES_AWAY
 from services.relay.checkpoint import RelayCheckpoint
 
 log = structlog.get_logger(__name__)
@@ -50,15 +50,7 @@ REFUSED_RECORD = (
 
 
 # What pauses the relay until it passes: Kafka or PostgreSQL away.
-OUTAGES = (
-    KafkaError,
-    OSError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-    asyncpg.CannotConnectNowError,
-    asyncpg.AdminShutdownError,
-    asyncpg.InternalClientError,
-)
+OUTAGES = (KafkaError, OSError, *POSTGRES_AWAY)
 
 
 def dead_letter_pointer(envelope: Envelope, reason: str) -> bytes:

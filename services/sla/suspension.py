@@ -32,6 +32,8 @@ from sop.duration import Duration
 
 log = structlog.get_logger(__name__)
 
+SUSPENDED_REASON = "waktu layanan dihentikan sementara oleh petugas"
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sla_clock_suspensions (
     suspended_event_id uuid PRIMARY KEY,
@@ -169,11 +171,10 @@ class ResumeStepTimer(StepClockChange):
             moved.next_fire_at,
             moved.by,
         )
-        reason = await conn.fetchval(
+        await conn.execute(
             """
             UPDATE sla_clock_suspensions SET resumed_event_id = $2, resumed_at = $3, counted = $4
             WHERE timer_id = $1 AND resumed_at IS NULL
-            RETURNING reason
             """,
             timer["id"],
             self.event_id,
@@ -184,7 +185,8 @@ class ResumeStepTimer(StepClockChange):
             timer,
             causation_id=f"sla:{timer['id']}:resumed:{self.event_id}",
             due_at=moved.due_at,
-            reason=f"waktu dihentikan sementara: {reason or 'tanpa keterangan'}",
+            # The officer's own words stay on the (sealed) ClockSuspended event only.
+            reason=SUSPENDED_REASON,
             occurred_at=self.at,
         )
         await note(conn, [move])
