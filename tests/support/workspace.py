@@ -14,6 +14,7 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from runtime.settings import REPO_ROOT
+from tests.support.accessibility import assert_accessible
 from tests.support.accounts import PASSWORD
 
 SCREENSHOTS = REPO_ROOT / ".run" / "screenshots"
@@ -46,7 +47,10 @@ class Workspace:
         return self.driver.find_element(By.TAG_NAME, "body").text
 
     def screenshot(self, name: str) -> None:
-        """A full-height screenshot of the page, numbered in the order taken."""
+        """A full-height screenshot of the page, numbered in the order taken, after the page
+        passed the accessibility check (axe-core, WCAG A/AA) and the size limit."""
+        assert_accessible(self.driver)
+        assert len(self.driver.page_source.encode()) < 100_000, self.driver.current_url
         self.shots += 1
         height = self.driver.execute_script("return document.body.scrollHeight")
         self.driver.set_window_size(1280, max(900, min(int(height) + 100, 8000)))
