@@ -111,6 +111,29 @@ async def test_a_complaint_waits_in_the_queue_and_is_worked_from_its_page(
         assert page.text.count('data-type="ComplaintRegistered"') == 1
         assert 'data-action="review_complaint"' in page.text
 
+        # The clock of step 3 stops with a reason, shows in "Waktu dihentikan", and restarts.
+        stop = {"action": "suspend_clock", "csrf_token": token, "request_id": "s1"}
+        no_reason = await client.post(f"/kasus/{case_id}/tindakan", data=stop)
+        assert no_reason.status_code == 422, no_reason.text
+        stopped = await client.post(
+            f"/kasus/{case_id}/tindakan",
+            data={**stop, "request_id": "s2", "note": "Menunggu KTP pelapor"},
+        )
+        assert stopped.status_code == 303, stopped.text
+
+        async def suspended() -> bool:
+            page = await client.get("/tugas?antrean=dihentikan")
+            return f'data-case="{case_id}"' in page.text and "badge-stopped" in page.text
+
+        await eventually(suspended)
+        page = await client.get(f"/kasus/{case_id}")
+        assert "Menunggu KTP pelapor" in page.text and 'data-action="resume_clock"' in page.text
+        resumed = await client.post(
+            f"/kasus/{case_id}/tindakan",
+            data={"action": "resume_clock", "csrf_token": token, "request_id": "s3"},
+        )
+        assert resumed.status_code == 303, resumed.text
+
         note = f"Catatan rahasia {uuid.uuid4().hex[:6]}"
         answer = f"Terima kasih, sedang kami periksa {uuid.uuid4().hex[:6]}"
         for path, field, text in (("catatan", "note", note), ("jawaban", "message", answer)):
