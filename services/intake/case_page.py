@@ -100,7 +100,7 @@ class _Page:
             "case": view,
             "header": case_header(view, scoped, identity=identity, may_see=may_see),
             "chart": chart_of(scoped, view),
-            "timeline": timeline(view, names, self.tz),
+            "timeline": timeline(view, names, self.tz, scoped.sop),
             "actions": actions,
             "choices": choices,
             "other_unit": None if access.in_unit(officer, scoped.facts) else OTHER_UNIT,

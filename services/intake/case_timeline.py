@@ -16,7 +16,7 @@ from runtime.http.case_scope import ScopedCase
 from sop.actions import Officer
 from sop.chart import render_inline
 from sop.definition import SopDefinition, Step
-from sop.roles import acting_role, recording_roles
+from sop.roles import acting_role, recording_roles, role_name
 
 CHANNELS = {
     "web": "Formulir web",
@@ -97,8 +97,10 @@ def chart_of(scoped: ScopedCase, view: dict[str, Any]) -> str | None:
     return render_inline(scoped.sop, walked(view), current_step(view))
 
 
-def timeline(view: dict[str, Any], names: dict[str, str], tz: ZoneInfo) -> list[dict[str, Any]]:
-    """Every event, oldest first, as the page's timeline shows it."""
+def timeline(
+    view: dict[str, Any], names: dict[str, str], tz: ZoneInfo, sop: SopDefinition | None = None
+) -> list[dict[str, Any]]:
+    """Every event, oldest first, as the page's timeline shows it (roles by their SOP names)."""
     items = []
     for h in view["history"]:
         payload = h["payload"]
@@ -110,7 +112,9 @@ def timeline(view: dict[str, Any], names: dict[str, str], tz: ZoneInfo) -> list[
                 "label": h["label"],
                 "when": datetime.fromisoformat(h["occurred_at"]).astimezone(tz),
                 "who": _who(actor["id"], names),
-                "role": actor.get("role"),
+                "role": role_name(sop, actor["role"])
+                if sop and actor.get("role")
+                else actor.get("role"),
                 "step": h.get("step"),
                 "documents": payload.get("documents") or [],
                 "decision": payload.get("decision"),
