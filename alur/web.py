@@ -28,7 +28,7 @@ from runtime.logs import configure_logging
 from runtime.settings import AlurSettings
 from services.accounts import pages as accounts
 from services.administration import office_pages, officer_pages
-from services.intake import api, cases_api, desk_pages, reply_api, survey_api
+from services.intake import api, case_page, cases_api, desk_pages, reply_api, survey_api
 from services.library import pages as library
 from services.notifier import read_api as notifications
 from services.projections import (
@@ -38,6 +38,7 @@ from services.projections import (
     ikm_api,
     read_api,
     statistics,
+    tasks,
 )
 
 log = structlog.get_logger(__name__)
@@ -45,6 +46,7 @@ log = structlog.get_logger(__name__)
 ROUTERS = (
     api.router,
     cases_api.router,
+    case_page.router,
     reply_api.router,
     read_api.router,
     survey_api.router,
@@ -53,6 +55,7 @@ ROUTERS = (
     guest_book_api.router,
     ikm_api.router,
     statistics.router,
+    tasks.router,
     notifications.router,
     clock_router,
     health.router,

@@ -23,6 +23,7 @@ from runtime.http.auth import Authenticator, BearerTokens, SessionsAndTokens
 from runtime.http.case_scope import CaseScope
 from runtime.http.cookies import CookiePolicy
 from runtime.http.csrf import CsrfTokens
+from runtime.http.navigation import WorkCounts
 from runtime.listening import ChannelListener
 from runtime.settings import AlurSettings
 from runtime.throttle import FailureLimit, Throttle
@@ -31,6 +32,7 @@ from services.intake.casework import CaseWork
 from services.intake.intake import ComplaintIntake
 from services.intake.survey_desk import SurveyDesk
 from services.intake.tracking import TrackingNumbers
+from services.projections.queues import QueueCounts
 from sop.engine import SopEngine
 from sop.registry import SopRegistry, UnknownSop
 
@@ -59,6 +61,7 @@ class WebDependencies:
     casework: CaseWork
     survey_desk: SurveyDesk
     keys: PersonalDataKeys
+    work_counts: WorkCounts  # the navigation's counts (Tugas Saya)
     key_listener: ChannelListener
 
     async def close(self) -> None:
@@ -130,6 +133,7 @@ async def start_web(settings: AlurSettings) -> WebDependencies:
         casework=CaseWork(store, writer, registry, directory, engine, keys),
         survey_desk=SurveyDesk(store, registry, secret, clock.now),
         keys=keys,
+        work_counts=QueueCounts(pool, office, clock.now),
         key_listener=key_listener,
     )
 

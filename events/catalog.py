@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from events.complaint import ComplaintReceived
 from events.envelope import Fact
 from events.lapor import LaporReportClosed, ReporterReplied
+from events.notes import InternalNoteAdded, ReporterAnswered
 from events.privacy import PersonalDataErased, ReporterIdentityViewed
 from events.retention import CaseRecordsDestroyed, CaseRecordsKept, CaseReviewDue
 from events.routing import CaseRouted
@@ -142,6 +143,8 @@ CATALOG = EventCatalog(
     CaseRecordsDestroyed,
     CaseReviewDue,
     CaseRecordsKept,
+    InternalNoteAdded,
+    ReporterAnswered,
     shared={StepRecorded: STEP_EVENTS},
 )
 

@@ -46,6 +46,7 @@ text{font-family:'DejaVu Sans',Arial,sans-serif;font-size:11px;fill:#111}
 .head-text{font-weight:bold;text-anchor:middle}
 .shape{fill:#fff;stroke:#1f4e99;stroke-width:1.6}
 .step.highlighted .shape{fill:#fff3b0;stroke:#c47f00;stroke-width:2.6}
+.step.current .shape{fill:#ffd6a0;stroke:#a40000;stroke-width:3.2}
 .step-label{text-anchor:middle;font-size:10px;fill:#1f4e99}
 .arrow{fill:none;stroke:#333;stroke-width:1.2}
 .transition.highlighted .arrow{stroke:#c47f00;stroke-width:2.4}
@@ -334,13 +335,25 @@ def _line(x1: float, y1: float, x2: float, y2: float) -> str:
     return f'<line class="grid" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}"/>'
 
 
-def embedded_svg(definition: SopDefinition, highlight: Iterable[int] = ()) -> str:
-    """The flowchart of `render_svg` for inline use in an HTML page: no XML declaration and no
-    `<style>` element (the pages' Content-Security-Policy allows no inline style; the page's
-    stylesheet carries `page_stylesheet()` instead)."""
+def render_inline(
+    definition: SopDefinition, highlight: Iterable[int] = (), current: int | None = None
+) -> str:
+    """The flowchart as an `<svg>` element to put inside an HTML page: no XML declaration and
+    no `<style>` element (a page's Content-Security-Policy forbids inline styles; the page's
+    stylesheet styles `.sop-chart`). `current` (the step a case waits at) also gets `current`."""
     svg = render_svg(definition, highlight)
     svg = svg.split("\n", 1)[1]  # the XML declaration
-    return svg.replace(f"<style>{_STYLE}</style>\n", "")
+    start, end = svg.index("<style>"), svg.index("</style>") + len("</style>")
+    svg = svg[:start] + svg[end:].lstrip("\n")
+    svg = svg.replace('class="sop-chart"', 'class="sop-chart" role="img"', 1)
+    if current is not None:
+        for css in ("step highlighted", "step"):
+            svg = svg.replace(
+                f'<g class="{css}" data-step="{current}"',
+                f'<g class="{css} current" data-step="{current}"',
+                1,
+            )
+    return svg
 
 
 def page_stylesheet(scope: str = "svg.sop-chart") -> str:

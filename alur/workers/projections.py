@@ -14,7 +14,10 @@ from services.projections.sources import load_sources
 
 
 async def start(settings: ProjectionSettings, process: Process) -> Started:
-    pool = await process.pool(max_size=4)
+    # Each feed holds a connection while it applies a batch, and a projection may ask the SOP
+    # registry for a version meanwhile: one connection per feed and a few to spare, else the
+    # feeds wait on each other for ever.
+    pool = await process.pool(max_size=len(PROJECTIONS) + 3)
     sources = await load_sources(pool, settings.office())
     feeds = [
         Feed(

@@ -1,6 +1,7 @@
 """The error JSON of every endpoint: `{"error": CODE, "message": TEXT, "field"?: NAME}`.
 
-`error_response` builds it (a 401 also says `WWW-Authenticate: Bearer`); a dependency or a
+`error_response` builds it (a 401 also says `WWW-Authenticate: Bearer`; a browser asking for
+an officer page without a valid session is sent to `/masuk?next=…` instead); a dependency or a
 router that cannot go on raises `HttpError` (or `FieldRefused`, a 422 naming the field), which
 the app renders the same way. Messages are
 in Bahasa Indonesia: the public and officers read them.
@@ -13,11 +14,12 @@ import re
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import quote
 
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from cases import EventTooLarge
@@ -149,13 +151,33 @@ FRAMEWORK_MESSAGES = {
 }
 
 
+def wants_page(request: Request) -> bool:
+    """Whether a browser asks for a page (not a script for JSON): the officer pages' 401
+    becomes a way to the login form instead."""
+    path = request.url.path
+    if path.startswith("/api/") or request.method not in ("GET", "HEAD", "POST"):
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+def sign_in_first(request: Request) -> RedirectResponse:
+    """303 to the login form, which comes back here (a page; after a form, the officer home)."""
+    target = request.url.path if request.method != "POST" else ""
+    if target and request.url.query:
+        target += f"?{request.url.query}"
+    location = f"/masuk?next={quote(target, safe='')}" if target else "/masuk"
+    return RedirectResponse(location, status_code=303)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Render `HttpError`, `FieldRefused` and FastAPI's own validation errors as the error
     JSON."""
 
     @app.exception_handler(HttpError)
     @app.exception_handler(FieldRefused)
-    async def refused(_: Request, error: HttpError | FieldRefused) -> JSONResponse:
+    async def refused(request: Request, error: HttpError | FieldRefused) -> Response:
+        if isinstance(error, HttpError) and error.status == 401 and wants_page(request):
+            return sign_in_first(request)
         return error.response()
 
     @app.exception_handler(EventTooLarge)

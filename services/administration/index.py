@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 
 from office.closures import ClosureBook
 from officers.directory import roster
+from runtime.http.navigation import navigation_for
 from runtime.http.templates import templates_in
 from services.administration.forms import FieldProblem
 from sop.actions import Officer
@@ -19,8 +20,8 @@ from sop.actions import Officer
 templates = templates_in(Path(__file__).parent / "templates")
 
 
-def chrome(officer: Officer) -> dict[str, Any]:
-    return {"officer": officer, "active": "admin", "is_admin": True}
+async def chrome(request: Request, officer: Officer) -> dict[str, Any]:
+    return {**await navigation_for(request, officer), "active": "admin"}
 
 
 async def known_roles(registry: Any, office: Any) -> dict[str, str]:
@@ -42,7 +43,7 @@ async def render_index(
 ) -> HTMLResponse:
     entries = await roster(accounts.directory)
     context = {
-        **chrome(officer),
+        **await chrome(request, officer),
         "entries": entries,
         "names": {e.officer.id: e.officer.name for e in entries},
         "roles": await known_roles(registry, office),

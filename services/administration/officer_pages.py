@@ -247,7 +247,7 @@ async def _officer_page(
     if entry is None:
         raise HttpError(*NOT_FOUND)
     context = {
-        **chrome(officer),
+        **await chrome(request, officer),
         "entry": entry,
         "others": [e.officer for e in entries if e.officer.id != officer_id],
         "names": {e.officer.id: e.officer.name for e in entries},
@@ -269,7 +269,12 @@ def _once(
     enrolment: Any = None,
     status: int = 200,
 ) -> HTMLResponse:
-    context = {**chrome(officer), "target": target, "link": link, "enrolment": enrolment}
+    context = {
+        **await chrome(request, officer),
+        "target": target,
+        "link": link,
+        "enrolment": enrolment,
+    }
     response = templates.TemplateResponse(request, "once.html", context, status_code=status)
     response.headers["Cache-Control"] = "no-store"
     return response

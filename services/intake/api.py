@@ -19,8 +19,11 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
 from cases import CaseNotFound
 from events import CATALOG
+from events.notes import InternalNoteAdded, ReporterAnswered
+from privacy import PersonalDataKeys
 from runtime.http.access import PUBLIC
 from runtime.http.csrf import CSRF
+from runtime.http.dependencies import Keys
 from runtime.http.openapi import request_body
 from runtime.http.templates import templates_in
 from services.intake.complaint_quota import Quota
@@ -47,6 +50,8 @@ from services.intake.survey_api import offered_link
 router = APIRouter()
 templates = templates_in(Path(__file__).parent / "templates")
 
+# What the reporter never sees of their case: the office's internal notes.
+OFFICE_ONLY = frozenset({InternalNoteAdded.type})
 FIELD_LABELS = {
     "reporter.name": "Nama",
     "reporter.email": "Surel",
@@ -110,8 +115,8 @@ async def submit_complaint(
 
 
 @router.post("/api/track/{tracking_number}", openapi_extra={"requestBody": PIN_BODY})
-async def track(reporter: ReporterOnly, store: Store, desk: Desk) -> JSONResponse:
-    view = await _reporter_view(store, desk, reporter)
+async def track(reporter: ReporterOnly, store: Store, desk: Desk, keys: Keys) -> JSONResponse:
+    view = await _reporter_view(store, desk, reporter, keys)
     if view is None:
         raise NOT_FOUND.error()
     return JSONResponse(view)
@@ -174,12 +179,12 @@ async def track_form(request: Request, nomor: str = "") -> HTMLResponse:
 
 @router.post("/lacak", response_class=HTMLResponse, dependencies=[CSRF])
 async def track_page(
-    request: Request, reporter: ReporterByForm, store: Store, desk: Desk
+    request: Request, reporter: ReporterByForm, store: Store, desk: Desk, keys: Keys
 ) -> HTMLResponse:
     nomor = str((await request.form()).get("nomor", "")).strip()
     if isinstance(reporter, Refused):
         return _track_page(request, nomor, refused=reporter)
-    view = await _reporter_view(store, desk, reporter)
+    view = await _reporter_view(store, desk, reporter, keys)
     return _track_page(request, nomor, view=view, refused=None if view else NOT_FOUND)
 
 
@@ -200,11 +205,18 @@ def _track_page(
     )
 
 
-async def _reporter_view(store: Store, desk: Desk, reporter: ReporterCase) -> dict[str, Any] | None:
+async def _reporter_view(
+    store: Store, desk: Desk, reporter: ReporterCase, keys: PersonalDataKeys
+) -> dict[str, Any] | None:
+    """The case as its reporter sees it: every event but the office's internal notes; an
+    officer's answer with its message."""
     try:
         case = await store.load(reporter.case_id)
     except CaseNotFound:
         return None
+    answers = await keys.reveal_all(
+        [f.payload.get("message") for f in case.history if f.type == ReporterAnswered.type]
+    )
     return {
         "tracking_number": reporter.tracking_number,
         "status": case.status,
@@ -215,7 +227,9 @@ async def _reporter_view(store: Store, desk: Desk, reporter: ReporterCase) -> di
                 "type": fact.type,
                 "label": CATALOG.label(fact.type),
                 "occurred_at": fact.occurred_at.isoformat(),
+                **({"message": answers.pop(0)} if fact.type == ReporterAnswered.type else {}),
             }
             for fact in case.history
+            if fact.type not in OFFICE_ONLY
         ],
     }

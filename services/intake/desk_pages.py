@@ -37,6 +37,7 @@ from events import ComplaintReceived
 from runtime.http.access import OfficerOnly
 from runtime.http.csrf import CSRF
 from runtime.http.dependencies import Office, Registry, installed
+from runtime.http.navigation import navigation_for
 from runtime.http.templates import templates_in
 from services.intake.casework import Opened
 from services.intake.dependencies import Casework, Intake
@@ -154,7 +155,12 @@ async def complaint(
             log.exception("desk_letter_not_attached", case_id=str(receipt.case_id))
             attached = False
     log.info("desk_complaint_entered", case_id=str(receipt.case_id), letters=len(files))
-    context = {"officer": officer, "active": "meja", "receipt": receipt, "attached": attached}
+    context = {
+        **await navigation_for(request, officer),
+        "active": "meja",
+        "receipt": receipt,
+        "attached": attached,
+    }
     return templates.TemplateResponse(request, "desk_receipt.html", context, status_code=201)
 
 
@@ -237,7 +243,7 @@ async def _page(
     errors = {refused.field: refused.reason} if refused else {}
     status = 422 if refused else (refusal.http_status if refusal else 200)
     context = {
-        "officer": officer,
+        **await navigation_for(request, officer),
         "active": "meja",
         "sops": sops,
         "picked": picked,

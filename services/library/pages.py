@@ -28,11 +28,12 @@ from runtime.http.access import AdministratorOnly, OfficerOnly
 from runtime.http.csrf import CSRF
 from runtime.http.dependencies import Office, Pool, Registry
 from runtime.http.errors import HttpError
+from runtime.http.navigation import navigation_for
 from runtime.http.requests import uuid_or_none
 from runtime.http.templates import templates_in
 from services.library.drafts import Draft, SopDrafts
 from sop.actions import Officer
-from sop.chart import embedded_svg
+from sop.chart import render_inline
 from sop.definition import SopDefinition
 from sop.importer import UnreadableDocument
 from sop.registry import InvalidDefinition, SopRegistry, UnknownSop
@@ -75,10 +76,10 @@ async def one_sop(
     definition = await _version(registry, sop_id, versi)
     versions = [v for v in await registry.versions() if v.sop_id == definition.id]
     context = {
-        **_chrome(officer, office),
+        **await _chrome(request, officer),
         "sop": definition,
         "versions": versions,
-        "chart": embedded_svg(definition),
+        "chart": render_inline(definition),
     }
     return templates.TemplateResponse(request, "sop.html", context)
 
@@ -116,7 +117,7 @@ async def draft_page(
     request: Request, draft_id: str, officer: AdministratorOnly, office: Office, drafts: Drafts
 ) -> HTMLResponse:
     draft = await _draft(drafts, draft_id)
-    return _draft_page(request, officer, office, draft)
+    return await _draft_page(request, officer, office, draft)
 
 
 @router.post("/sop/draf/{draft_id}/konfirmasi", response_class=HTMLResponse, dependencies=[CSRF])
@@ -127,12 +128,12 @@ async def confirm(
     saved = await drafts.confirm(draft, officer.id)
     if saved is None:
         again = await _draft(drafts, draft_id)
-        return _draft_page(request, officer, office, again, status=409)
+        return await _draft_page(request, officer, office, again, status=409)
     return RedirectResponse(f"/sop/{saved.id}?versi={saved.version}", status_code=303)
 
 
-def _chrome(officer: Officer, office: Any) -> dict[str, Any]:
-    return {"officer": officer, "active": "sop", "is_admin": is_admin(officer, office)}
+async def _chrome(request: Request, officer: Officer) -> dict[str, Any]:
+    return {**await navigation_for(request, officer), "active": "sop"}
 
 
 async def _library(
@@ -149,7 +150,7 @@ async def _library(
         by_sop.setdefault(version.sop_id, []).append(version)
     admin = is_admin(officer, office)
     context = {
-        **_chrome(officer, office),
+        **await _chrome(request, officer),
         "sops": sorted(by_sop.values(), key=lambda vs: (vs[-1].unit or "", vs[-1].name)),
         "drafts": await drafts.pending() if admin else [],
         "problem": problem,
@@ -159,14 +160,14 @@ async def _library(
     )
 
 
-def _draft_page(
+async def _draft_page(
     request: Request, officer: Officer, office: Any, draft: Draft, status: int = 200
 ) -> HTMLResponse:
     context = {
-        **_chrome(officer, office),
+        **await _chrome(request, officer),
         "draft": draft,
         "sop": draft.definition,
-        "chart": embedded_svg(draft.definition),
+        "chart": render_inline(draft.definition),
     }
     return templates.TemplateResponse(request, "draft.html", context, status_code=status)
 

@@ -203,6 +203,8 @@ class Planner:
             "step": getattr(payload, "step", None),
             "due_at": self._when(getattr(payload, "due_at", None)),
             "reason": getattr(payload, "reason", None),
+            # An officer's answer to the reporter (ReporterAnswered), sealed in the event.
+            "message": await self.keys.reveal(getattr(payload, "message", None)),
         }
 
     async def _waiting_activity(self, envelope: Envelope) -> str | None:

@@ -20,6 +20,7 @@ from services.projections.skm import SkmProjection
 from services.projections.sources import Sources
 from services.projections.step_times import StepTimesProjection
 from services.projections.timeline import TimelineProjection
+from services.projections.work_queue import WorkQueueProjection
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ PROJECTIONS: list[ProjectionEntry] = [
     ProjectionEntry("case_timeline", lambda s: TimelineProjection()),
     ProjectionEntry("skm_responses", lambda s: SkmProjection(s.sops)),
     ProjectionEntry("case_access", lambda s: CaseAccessProjection(s.sops)),
+    ProjectionEntry("work_queue", lambda s: WorkQueueProjection(s.sops, s.office, s.calendar)),
 ]
 
 

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from runtime.http.dependencies import CurrentClock, Registry
+from runtime.http.navigation import Navigation
 from runtime.http.templates import templates_in
 from services.projections import dashboard_queries as queries
 from services.projections.dependencies import Tables
@@ -38,6 +39,7 @@ async def dashboard(
     tables: Tables,
     clock: CurrentClock,
     registry: Registry,
+    nav: Navigation,
 ) -> HTMLResponse:
     pool, tz = tables.pool, tables.time_zone
     now = clock.now()
@@ -46,6 +48,8 @@ async def dashboard(
         open_steps = await queries.open_complaints_by_step(pool)
     sops = {sop.id: sop.header.name for sop in await registry.all_latest()}
     context: dict[str, Any] = {
+        **nav,
+        "active": "dasbor",
         "now": now.astimezone(tz),
         "open_steps": open_steps,
         "late": await queries.late_cases(pool, now),

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
 from privacy import PREFIX
+from runtime.http.navigation import Navigation
 from runtime.http.templates import templates_in
 from services.projections.dependencies import ReadModels, Tables
 from services.projections.register_filters import FilterRefused, date_range
@@ -103,11 +104,18 @@ Guests = Annotated[GuestBookFilters, Depends(guest_book_filters)]
 
 
 @router.get("/buku-tamu", response_class=HTMLResponse)
-async def guest_book_page(request: Request, filters: Guests, tables: Tables) -> HTMLResponse:
+async def guest_book_page(
+    request: Request, filters: Guests, tables: Tables, nav: Navigation
+) -> HTMLResponse:
     usable = GuestBookFilters() if filters.problems else filters
     return templates.TemplateResponse(
         request,
         "guest_book.html",
-        {"rows": await guest_rows(tables, usable), "filters": filters},
+        {
+            **nav,
+            "active": "buku-tamu",
+            "rows": await guest_rows(tables, usable),
+            "filters": filters,
+        },
         status_code=422 if filters.problems else 200,
     )

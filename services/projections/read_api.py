@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
+from runtime.http.navigation import Navigation
 from runtime.http.requests import Page, Paged
 from runtime.http.templates import templates_in
 from services.projections.dependencies import ReadModels, Tables
@@ -95,14 +96,21 @@ async def register_json(filters: Filtered, tables: Tables, page: Paged) -> Any:
 
 @router.get("/register", response_class=HTMLResponse)
 async def register_page(
-    request: Request, filters: Filtered, tables: Tables, page: Paged
+    request: Request, filters: Filtered, tables: Tables, page: Paged, nav: Navigation
 ) -> HTMLResponse:
     usable = NO_FILTERS if filters.problems else filters
     rows = await register_rows(tables, page, usable)
     return templates.TemplateResponse(
         request,
         "register.html",
-        {"rows": rows, "channels": CHANNELS, "filters": filters, "statuses": STATUSES},
+        {
+            **nav,
+            "active": "register",
+            "rows": rows,
+            "channels": CHANNELS,
+            "filters": filters,
+            "statuses": STATUSES,
+        },
         status_code=422 if filters.problems else 200,
     )
 
