@@ -88,7 +88,7 @@ async def add_officer(
         )
     log.info("officer_added", officer_id=added.officer.id, by=officer.id)
     link = await _activation(accounts, settings, added.officer)
-    return _once(request, officer, office, added.officer, link=link, status=201)
+    return await _once(request, officer, office, added.officer, link=link, status=201)
 
 
 @router.get("/admin/petugas/{officer_id}", response_class=HTMLResponse)
@@ -169,7 +169,7 @@ async def reset_password(
     await accounts.directory.clear_password(target.id)
     log.info("officer_password_reset", officer_id=target.id, by=officer.id)
     link = await _activation(accounts, settings, target)
-    return _once(request, officer, office, target, link=link)
+    return await _once(request, officer, office, target, link=link)
 
 
 @router.post("/admin/petugas/{officer_id}/totp", response_class=HTMLResponse, dependencies=[CSRF])
@@ -183,7 +183,7 @@ async def enrol_totp(
     target = await _target(accounts, officer_id)
     enrolment = await accounts.second_factor.enrol(target.id)
     log.info("officer_totp_enrolled", officer_id=target.id, by=officer.id)
-    return _once(request, officer, office, target, enrolment=enrolment)
+    return await _once(request, officer, office, target, enrolment=enrolment)
 
 
 @router.post("/admin/petugas/{officer_id}/totp/hapus", dependencies=[CSRF])
@@ -259,7 +259,7 @@ async def _officer_page(
     return templates.TemplateResponse(request, "officer_admin.html", context, status_code=status)
 
 
-def _once(
+async def _once(
     request: Request,
     officer: Officer,
     office: Any,
