@@ -27,7 +27,8 @@ from runtime.http.server import serve
 from runtime.logs import configure_logging
 from runtime.settings import AlurSettings
 from services.accounts import pages as accounts
-from services.intake import api, cases_api, reply_api, survey_api
+from services.intake import api, attachments_api, cases_api, reply_api, survey_api
+from services.intake.uploads import upload_limits
 from services.notifier import read_api as notifications
 from services.projections import (
     dashboard,
@@ -43,6 +44,7 @@ log = structlog.get_logger(__name__)
 ROUTERS = (
     api.router,
     cases_api.router,
+    attachments_api.router,
     reply_api.router,
     read_api.router,
     survey_api.router,
@@ -80,7 +82,11 @@ def build_app(settings: AlurSettings) -> FastAPI:
     # The anonymous cookie CSRF tokens of forms are bound to (runtime/http/csrf.py).
     app.add_middleware(FormCookies, policy=CookiePolicy(always_secure=settings.cookie_secure))
     document_errors(app)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=settings.max_body_bytes,
+        wider=upload_limits(settings.attachment_max_bytes),  # the routes that take a file
+    )
     app.add_middleware(NoNulInUrl)
     app.add_middleware(SecurityHeaders)  # outermost: a refused body gets the headers too
     return app

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import structlog
 
+from attachments import AttachmentIntake, DirectoryFiles
 from cases import EventStore, GroupCommit, PostgresEventStore
 from office import OfficeConfig
 from officers import Accounts, SessionLimits
@@ -59,6 +60,7 @@ class WebDependencies:
     survey_desk: SurveyDesk
     keys: PersonalDataKeys
     key_listener: asyncpg.Connection
+    attachments: AttachmentIntake
 
     async def close(self) -> None:
         await self.key_listener.close()
@@ -103,6 +105,14 @@ async def start_web(settings: AlurSettings) -> WebDependencies:
     await keys.create()
     key_listener = await asyncpg.connect(settings.database_url)
     await keys.listen(key_listener)
+    attachments = AttachmentIntake(
+        DirectoryFiles(settings.attachment_dir),
+        keys,
+        settings.attachment_max_bytes,
+        store,
+        writer,
+        clock.now,
+    )
     return WebDependencies(
         settings=settings,
         office=office,
@@ -126,11 +136,14 @@ async def start_web(settings: AlurSettings) -> WebDependencies:
         throttle=throttle,
         scope=CaseScope(store, registry, pool, office),
         tracking=tracking,
-        intake=ComplaintIntake(writer, tracking, registry, office.complaint_sop, engine, keys),
+        intake=ComplaintIntake(
+            writer, tracking, registry, office.complaint_sop, engine, keys, attachments
+        ),
         casework=CaseWork(store, writer, registry, directory, engine, keys),
         survey_desk=SurveyDesk(store, registry, secret, clock.now),
         keys=keys,
         key_listener=key_listener,
+        attachments=attachments,
     )
 
 

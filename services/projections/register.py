@@ -13,14 +13,16 @@ from datetime import UTC, datetime
 import asyncpg
 
 from events import CATALOG, ComplaintReceived, Envelope
+from events.attachments import AttachmentAdded
 from events.privacy import PersonalDataErased, ReporterIdentityViewed
 from services.projections.projector import SqlProjection
 from services.projections.rows import CaseRows, Row
 from services.projections.sops import SopBook
 
-# Events that change no complaint's status: a reading of the reporter's identity, and its
-# erasure (the case stays where it was; the reporter's name reads "[dihapus]" from then on).
-_NOT_A_STATUS = {ReporterIdentityViewed.type, PersonalDataErased.type}
+# Events that change no complaint's status: a reading of the reporter's identity, its erasure
+# (the case stays where it was; the reporter's name reads "[dihapus]" from then on), a file
+# attached.
+_NOT_A_STATUS = {ReporterIdentityViewed.type, PersonalDataErased.type, AttachmentAdded.type}
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS complaint_register (
