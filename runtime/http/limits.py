@@ -7,8 +7,8 @@ says so, else (a chunked body) as soon as the bytes received pass the limit. A r
 and dropped up to `drain_limit` first, so that a client still sending it gets the 413 rather than
 a reset connection. A body within the limit is read whole here and handed to the app
 unchanged, so a route never reads more than the limit however the client sends it. Routes that
-take files (`WiderLimit`: a method and a path pattern) get the larger limit they need, and no
-other route does.
+take files (`WiderLimit`: a method and a path pattern) get the larger limit they need for a
+multipart body, and no other route or kind of body does.
 
 `NoNulInUrl`: a NUL character (`%00`), which no database text can hold, in the path (404) or in
 a query parameter (422 naming the parameter): no search, filter or number lookup ever passes one
@@ -32,7 +32,7 @@ TOO_LARGE = "isi permintaan terlalu besar (maksimal {limit} bita)"
 
 @dataclass(frozen=True)
 class WiderLimit:
-    """A larger body limit for the requests of `method` whose path matches `path` whole."""
+    """A larger limit for multipart bodies sent by `method` to a path matching `path` whole."""
 
     method: str
     path: re.Pattern[str]
@@ -51,6 +51,8 @@ class BodyLimit:
         self.wider = tuple(wider)
 
     def limit_for(self, scope: Scope) -> int:
+        if not self.wider or not _header(scope, b"content-type").startswith(b"multipart/"):
+            return self.max_bytes
         for rule in self.wider:
             if scope.get("method") == rule.method and rule.path.fullmatch(scope["path"]):
                 return max(rule.max_bytes, self.max_bytes)
@@ -133,6 +135,13 @@ async def _answer(send: Send, status: int, body: dict[str, str], *, close: bool 
         headers.append((b"connection", b"close"))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": payload})
+
+
+def _header(scope: Scope, name: bytes) -> bytes:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return bytes(value).lower()
+    return b""
 
 
 def _content_length(scope: Scope) -> int | None:

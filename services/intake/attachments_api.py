@@ -53,6 +53,13 @@ FILE = {
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},
     },
 }
+# A multipart body that cannot be parsed is refused by the framework before any route reads it.
+MALFORMED = {
+    400: {
+        "description": "the multipart body cannot be read",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},
+    }
+}
 UPLOAD_BODY = {
     "requestBody": {
         "required": True,
@@ -98,7 +105,7 @@ async def _attach(
     response_class=HTMLResponse,
     dependencies=[CSRF],
     openapi_extra=UPLOAD_BODY,
-    responses={303: {"description": "attached: to the case page's attachments"}},
+    responses={303: {"description": "attached: to the case page's attachments"}, **MALFORMED},
 )
 async def upload_form(
     request: Request,
@@ -122,7 +129,12 @@ async def upload_form(
     return RedirectResponse(f"/kasus/{case_id}#lampiran", status_code=303)
 
 
-@router.post("/api/cases/{case_id}/attachments", status_code=201, openapi_extra=UPLOAD_BODY)
+@router.post(
+    "/api/cases/{case_id}/attachments",
+    status_code=201,
+    openapi_extra=UPLOAD_BODY,
+    responses=MALFORMED,
+)
 async def upload_api(
     request: Request,
     officer: OfficerOnly,
