@@ -111,6 +111,8 @@ def _clean_image(data: bytes, media_type: str) -> bytes:
                 upright = upright.convert("RGBA" if media_type == PNG else "RGB")
             # Only the pixels go on: a new image carries no EXIF, ICC, XMP, comment or text.
             pixels = Image.frombytes(upright.mode, upright.size, upright.tobytes())
+    except AttachmentRefused:
+        raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise AttachmentRefused("gambar rusak atau tidak dapat dibaca") from None
     out = io.BytesIO()
