@@ -221,6 +221,9 @@ async def test_a_photo_from_the_public_form_is_kept_without_its_exif_and_upright
         form["pin"] = "000000"
         refused = await client.post(f"/lacak/lampiran/{payload['sha256']}", data=form)
         assert refused.status_code == 404
+    # A file attached is no change of status (the register still says what happened last).
+    row = next(r for r in await alur.register() if r["case_id"] == filed["case_id"])
+    assert row["status"] == "Pengaduan diterima", row
     audit = alur_cli(alur, "audit", filed["case_id"])
     assert audit.returncode == 0, audit.stderr
     assert "Lampiran ditambahkan" in audit.stdout and payload["sha256"] in audit.stdout
@@ -368,3 +371,11 @@ async def test_attachments_are_sealed_at_rest_and_erased_with_the_case(alur: Alu
         assert MARK not in dump, where
     verified = alur_cli(alur, "audit", "--verify")
     assert verified.returncode == 0, verified.stdout + verified.stderr
+    replayed = alur_cli(alur, "replay")  # every projection reads AttachmentAdded again
+    assert replayed.returncode == 0, replayed.stderr
+
+    async def replayed_row() -> dict[str, Any] | None:
+        row = next((r for r in await alur.register() if r["case_id"] == case_id), None)
+        return row if row and row["reporter"] == "[dihapus]" else None
+
+    assert (await eventually(replayed_row))["status"] == "Pengaduan diterima"
