@@ -205,6 +205,8 @@ async def test_a_photo_from_the_public_form_is_kept_without_its_exif_and_upright
         mine = await client.post(path, json={"pin": filed["pin"]})
         assert mine.status_code == 200, mine.text
         assert mine.content == got.content
+        tracked = await client.post(f"/api/track/{filed['number']}", json={"pin": filed["pin"]})
+        assert tracked.json()["status"] == "Pengaduan diterima"  # a file is no status
         wrong = await client.post(path, json={"pin": "000000"})
         assert wrong.status_code == 404, wrong.text
         assert got.content not in wrong.content
