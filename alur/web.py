@@ -28,7 +28,16 @@ from runtime.logs import configure_logging
 from runtime.settings import AlurSettings
 from services.accounts import pages as accounts
 from services.administration import office_pages, officer_pages
-from services.intake import api, case_page, cases_api, desk_pages, reply_api, survey_api
+from services.intake import (
+    api,
+    attachments_api,
+    case_page,
+    cases_api,
+    desk_pages,
+    reply_api,
+    survey_api,
+)
+from services.intake.uploads import upload_limits
 from services.library import pages as library
 from services.notifier import read_api as notifications
 from services.projections import (
@@ -47,6 +56,7 @@ ROUTERS = (
     api.router,
     cases_api.router,
     case_page.router,
+    attachments_api.router,
     reply_api.router,
     read_api.router,
     survey_api.router,
@@ -89,7 +99,11 @@ def build_app(settings: AlurSettings) -> FastAPI:
     # The anonymous cookie CSRF tokens of forms are bound to (runtime/http/csrf.py).
     app.add_middleware(FormCookies, policy=CookiePolicy(always_secure=settings.cookie_secure))
     document_errors(app)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=settings.max_body_bytes,
+        wider=upload_limits(settings.attachment_max_bytes),  # the routes that take a file
+    )
     app.add_middleware(NoNulInUrl)
     app.add_middleware(SecurityHeaders)  # outermost: a refused body gets the headers too
     return app

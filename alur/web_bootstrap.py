@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import structlog
 
+from attachments import AttachmentIntake, DirectoryFiles
 from cases import EventStore, GroupCommit, PostgresEventStore
 from office import OfficeConfig
 from officers import Accounts, SessionLimits
@@ -63,6 +64,7 @@ class WebDependencies:
     keys: PersonalDataKeys
     work_counts: WorkCounts  # the navigation's counts (Tugas Saya)
     key_listener: ChannelListener
+    attachments: AttachmentIntake
 
     async def close(self) -> None:
         await self.key_listener.close()
@@ -106,6 +108,14 @@ async def start_web(settings: AlurSettings) -> WebDependencies:
     keys = PersonalDataKeys.over(pool, secret, settings.key_cache_seconds)
     await keys.create()
     key_listener = await keys.listen(settings.database_url)
+    attachments = AttachmentIntake(
+        DirectoryFiles(settings.attachment_dir),
+        keys,
+        settings.attachment_max_bytes,
+        store,
+        writer,
+        clock.now,
+    )
     return WebDependencies(
         settings=settings,
         office=office,
@@ -129,12 +139,15 @@ async def start_web(settings: AlurSettings) -> WebDependencies:
         throttle=throttle,
         scope=CaseScope(store, registry, pool, office),
         tracking=tracking,
-        intake=ComplaintIntake(writer, tracking, registry, office.complaint_sop, engine, keys),
+        intake=ComplaintIntake(
+            writer, tracking, registry, office.complaint_sop, engine, keys, attachments
+        ),
         casework=CaseWork(store, writer, registry, directory, engine, keys),
         survey_desk=SurveyDesk(store, registry, secret, clock.now),
         keys=keys,
         work_counts=QueueCounts(pool, office, clock.now),
         key_listener=key_listener,
+        attachments=attachments,
     )
 
 

@@ -17,6 +17,10 @@ from eventsourcing.domain import Aggregate
 
 from cases.codec import FactJson, fact_of
 from events import CATALOG, Fact
+from events.attachments import AttachmentAdded
+
+# Events after which a case stands where it stood: its status is the event before them.
+NOT_A_STATUS = frozenset({AttachmentAdded.type})
 
 
 class Case(Aggregate):
@@ -50,5 +54,8 @@ class Case(Aggregate):
 
     @property
     def status(self) -> str:
-        """The Bahasa Indonesia label of the latest event."""
-        return CATALOG.label(self.history[-1].type)
+        """The Bahasa Indonesia label of the latest event (a file attached is no status)."""
+        latest = next(
+            (f for f in reversed(self.history) if f.type not in NOT_A_STATUS), self.history[0]
+        )
+        return CATALOG.label(latest.type)

@@ -7,6 +7,7 @@ from typing import Any, TypeVar, overload
 
 from pydantic import BaseModel
 
+from events.attachments import AttachmentAdded
 from events.complaint import ComplaintReceived
 from events.envelope import Fact
 from events.lapor import LaporReportClosed, ReporterReplied
@@ -145,6 +146,7 @@ CATALOG = EventCatalog(
     CaseRecordsKept,
     InternalNoteAdded,
     ReporterAnswered,
+    AttachmentAdded,
     shared={StepRecorded: STEP_EVENTS},
 )
 

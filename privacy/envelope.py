@@ -58,6 +58,33 @@ def seal_with(key: bytes, subject_id: uuid.UUID, plaintext: str) -> str:
     return f"{head}:{base64.urlsafe_b64encode(blob).decode().rstrip('=')}"
 
 
+def seal_bytes_with(key: bytes, subject_id: uuid.UUID, data: bytes) -> bytes:
+    """A file's sealed form: `alur:v1:<subject uuid>:` then nonce ‖ ciphertext ‖ tag, the head
+    being the associated data (as a sealed text's)."""
+    head = f"{PREFIX}{subject_id}:".encode()
+    nonce = os.urandom(NONCE_BYTES)
+    return head + nonce + AESGCM(key).encrypt(nonce, data, head)
+
+
+def parse_bytes(blob: bytes) -> Sealed | None:
+    """The parts of a sealed file; None when `blob` is not one."""
+    size = len(PREFIX) + 36 + 1  # the prefix, a UUID's text, ":"
+    head = blob[:size]
+    if not head.startswith(PREFIX.encode()) or head[-1:] != b":":
+        return None
+    try:
+        subject_id = uuid.UUID(head[len(PREFIX) : -1].decode())
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return Sealed(subject_id, head, blob[size:])
+
+
+def open_bytes_with(key: bytes, sealed: Sealed) -> bytes:
+    """The file's bytes; `cryptography.exceptions.InvalidTag` if it was altered."""
+    blob = sealed.blob
+    return AESGCM(key).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], sealed.aad)
+
+
 def parse(text: str) -> Sealed | None:
     """The parts of a sealed value; None when `text` is not one (a legacy plaintext)."""
     if not is_sealed(text):

@@ -22,8 +22,11 @@ from privacy.envelope import (
     ERASED,
     UNREADABLE,
     is_sealed,
+    open_bytes_with,
     open_with,
     parse,
+    parse_bytes,
+    seal_bytes_with,
     seal_with,
     sealed_in,
 )
@@ -46,6 +49,10 @@ class Subject:
 
     def seal(self, plaintext: str) -> str:
         return seal_with(self.key, self.id, plaintext)
+
+    def seal_bytes(self, data: bytes) -> bytes:
+        """A file (an attachment) sealed with the subject's key: unreadable once it is destroyed."""
+        return seal_bytes_with(self.key, self.id, data)
 
     def seal_optional(self, plaintext: str | None) -> str | None:
         return None if plaintext is None else self.seal(plaintext)
@@ -186,6 +193,23 @@ class PersonalDataKeys:
                     log.warning("sealed_value_altered", subject_id=str(sealed.subject_id))
                     revealed.append(UNREADABLE)
         return revealed
+
+    async def open_bytes(self, blob: bytes) -> bytes | str:
+        """The bytes of a file sealed by `Subject.seal_bytes`; ERASED once its key was destroyed,
+        UNREADABLE when it cannot be opened (not sealed, an unknown subject, altered)."""
+        sealed = parse_bytes(blob)
+        if sealed is None:
+            return UNREADABLE
+        key = (await self._keys([sealed.subject_id])).get(sealed.subject_id, UNREADABLE)
+        if key is None:
+            return ERASED
+        if isinstance(key, str):
+            return UNREADABLE
+        try:
+            return open_bytes_with(key, sealed)
+        except InvalidTag:
+            log.warning("sealed_file_altered", subject_id=str(sealed.subject_id))
+            return UNREADABLE
 
     async def reveal_tree(self, value: Any) -> Any:
         """`value` (a payload, a row, a list of them) with every sealed text in it revealed."""

@@ -51,6 +51,12 @@ class AlurSettings(BaseSettings):
         512 * 1024, ge=1024, le=1_000_000, validation_alias="ALUR_MAX_EVENT_BYTES"
     )
     run_dir: Path = Field(REPO_ROOT / ".run", validation_alias="ALUR_RUN_DIR")
+    # Attachments (attachments/): the largest file accepted, and the directory files are kept in
+    # (sealed with their data subject's key); unset: `attachments` under the run directory.
+    attachment_max_bytes: int = Field(
+        10 * 1024 * 1024, ge=1024, validation_alias="ALUR_ATTACHMENT_MAX_BYTES"
+    )
+    attachment_dir_path: Path | None = Field(None, validation_alias="ALUR_ATTACHMENT_DIR")
     log_format: str = Field("json", validation_alias="ALUR_LOG_FORMAT")
     log_level: str = Field("info", validation_alias="ALUR_LOG_LEVEL")
     # Officer accounts (README "Officer accounts"): a session ends after this much idle time and
@@ -101,6 +107,10 @@ class AlurSettings(BaseSettings):
             path.touch(mode=0o600)
             path.write_text(secrets.token_hex(32))
         return _long_enough(path.read_text().strip().encode(), str(path))
+
+    @property
+    def attachment_dir(self) -> Path:
+        return self.attachment_dir_path or self.run_dir / "attachments"
 
     def checked_clock(self) -> str:
         """`clock`, once the deployment allows it: SystemExit when it is simulated outside a

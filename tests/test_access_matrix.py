@@ -17,12 +17,14 @@ response body of the callers out of scope is searched for its reporter's name an
 
 from __future__ import annotations
 
+import io
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from PIL import Image
 
 from alur.web import build_app
 from officers import officer_id
@@ -64,6 +66,7 @@ class World:
     pin: str
     officers: dict[str, dict[str, str]]  # caller -> headers
     spare: str  # the id of an officer the administration routes are asked about
+    sha256: str  # a file the unit's officer attached to the case
 
 
 @pytest.fixture(scope="module")
@@ -83,6 +86,13 @@ async def world(alur: Alur) -> World:
         )
         await work(client, receipt["case_id"], to_the_team(petugas))
     await _routed(alur, receipt["case_id"], unit)
+    async with alur.http() as client:
+        attached = await client.post(
+            f"/api/cases/{receipt['case_id']}/attachments",
+            headers=unit.headers,
+            files={"lampiran": ("denah.png", PNG, "image/png")},
+        )
+    assert attached.status_code == 201, attached.text
     return World(
         receipt["case_id"],
         receipt["tracking_number"],
@@ -94,6 +104,7 @@ async def world(alur: Alur) -> World:
             "auditor": alur.auditor,
         },
         officer_id(spare.name),
+        attached.json()["sha256"],
     )
 
 
@@ -137,6 +148,19 @@ def _spare(data: dict[str, Any] | None = None) -> Request:
     }
 
 
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (4, 4), "teal").save(out, "PNG")
+    return out.getvalue()
+
+
+PNG = _png()
+
+
+def _file(w: World, c: str, t: str) -> dict[str, Any]:
+    return {"data": {"csrf_token": t}, "files": {"lampiran": ("denah.png", PNG, "image/png")}}
+
+
 REQUESTS: dict[tuple[str, str], Request] = {
     ("GET", "/"): lambda w, c, t: {},
     ("GET", "/admin"): lambda w, c, t: {},
@@ -155,6 +179,7 @@ REQUESTS: dict[tuple[str, str], Request] = {
     ("POST", "/api/cases"): lambda w, c, t: {"json": {"sop": "tidak-ada", "data": {}}},
     ("GET", "/api/cases/{case_id}"): lambda w, c, t: {},
     ("POST", "/api/cases/{case_id}/actions"): lambda w, c, t: {"json": {"action": "tidak_ada"}},
+    ("POST", "/api/cases/{case_id}/attachments"): _file,
     ("GET", "/api/cases/{case_id}/notifications"): lambda w, c, t: {},
     ("GET", "/api/cases/{case_id}/timeline"): lambda w, c, t: {},
     ("GET", "/api/clock"): lambda w, c, t: {},
@@ -177,6 +202,10 @@ REQUESTS: dict[tuple[str, str], Request] = {
     ("GET", "/api/surveys/{case_id}/link"): lambda w, c, t: {},
     ("GET", "/api/time-in-step"): lambda w, c, t: {},
     ("POST", "/api/track/{tracking_number}"): _reporter_body,
+    ("POST", "/api/track/{tracking_number}/attachments/{sha256}"): lambda w, c, t: {
+        "path": {"sha256": w.sha256},
+        **_reporter_body(w, c, t),
+    },
     ("POST", "/api/track/{tracking_number}/reply"): lambda w, c, t: {
         "json": {"pin": _pin(w, c), "message": "Terima kasih"} if c != "anonymous" else {}
     },
@@ -190,11 +219,18 @@ REQUESTS: dict[tuple[str, str], Request] = {
     ("POST", "/kasus/{case_id}/catatan"): lambda w, c, t: {"data": {"note": " "}},
     ("POST", "/kasus/{case_id}/jawaban"): lambda w, c, t: {"data": {"message": " "}},
     ("GET", "/ikm.{kind}"): lambda w, c, t: {"path": {"kind": "csv"}},
+    ("POST", "/kasus/{case_id}/lampiran"): _file,
+    ("GET", "/kasus/{case_id}/lampiran/{sha256}"): lambda w, c, t: {"path": {"sha256": w.sha256}},
     ("POST", "/keluar"): lambda w, c, t: {"data": {}},
     ("GET", "/lacak"): lambda w, c, t: {},
     ("POST", "/lacak"): lambda w, c, t: {
         "data": {"csrf_token": t}
         | ({} if c == "anonymous" else {"nomor": w.tracking_number, "pin": _pin(w, c)})
+    },
+    ("POST", "/lacak/lampiran/{sha256}"): lambda w, c, t: {
+        "path": {"sha256": w.sha256},
+        "data": {"csrf_token": t}
+        | ({} if c == "anonymous" else {"nomor": w.tracking_number, "pin": _pin(w, c)}),
     },
     ("GET", "/lapor"): lambda w, c, t: {},
     ("POST", "/lapor"): lambda w, c, t: {"data": {**COMPLAINT_FORM, "csrf_token": t}},
@@ -237,6 +273,10 @@ EVERYONE_REFUSED = {
     ("POST", "/survei/{case_id}"),
     ("POST", "/api/clock/advance"),
     ("GET", "/api/surveys/{case_id}/link"),
+    # The world's file is an officer's: a reporter gets only the files they sent themselves
+    # (tests/test_attachments.py hands the reporter theirs).
+    ("POST", "/api/track/{tracking_number}/attachments/{sha256}"),
+    ("POST", "/lacak/lampiran/{sha256}"),
 }
 
 

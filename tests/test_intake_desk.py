@@ -4,6 +4,7 @@ answer page), a walk-in visitor written into the guest book, a case under any SO
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 
@@ -12,9 +13,12 @@ import pytest
 
 from tests.support.accounts import CSRF, browser
 from tests.support.casework import Officer, add_officer, case, unique_name
+from tests.support.sample_files import pdf
 from tests.support.sandbox import Alur
 from tests.support.seed_cases import prima_sop, visit_sop
 from tests.support.waiting import eventually
+
+LETTER = pdf("Surat pengaduan pelapor")
 
 NUMBER = re.compile(r'id="tracking-number">([^<]+)<')
 PIN = re.compile(r'id="pin">([^<]+)<')
@@ -56,10 +60,11 @@ async def test_a_letter_is_entered_by_the_officer_and_the_reporter_gets_a_number
         answer = await client.post(
             "/meja/pengaduan",
             data={**_letter(), "csrf_token": token},
-            files={"lampiran": ("", b"", "application/octet-stream")},  # left empty
+            files={"lampiran": ("surat-pelapor.pdf", LETTER, "application/pdf")},
             headers=petugas.headers,
         )
         assert answer.status_code == 201, answer.text
+        assert "tersimpan sebagai lampiran kasus (1 berkas)" in answer.text
         assert len(answer.content) < 100_000
         number, pin = NUMBER.search(answer.text), PIN.search(answer.text)
         assert number and pin, answer.text
@@ -67,7 +72,23 @@ async def test_a_letter_is_entered_by_the_officer_and_the_reporter_gets_a_number
         assert tracked.status_code == 200, tracked.text
         case_id = re.search(r'href="/kasus/([0-9a-f-]+)"', answer.text)
         assert case_id
-        first = (await case(client, case_id.group(1), petugas))["history"][0]
+        history = (await case(client, case_id.group(1), petugas))["history"]
+        # The scanned letter, recorded with the complaint, downloads as it was sent.
+        (attached,) = [e for e in history if e["type"] == "AttachmentAdded"]
+        assert attached["payload"]["sha256"] == hashlib.sha256(LETTER).hexdigest()
+        download = await client.get(
+            f"/kasus/{case_id.group(1)}/lampiran/{attached['payload']['sha256']}",
+            headers=petugas.headers,
+        )
+        assert download.status_code == 200 and download.content == LETTER
+        empty = await client.post(
+            "/meja/pengaduan",
+            data={**_letter(), "csrf_token": token},
+            files={"lampiran": ("", b"", "application/octet-stream")},  # left empty
+            headers=petugas.headers,
+        )
+        assert empty.status_code == 201 and "lampiran kasus" not in empty.text
+    first = history[0]
     assert first["type"] == "ComplaintReceived"
     assert first["actor"]["id"] != "public"
     assert first["actor"]["role"] == "petugas_pengaduan"
@@ -96,11 +117,11 @@ async def test_the_complaint_box_form_refuses_bad_input_by_field_and_records_not
             assert answer.status_code == 422, (changes, answer.text[:300])
             assert f'id="{field}-error"' in answer.text, changes
             assert (ERROR.search(answer.text) or [""])[0].find(words) >= 0, changes
-        # A scanned letter while this office stores no attachments: refused before anything.
+        # A "letter" that is a program: refused before anything is recorded.
         letter = await client.post(
             "/meja/pengaduan",
             data={**_letter(), "csrf_token": token},
-            files={"lampiran": ("surat.pdf", b"%PDF-1.4 surat", "application/pdf")},
+            files={"lampiran": ("surat.pdf", b"MZ\x90\x00program" * 20, "application/pdf")},
             headers=petugas.headers,
         )
         assert letter.status_code == 422 and 'id="lampiran-error"' in letter.text

@@ -5,16 +5,22 @@ the pages show. One Chromium; each officer signs in from a browser without cooki
 from __future__ import annotations
 
 import asyncio
+import io
+import tempfile
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
+import httpx
 import pytest
+from PIL import Image
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 
 from tests.support.accounts import PASSWORD, cli
 from tests.support.browser import CHROMIUM, DRIVER, chromium
 from tests.support.casework import Officer, open_case, sop_id, unique_name
+from tests.support.sample_files import GPS_IFD, jpeg_with_gps
 from tests.support.sandbox import Alur
 from tests.support.seed_cases import COMPLAINT
 from tests.support.waiting import eventually
@@ -78,14 +84,28 @@ def _file_complaint(web: Workspace, subject: str) -> tuple[str, str]:
     }
     for field, value in fields.items():
         web.driver.find_element(By.ID, field).send_keys(value)
-    # TODO(lead, after h-attach merges): attach the photo with its EXIF GPS tag here
-    # (input name="lampiran") and check the downloaded file has none.
+    # A photo whose EXIF carries where it was taken (the officer's download has none).
+    photo = Path(tempfile.mkdtemp(prefix="alur-photo-")) / "antrean.jpg"
+    photo.write_bytes(jpeg_with_gps())
+    web.driver.find_element(By.CSS_SELECTOR, "input[name='lampiran']").send_keys(str(photo))
     web.screenshot("lapor")
     web.submit(web.driver.find_element(By.CSS_SELECTOR, "form[action='/lapor'] button"))
     web.screenshot("tanda-terima")
     number = web.driver.find_element(By.ID, "tracking-number").text.strip()
     pin = web.driver.find_element(By.ID, "pin").text.strip()
     return number, pin
+
+
+def _photo_without_its_position(web: Workspace) -> None:
+    """The reporter's photo, downloaded from the case page's link with the officer's session:
+    a JPEG whose EXIF holds no GPS position any more."""
+    (link,) = web.driver.find_elements(By.CSS_SELECTOR, "a[href*='/lampiran/']")
+    cookies = {c["name"]: c["value"] for c in web.driver.get_cookies()}
+    got = httpx.get(link.get_attribute("href"), cookies=cookies, timeout=30)
+    assert got.status_code == 200, got.text
+    image = Image.open(io.BytesIO(got.content))
+    assert image.format == "JPEG" and not image.getexif().get_ifd(GPS_IFD)
+    assert got.headers["content-disposition"].startswith("attachment")
 
 
 def _case_id(web: Workspace) -> str:
@@ -121,6 +141,7 @@ async def test_a_muba_complaint_from_the_public_form_to_the_archive(
         case_id = _case_id(web)
         assert subject in web.text() and "Siti Aminah" in web.text()
         assert web.driver.find_elements(By.CSS_SELECTOR, "#bagan svg .step.current")
+        _photo_without_its_position(web)
         for action in ("register_complaint", "review_complaint", "forward_to_team"):
             web.act(action)
         return case_id

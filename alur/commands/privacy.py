@@ -19,6 +19,7 @@ import uuid
 from zoneinfo import ZoneInfo
 
 from alur.commands.refusals import USAGE_ERROR, Refused
+from attachments import DirectoryFiles
 from cases import PostgresEventStore, StoreUnavailable
 from events import Actor
 from office.config import OfficeConfigError
@@ -117,7 +118,7 @@ async def _erase(settings: AlurSettings, target: Target, request: Request) -> li
         )
         store = await PostgresEventStore.connect(settings.database_url, pool_size=1)
         try:
-            erasure = Erasure(store, keys)
+            erasure = Erasure(store, keys, DirectoryFiles(settings.attachment_dir))
             if isinstance(target, uuid.UUID):
                 return [await erasure.case(target, request, clock.now())]
             email, phone = target

@@ -12,6 +12,7 @@ import uuid
 from functools import partial
 from zoneinfo import ZoneInfo
 
+from attachments import DirectoryFiles
 from cases import PostgresEventStore
 from privacy import PersonalDataKeys
 from runtime.worker import Feed, Process, Started, serve
@@ -30,8 +31,12 @@ async def start(settings: RetentionSettings, process: Process) -> Started:
     store = await PostgresEventStore.connect(settings.database_url)
     process.closing(store.close)
 
+    files = DirectoryFiles(settings.attachment_dir)
+
     async def destroy_keys(case_id: uuid.UUID) -> int:
-        return len((await keys.destroy_case(case_id)).subject_ids)
+        destroyed = len((await keys.destroy_case(case_id)).subject_ids)
+        await files.delete_case(case_id)  # unreadable already: the keys are gone
+        return destroyed
 
     sweep = Sweep(pool, store, clock, destroy_keys, time_zone, batch=settings.sweep_batch)
     return Started(

@@ -6,7 +6,9 @@ A body larger than `max_bytes` (`ALUR_MAX_BODY_BYTES`) is answered 413
 says so, else (a chunked body) as soon as the bytes received pass the limit. A refused body is read
 and dropped up to `drain_limit` first, so that a client still sending it gets the 413 rather than
 a reset connection. A body within the limit is read whole here and handed to the app
-unchanged, so a route never reads more than the limit however the client sends it.
+unchanged, so a route never reads more than the limit however the client sends it. Routes that
+take files (`WiderLimit`: a method and a path pattern) get the larger limit they need for a
+multipart body, and no other route or kind of body does.
 
 `NoNulInUrl`: a NUL character (`%00`), which no database text can hold, in the path (404) or in
 a query parameter (422 naming the parameter): no search, filter or number lookup ever passes one
@@ -16,6 +18,9 @@ on to PostgreSQL.
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -25,19 +30,43 @@ DRAIN_BYTES = 16 * 1024 * 1024
 TOO_LARGE = "isi permintaan terlalu besar (maksimal {limit} bita)"
 
 
+@dataclass(frozen=True)
+class WiderLimit:
+    """A larger limit for multipart bodies sent by `method` to a path matching `path` whole."""
+
+    method: str
+    path: re.Pattern[str]
+    max_bytes: int
+
+
 class BodyLimit:
-    def __init__(self, app: ASGIApp, max_bytes: int = DEFAULT_MAX_BODY_BYTES) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        wider: Sequence[WiderLimit] = (),
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.wider = tuple(wider)
+
+    def limit_for(self, scope: Scope) -> int:
+        if not self.wider or not _header(scope, b"content-type").startswith(b"multipart/"):
+            return self.max_bytes
+        for rule in self.wider:
+            if scope.get("method") == rule.method and rule.path.fullmatch(scope["path"]):
+                return max(rule.max_bytes, self.max_bytes)
+        return self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.limit_for(scope)
         declared = _content_length(scope)
-        if declared is not None and declared > self.max_bytes:
-            drain = declared <= self.drain_limit
-            await self._refuse(receive, send, already=0 if drain else None)
+        if declared is not None and declared > limit:
+            drain = declared <= self.drain_limit(limit)
+            await self._refuse(receive, send, limit, already=0 if drain else None)
             return
         body = bytearray()
         while True:
@@ -47,28 +76,30 @@ class BodyLimit:
                 return
             body += message.get("body", b"")
             more = message.get("more_body", False)
-            if len(body) > self.max_bytes:
-                await self._refuse(receive, send, already=len(body) if more else None)
+            if len(body) > limit:
+                await self._refuse(receive, send, limit, already=len(body) if more else None)
                 return
             if not more:
                 break
         await self.app(scope, _replay(bytes(body), None, receive), send)
 
-    @property
-    def drain_limit(self) -> int:
+    @staticmethod
+    def drain_limit(limit: int) -> int:
         """How much of a refused body is read and dropped before the 413, so that a client
         still sending it reads the answer instead of a reset connection."""
-        return max(DRAIN_BYTES, 4 * self.max_bytes)
+        return max(DRAIN_BYTES, 4 * limit)
 
-    async def _refuse(self, receive: Receive, send: Send, *, already: int | None) -> None:
+    async def _refuse(
+        self, receive: Receive, send: Send, limit: int, *, already: int | None
+    ) -> None:
         """`already`: bytes of the body read so far (None: all of it)."""
         read = already
-        while read is not None and read <= self.drain_limit:
+        while read is not None and read <= self.drain_limit(limit):
             message = await receive()
             if message["type"] != "http.request" or not message.get("more_body", False):
                 break
             read += len(message.get("body", b""))
-        message = TOO_LARGE.format(limit=self.max_bytes)
+        message = TOO_LARGE.format(limit=limit)
         await _answer(send, 413, {"error": "payload_too_large", "message": message}, close=True)
 
 
@@ -104,6 +135,13 @@ async def _answer(send: Send, status: int, body: dict[str, str], *, close: bool 
         headers.append((b"connection", b"close"))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": payload})
+
+
+def _header(scope: Scope, name: bytes) -> bytes:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return bytes(value).lower()
+    return b""
 
 
 def _content_length(scope: Scope) -> int | None:

@@ -4,7 +4,9 @@ For one case, or for every case of a person (found by email or phone through the
 blind indexes), `PersonalDataErased` is recorded on each case — who asked, the legal basis, the
 reason and the data subjects' opaque ids, no personal data — and then the subjects' keys are
 destroyed: every sealed value of theirs reads "[dihapus]" in the events, on Kafka, in every
-read model and in the notifier's tables. The case, its steps, times and SLA figures stay.
+read model and in the notifier's tables. The case, its steps, times and SLA figures stay. A
+case's attachments (sealed with those keys, so unreadable already) are deleted with a case's
+erasure; a person's erasure leaves other subjects' files of the case alone.
 
 Recording comes first, with a causation id made of the case and its subjects
 (`erasure:{case id}:{subject ids}`): an erasure stopped half-way is finished by running it
@@ -22,6 +24,7 @@ from typing import Literal
 
 import structlog
 
+from attachments import AttachmentFiles
 from cases import CaseConflict, CaseNotFound, EventStore
 from events import Actor, Fact
 from events.privacy import PersonalDataErased
@@ -59,6 +62,7 @@ class Erased:
 class Erasure:
     store: EventStore
     keys: PersonalDataKeys
+    files: AttachmentFiles | None = None
 
     async def case(self, case_id: uuid.UUID, request: Request, now: datetime) -> Erased:
         """Erase the personal data of every data subject of the case."""
@@ -73,6 +77,8 @@ class Erasure:
             )
         event_id = await self._record(case_id, subjects, "case", request, now)
         destroyed = await self.keys.destroy_case(case_id)
+        if self.files is not None:
+            await self.files.delete_case(case_id)
         return Erased(case_id, tuple(subjects), event_id, len(destroyed.subject_ids))
 
     async def person(

@@ -17,17 +17,20 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
+from attachments import AttachmentRefused, CleanFile
 from cases import CaseNotFound
 from events import CATALOG
+from events.attachments import AttachmentAdded
 from events.notes import InternalNoteAdded, ReporterAnswered
 from privacy import PersonalDataKeys
 from runtime.http.access import PUBLIC
 from runtime.http.csrf import CSRF
 from runtime.http.dependencies import Keys
+from runtime.http.errors import FieldRefused
 from runtime.http.openapi import request_body
 from runtime.http.templates import templates_in
 from services.intake.complaint_quota import Quota
-from services.intake.dependencies import Desk, Intake, Store
+from services.intake.dependencies import Attachments, Desk, Intake, Store
 from services.intake.intake import Receipt
 from services.intake.reporter_access import (
     NOT_FOUND,
@@ -46,6 +49,7 @@ from services.intake.submission import (
     parse_submission,
 )
 from services.intake.survey_api import offered_link
+from services.intake.uploads import upload_in
 
 router = APIRouter()
 templates = templates_in(Path(__file__).parent / "templates")
@@ -59,6 +63,8 @@ FIELD_LABELS = {
     "subject": "Perihal",
     "description": "Uraian pengaduan",
     "category": "Kategori",
+    "lampiran": "Lampiran",
+    "keterangan": "Keterangan lampiran",
 }
 
 
@@ -128,15 +134,21 @@ async def home() -> RedirectResponse:
 
 
 @router.get("/lapor", response_class=HTMLResponse, dependencies=[PUBLIC])
-async def complaint_form(request: Request) -> HTMLResponse:
-    return templates.TemplateResponse(request, "complaint_form.html", {"form": {}, "error": None})
+async def complaint_form(request: Request, attachments: Attachments) -> HTMLResponse:
+    return _form_page(request, attachments, {"form": {}, "error": None})
 
 
 @router.post("/lapor", response_class=HTMLResponse, dependencies=[PUBLIC, CSRF])
 async def submit_complaint_form(
-    request: Request, intake: Intake, quota: Quota, request_id: PublicRequestId
+    request: Request,
+    intake: Intake,
+    quota: Quota,
+    request_id: PublicRequestId,
+    attachments: Attachments,
 ) -> HTMLResponse:
-    form = dict(await request.form())
+    """The public form (multipart, with an optional file `lampiran`, or urlencoded without)."""
+    received = await request.form()
+    form = {k: v for k, v in received.items() if isinstance(v, str)}
     data = {
         "channel": "web",
         "reporter": {k: form.get(f"reporter_{k}", "") for k in ("name", "email", "phone")},
@@ -146,29 +158,51 @@ async def submit_complaint_form(
         "anonymous": form.get("anonymous") == "on",
         "confidential": form.get("confidential") == "on",
     }
+    files: list[tuple[CleanFile, str | None]] = []
     try:
         submission = parse_submission(data)
-    except SubmissionRefused as error:
-        return templates.TemplateResponse(
-            request,
-            "complaint_form.html",
-            {"form": form, "error": error, "field_label": FIELD_LABELS.get(error.field)},
-            status_code=422,
-        )
+        upload = await upload_in(received)
+        if upload is not None:
+            try:
+                files.append((attachments.check(upload), upload.description))
+            except AttachmentRefused as bad:
+                refused_file = FieldRefused("lampiran", bad.reason)
+                return _form_refused(request, attachments, form, refused_file, bad.status)
+    except (SubmissionRefused, FieldRefused) as error:
+        return _form_refused(request, attachments, form, error, 422)
     refused = await quota.admit(client_address(request))
     if refused is not None:
-        return templates.TemplateResponse(
+        return _form_page(
             request,
-            "complaint_form.html",
+            attachments,
             {"form": form, "error": None, "refused": refused},
             status_code=refused.status,
             headers={"Retry-After": str(refused.retry_after)},
         )
-    receipt = await intake.receive(submission, request_id=request_id)
+    receipt = await intake.receive(submission, request_id=request_id, files=files)
     assert isinstance(receipt, Receipt), receipt
     return templates.TemplateResponse(
         request, "receipt.html", {"receipt": receipt}, status_code=201
     )
+
+
+def _form_refused(
+    request: Request,
+    attachments: Attachments,
+    form: dict[str, str],
+    error: FieldRefused,
+    status: int,
+) -> HTMLResponse:
+    context = {"form": form, "error": error, "field_label": FIELD_LABELS.get(error.field)}
+    return _form_page(request, attachments, context, status_code=status)
+
+
+def _form_page(
+    request: Request, attachments: Attachments, context: dict[str, Any], **kwargs: Any
+) -> HTMLResponse:
+    """The complaint form, with the attachment size limit it states."""
+    limit = {"max_attachment_mb": f"{attachments.max_bytes / (1024 * 1024):g}"}
+    return templates.TemplateResponse(request, "complaint_form.html", context | limit, **kwargs)
 
 
 @router.get("/lacak", response_class=HTMLResponse, dependencies=[PUBLIC])
@@ -185,6 +219,8 @@ async def track_page(
     if isinstance(reporter, Refused):
         return _track_page(request, nomor, refused=reporter)
     view = await _reporter_view(store, desk, reporter, keys)
+    if view is not None:
+        view["attachments"] = await _reporters_attachments(store, reporter)
     return _track_page(request, nomor, view=view, refused=None if view else NOT_FOUND)
 
 
@@ -203,6 +239,20 @@ def _track_page(
         status_code=refused.status if refused else 200,
         headers={"Retry-After": str(retry_after)} if retry_after else None,
     )
+
+
+async def _reporters_attachments(store: Store, reporter: ReporterCase) -> list[dict[str, Any]]:
+    """The files the reporter attached themselves (downloads on the tracking page)."""
+    case = await store.load(reporter.case_id)
+    return [
+        {
+            "sha256": fact.payload["sha256"],
+            "media_type": fact.payload["media_type"],
+            "size": fact.payload["size"],
+        }
+        for fact in case.history
+        if fact.type == AttachmentAdded.type and fact.actor.id == "public"
+    ]
 
 
 async def _reporter_view(

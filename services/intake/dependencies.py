@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from attachments import AttachmentIntake
 from cases import EventStore
 from runtime.http.dependencies import provided
 from services.intake.casework import CaseWork
@@ -16,3 +17,4 @@ Casework = Annotated[CaseWork, provided(CaseWork)]
 Desk = Annotated[SurveyDesk, provided(SurveyDesk)]
 Tracking = Annotated[TrackingNumbers, provided(TrackingNumbers)]
 Store = Annotated[EventStore, provided(EventStore)]
+Attachments = Annotated[AttachmentIntake, provided(AttachmentIntake)]

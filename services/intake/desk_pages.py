@@ -13,34 +13,31 @@
 - `POST /meja/kasus` (`sop`, `documents` (repeated), `note`): 303 to `/kasus/{id}`.
 
 Every POST carries `csrf_token`. Bad input: the page again, 4xx, the message by its field.
-The scanned letter is stored by the attachment store through `LetterFiles`, which the web
-bootstrap installs when attachments exist (adapting `attachments.AttachmentIntake`: `check` is
-its `check(Upload(data, filename))` with `AttachmentRefused.reason` returned, `attach` its
-`attach_files(case_id, uploads, officer)`). Every letter is checked before the complaint is
-recorded (a refused one: 422 on `lampiran`, nothing recorded); without `LetterFiles` a letter
-sent along is refused the same way.
+The scanned letters are checked and cleaned by the attachment store (attachments/) and
+recorded with the complaint in one transaction: a refused letter is a 422 on `lampiran` and
+nothing is recorded.
 """
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import structlog
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from attachments import AttachmentRefused, Upload
 from events import ComplaintReceived
 from runtime.http.access import OfficerOnly
 from runtime.http.csrf import CSRF
-from runtime.http.dependencies import Office, Registry, installed
+from runtime.http.dependencies import Office, Registry
 from runtime.http.navigation import navigation_for
 from runtime.http.templates import templates_in
 from services.intake.casework import Opened
-from services.intake.dependencies import Casework, Intake
+from services.intake.dependencies import Attachments, Casework, Intake
 from services.intake.desk_forms import (
     DESK_CHANNELS,
     GUEST_FIELDS,
@@ -60,37 +57,7 @@ log = structlog.get_logger(__name__)
 router = APIRouter()
 templates = templates_in(Path(__file__).parent / "templates")
 
-NO_LETTER_STORE = "lampiran belum dapat disimpan di kantor ini; kirim tanpa lampiran"
 UNKNOWN_SOP = "SOP ini tidak dikenal"
-
-
-@dataclass(frozen=True)
-class Letter:
-    """A scanned letter as the officer uploaded it."""
-
-    data: bytes
-    filename: str
-
-
-@dataclass(frozen=True)
-class LetterFiles:
-    """Where the desk hands scanned letters (the attachment store, installed by the bootstrap).
-
-    `check(letter)`: why it cannot be attached (Bahasa Indonesia; nothing stored), or None.
-    `attach(case_id, letters, officer)`: attach the checked letters to the new case."""
-
-    check: Callable[[Letter], str | None]
-    attach: Callable[[uuid.UUID, Sequence[Letter], Officer], Awaitable[object]]
-
-
-async def letter_files(request: Request) -> LetterFiles | None:
-    try:
-        return installed(request, LetterFiles)
-    except LookupError:
-        return None
-
-
-Letters = Annotated[LetterFiles | None, Depends(letter_files)]
 
 
 @dataclass(frozen=True)
@@ -125,41 +92,37 @@ async def complaint(
     intake: Intake,
     registry: Registry,
     office: Office,
-    letters: Letters,
+    attachments: Attachments,
 ) -> Response:
     form = await request.form()
     try:
         submission = complaint_of(form)
-        files = [Letter(await f.read(), f.filename or "") for f in files_of(form, "lampiran")]
-        if files and letters is None:
-            raise FormRefused("lampiran", NO_LETTER_STORE)
-        for letter in files:
-            problem = letters.check(letter) if letters else None
-            if problem:
-                raise FormRefused("lampiran", f"{letter.filename}: {problem}")
+        letters = []
+        for upload in files_of(form, "lampiran"):
+            data = await upload.read()
+            try:
+                letters.append((attachments.check(Upload(data, upload.filename)), None))
+            except AttachmentRefused as bad:
+                raise FormRefused("lampiran", f"{upload.filename}: {bad.reason}") from None
         sop = await _sop(
             registry, str(form.get("complaint_sop") or office.complaint_sop), "complaint_sop"
         )
     except FormRefused as refused:
         return await _page(request, officer, registry, office, form=form, refused=refused)
     request_id = officer_causation(request, officer) or fresh()
-    receipt = await intake.receive(submission, request_id=request_id, officer=officer, sop=sop)
+    # The complaint and its scanned letters are recorded together: both or neither.
+    receipt = await intake.receive(
+        submission, request_id=request_id, officer=officer, sop=sop, files=letters
+    )
     if isinstance(receipt, Refusal):
         return await _page(request, officer, registry, office, form=form, refusal=receipt)
     assert isinstance(receipt, Receipt)
-    attached = True
-    if letters and files:
-        try:
-            await letters.attach(receipt.case_id, files, officer)
-        except Exception:  # the complaint is recorded: its number and PIN must still be shown
-            log.exception("desk_letter_not_attached", case_id=str(receipt.case_id))
-            attached = False
-    log.info("desk_complaint_entered", case_id=str(receipt.case_id), letters=len(files))
+    log.info("desk_complaint_entered", case_id=str(receipt.case_id), letters=len(letters))
     context = {
         **await navigation_for(request, officer),
         "active": "meja",
         "receipt": receipt,
-        "attached": attached,
+        "letters": len(letters),
     }
     return templates.TemplateResponse(request, "desk_receipt.html", context, status_code=201)
 

@@ -9,10 +9,13 @@ taken, and the number's record is stored with the case's first event.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import structlog
 
+from attachments import AttachmentIntake, CleanFile
+from cases import Case, Change
 from cases.group_commit import GroupCommit
 from events import ComplaintReceived, Reporter
 from privacy import PersonalDataKeys
@@ -42,6 +45,7 @@ class ComplaintIntake:
     complaint_sop: str
     engine: SopEngine  # decides every action on the office's clock
     keys: PersonalDataKeys  # seals the reporter's data before it enters the event
+    attachments: AttachmentIntake | None = None  # keeps the files that come with a complaint
 
     async def receive(
         self,
@@ -50,8 +54,12 @@ class ComplaintIntake:
         request_id: str,
         officer: Officer | None = None,
         sop: SopDefinition | None = None,
+        files: Sequence[tuple[CleanFile, str | None]] = (),
     ) -> Receipt | Refusal:
-        """Record the complaint; `officer` None means the reporter sent it themselves."""
+        """Record the complaint; `officer` None means the reporter sent it themselves.
+
+        `files`: attachments (checked and cleaned, with their descriptions), recorded in the
+        same transaction as the complaint: both or neither."""
         sop = sop or await self.registry.latest(self.complaint_sop)
         opened = self.engine.open(
             sop,
@@ -90,7 +98,22 @@ class ComplaintIntake:
             category=submission.category,
         )
         fact = opened.model_copy(update={"payload": complaint.model_dump(mode="json")})
-        envelope = await self.store.open(tracking.case_id, fact, tracking)
+        case = Case.open(tracking.case_id, fact)
+        if files:
+            assert self.attachments is not None, "files need the attachment store"
+            for file, note in files:
+                case.record(
+                    await self.attachments.recorded(
+                        subject,
+                        file,
+                        note,
+                        case_type=fact.case_type,
+                        actor=fact.actor,
+                        occurred_at=fact.occurred_at,
+                        causation_id=request_id,
+                    )
+                )
+        envelope = (await self.store.commit(Change(case.collect_events(), tracking)))[0]
         log.info(
             "complaint_received",
             case_id=str(tracking.case_id),
@@ -99,5 +122,6 @@ class ComplaintIntake:
             channel=submission.channel,
             sop=sop.id,
             sop_version=sop.version,
+            attachments=len(files),
         )
         return Receipt(tracking.case_id, tracking.number, pin, envelope.position)

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 import asyncpg
 
 from events import CATALOG, ComplaintReceived, Envelope
+from events.attachments import AttachmentAdded
 from events.notes import InternalNoteAdded
 from events.privacy import PersonalDataErased, ReporterIdentityViewed
 from services.projections.projector import SqlProjection
@@ -20,9 +21,14 @@ from services.projections.rows import CaseRows, Row
 from services.projections.sops import SopBook
 
 # Events that change no complaint's status: a reading of the reporter's identity, its erasure
-# (the case stays where it was; the reporter's name reads "[dihapus]" from then on), and an
-# officer's internal note.
-_NOT_A_STATUS = {ReporterIdentityViewed.type, PersonalDataErased.type, InternalNoteAdded.type}
+# (the case stays where it was; the reporter's name reads "[dihapus]" from then on), an
+# officer's internal note, a file attached.
+_NOT_A_STATUS = {
+    ReporterIdentityViewed.type,
+    PersonalDataErased.type,
+    InternalNoteAdded.type,
+    AttachmentAdded.type,
+}
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS complaint_register (

@@ -23,10 +23,11 @@ ALUR = str(REPO_ROOT / ".venv" / "bin" / "alur")
 
 
 def alur_cli(alur: Alur, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run the `alur` command against the sandbox's database."""
+    """Run the `alur` command against the sandbox's database (and its attachments)."""
+    files = {k: v for k, v in alur.env.items() if k == "ALUR_ATTACHMENT_DIR"}
     return subprocess.run(
         [ALUR, *args],
-        env={**os.environ, "DATABASE_URL": alur.database_url},
+        env={**os.environ, "DATABASE_URL": alur.database_url, **files},
         capture_output=True,
         text=True,
         timeout=60,

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from alur.web import build_app
+from attachments import AttachmentIntake, DirectoryFiles
 from cases import EventStore, GroupCommit, InMemoryEventStore
 from office import OfficeConfig
 from privacy import PersonalDataKeys
@@ -106,6 +107,7 @@ class EdgeDependencies:
     keys: PersonalDataKeys
     intake: ComplaintIntake
     casework: CaseWork
+    attachments: AttachmentIntake
 
 
 @asynccontextmanager
@@ -122,6 +124,10 @@ async def edge_client(
     engine = SopEngine(lambda: datetime.now(zone))
     tracking = TrackingNumbers(store, b"k" * 32)
     keys = KEYS
+    files = DirectoryFiles(alur.run_dir / "edge-attachments")
+    attachments = AttachmentIntake(
+        files, keys, alur.attachment_max_bytes, store, writer, lambda: datetime.now(zone)
+    )
     app = build_app(alur)
     dependencies.install(
         app,
@@ -136,8 +142,11 @@ async def edge_client(
             throttle=Unthrottled(),  # type: ignore[arg-type]
             csrf=CsrfTokens.from_secret(b"k" * 32),
             keys=keys,
-            intake=ComplaintIntake(writer, tracking, registry, COMPLAINT_SOP, engine, keys),
+            intake=ComplaintIntake(
+                writer, tracking, registry, COMPLAINT_SOP, engine, keys, attachments
+            ),
             casework=CaseWork(store, writer, registry, None, engine, keys),  # type: ignore[arg-type]
+            attachments=attachments,
         ),
     )
     transport = httpx.ASGITransport(app=app)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -26,6 +27,9 @@ from alur.cli import WORKERS
 from runtime.settings import REPO_ROOT, AlurSettings
 
 LOGS = Path(os.environ.get("ALUR_RUN_DIR", REPO_ROOT / ".run")) / "logs"
+# Each sandbox keeps its attachments apart (case ids follow tracking numbers, which every fresh
+# database numbers alike), and they go with it.
+ATTACHMENTS = Path(os.environ.get("ALUR_RUN_DIR", REPO_ROOT / ".run")) / "sandbox-attachments"
 # The shared test sandbox: where its notifier says reporters and officers open their links, and
 # how often it tries a failing endpoint (with small pauses: it gives up within a second).
 PUBLIC_URL = "http://alur.test"
@@ -107,6 +111,7 @@ def start(log_prefix: str = "sandbox", extra_env: Mapping[str, str] | None = Non
         "KAFKA_BOOTSTRAP_SERVERS": sandbox.kafka,
         "ALUR_NAMESPACE": sandbox.namespace,
         "ALUR_HTTP_PORT": str(port),
+        "ALUR_ATTACHMENT_DIR": str(ATTACHMENTS / sandbox.namespace),
         **(extra_env or {}),
     }
     try:
@@ -147,6 +152,7 @@ def stop(sandbox: Sandbox) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
     drop_database(sandbox.database_url)
+    shutil.rmtree(ATTACHMENTS / sandbox.namespace, ignore_errors=True)
 
 
 def create_database(prefix: str) -> str:

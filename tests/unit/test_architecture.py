@@ -27,6 +27,7 @@ BELOW_SERVICES = (
     "skm",
     "sop",
     "privacy",
+    "attachments",
 )
 ABOVE_THEM = ("services", "alur")
 MAX_LINES = 400

@@ -1,0 +1,56 @@
+"""A file sent with a form (`lampiran`, and its `keterangan`), as the routes that take files read
+it, and the body limits of those routes (runtime/http/limits.py)."""
+
+from __future__ import annotations
+
+import re
+
+from starlette.datastructures import FormData, UploadFile
+
+from attachments import Upload
+from runtime.http.errors import FieldRefused
+from runtime.http.limits import WiderLimit
+from services.intake.submission import multi_line
+
+FIELD = "lampiran"
+DESCRIPTION = "keterangan"
+MAX_DESCRIPTION = 1_000
+# What a multipart body holds besides the file: the boundaries, the part headers, the form's
+# other fields (a complaint's texts, the description, the CSRF token).
+FORM_MARGIN = 64 * 1024
+
+
+def upload_limits(max_file_bytes: int) -> tuple[WiderLimit, ...]:
+    """The body limits of the routes that take a file (and only those)."""
+    limit = max_file_bytes + FORM_MARGIN
+    return tuple(
+        WiderLimit("POST", re.compile(path), limit)
+        for path in (
+            r"/lapor",
+            r"/meja/pengaduan",
+            r"/kasus/[^/]+/lampiran",
+            r"/api/cases/[^/]+/attachments",
+        )
+    )
+
+
+async def upload_in(form: FormData) -> Upload | None:
+    """The file of the form's `lampiran` field and its `keterangan`; None when no file was
+    chosen. FieldRefused (422) for a description that does not pass its check."""
+    value = form.get(FIELD)
+    description = form.get(DESCRIPTION)
+    text = description.strip() if isinstance(description, str) else ""
+    if len(text) > MAX_DESCRIPTION:
+        raise FieldRefused(DESCRIPTION, f"terlalu panjang (maksimal {MAX_DESCRIPTION} karakter)")
+    try:
+        text = multi_line(text)
+    except ValueError as error:
+        raise FieldRefused(DESCRIPTION, str(error)) from None
+    if isinstance(value, str) and value:
+        raise FieldRefused(FIELD, "kirim berkas sebagai unggahan (multipart/form-data)")
+    if not isinstance(value, UploadFile):
+        return None
+    data = await value.read()
+    if not data and not value.filename:
+        return None  # the form was sent without a file chosen
+    return Upload(data, value.filename, text or None)
