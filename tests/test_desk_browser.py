@@ -64,6 +64,9 @@ def _sign_in(browser: webdriver.Chrome, base: str, name: str) -> None:
     browser.find_element(By.ID, "username").send_keys(name)
     browser.find_element(By.ID, "password").send_keys(PASSWORD)
     browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    # Signed in once the login has answered with Tugas Saya (before that, /meja sends the
+    # browser back to /masuk).
+    WebDriverWait(browser, 20).until(lambda driver: driver.current_url.endswith("/tugas"))
 
 
 def _register_visitor(browser: webdriver.Chrome, base: str, guest: dict[str, str]) -> str:
