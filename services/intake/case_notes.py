@@ -14,10 +14,11 @@ from datetime import datetime
 import structlog
 
 from cases import CaseConflict, EventStore
-from events import Actor, Fact, SopRef
+from events import Actor, Fact
 from events.notes import InternalNoteAdded, ReporterAnswered
 from events.payload import Payload
 from privacy import PersonalDataKeys
+from services.intake.side_facts import record_beside
 from sop.actions import Officer, Refusal
 
 log = structlog.get_logger(__name__)
@@ -67,25 +68,14 @@ class CaseNotes:
     async def _record(
         self, officer: Officer, case_id: uuid.UUID, payload: Payload, causation: str
     ) -> Fact:
-        case = await self.store.load(case_id)
-        earlier = next((f for f in case.history if f.causation_id == causation), None)
-        if earlier is not None:
-            return earlier
-        last = case.history[-1].sop
-        fact = Fact(
-            event_id=uuid.uuid4(),
-            type=payload.type,
-            schema_version=payload.schema_version,
-            case_type=case.case_type,
-            occurred_at=self.now(),
+        fact, envelope = await record_beside(
+            self.store,
+            case_id,
+            payload,
             actor=Actor(id=officer.id, role=sorted(officer.roles)[0]),
-            sop=None
-            if last is None
-            else SopRef(id=last.id, version=last.version, step=None, next_step=last.next_step),
-            causation_id=causation,
-            payload=payload.model_dump(mode="json"),
+            occurred_at=self.now(),
+            causation=causation,
         )
-        envelope = await self.store.record_once(case_id, fact)
         if envelope is not None:
             log.info(
                 "case_note_recorded",

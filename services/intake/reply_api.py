@@ -19,13 +19,14 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from cases import CaseConflict, CaseNotFound, EventStore
-from events import Actor, Envelope, Fact, SopRef
+from events import Actor, Fact
 from events.lapor import ReporterReplied
 from runtime.http.dependencies import CurrentClock, Keys
 from runtime.http.errors import error_response, json_body
 from services.intake.dependencies import Store
 from services.intake.reporter_access import NOT_FOUND_MESSAGE, ReporterOnly
 from services.intake.request_ids import ReporterRequestId
+from services.intake.side_facts import record_beside
 from services.intake.submission import parse
 
 log = structlog.get_logger(__name__)
@@ -104,26 +105,15 @@ async def _record_reply(
     store: EventStore, case_id: uuid.UUID, message: str, now: datetime, causation: str
 ) -> Fact:
     """Append `ReporterReplied` (once per request id)."""
-    case = await store.load(case_id)
-    earlier = next((f for f in case.history if f.causation_id == causation), None)
-    if earlier is not None:
-        return earlier
     # The case keeps waiting where it was; an archived case still hears its reporter.
-    last = case.history[-1].sop
-    fact = Fact(
-        event_id=uuid.uuid4(),
-        type=ReporterReplied.type,
-        schema_version=ReporterReplied.schema_version,
-        case_type=case.case_type,
-        occurred_at=now,
+    fact, envelope = await record_beside(
+        store,
+        case_id,
+        ReporterReplied(message=message),
         actor=REPORTER,
-        sop=None
-        if last is None
-        else SopRef(id=last.id, version=last.version, step=None, next_step=last.next_step),
-        causation_id=causation,
-        payload=ReporterReplied(message=message).model_dump(mode="json"),
+        occurred_at=now,
+        causation=causation,
     )
-    envelope: Envelope | None = await store.record_once(case_id, fact)
     if envelope is not None:
         log.info(
             "reporter_replied",
