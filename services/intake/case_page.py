@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cases import CaseNotFound
@@ -126,24 +126,23 @@ class _Page:
         return {i: o.name for i, o in found.items()}
 
 
-def _page(
-    request: Request, nav: dict[str, Any], officer: Officer, casework: CaseWork, scope: Any, tz: Any
-) -> _Page:
-    return _Page(request, nav, officer, casework, scope, tz)
-
-
-@router.get("/kasus/{case_id}", response_class=HTMLResponse)
-async def case_page(
+async def _page(
     request: Request,
-    case_id: str,
     nav: Navigation,
     officer: OfficerOnly,
     casework: Casework,
     scope: Scope,
     tz: TimeZone,
-    identitas: str = "",
-) -> HTMLResponse:
-    page = _page(request, nav, officer, casework, scope, tz)
+) -> _Page:
+    return _Page(request, nav, officer, casework, scope, tz)
+
+
+# The case page as the signed-in officer sees it (every route of this module starts from it).
+CasePage = Annotated[_Page, Depends(_page)]
+
+
+@router.get("/kasus/{case_id}", response_class=HTMLResponse)
+async def case_page(case_id: str, page: CasePage, identitas: str = "") -> HTMLResponse:
     scoped = await page.scoped(case_id)
     if scoped is None:
         return page.not_found()
@@ -165,16 +164,8 @@ def _causation(request: Request, officer: Officer, form: Any) -> str | Refusal:
 
 
 @router.post("/kasus/{case_id}/tindakan", response_class=HTMLResponse)
-async def act(
-    request: Request,
-    case_id: str,
-    nav: Navigation,
-    officer: OfficerOnly,
-    casework: Casework,
-    scope: Scope,
-    tz: TimeZone,
-) -> Response:
-    page = _page(request, nav, officer, casework, scope, tz)
+async def act(request: Request, case_id: str, page: CasePage) -> Response:
+    officer, casework, scope = page.officer, page.casework, page.scope
     scoped = await page.scoped(case_id)
     if scoped is None:
         return page.not_found()
@@ -233,37 +224,18 @@ async def _write(
     return RedirectResponse(f"/kasus/{scoped.case.id}#riwayat", status_code=303)
 
 
-def _notes(casework: CaseWork, store: Any, clock: Any) -> CaseNotes:
-    return CaseNotes(store, casework.keys, clock.now)
+def _notes(page: CasePage, store: Store, clock: CurrentClock) -> CaseNotes:
+    return CaseNotes(store, page.casework.keys, clock.now)
+
+
+Notes = Annotated[CaseNotes, Depends(_notes)]
 
 
 @router.post("/kasus/{case_id}/catatan", response_class=HTMLResponse)
-async def add_note(
-    request: Request,
-    case_id: str,
-    nav: Navigation,
-    officer: OfficerOnly,
-    casework: Casework,
-    scope: Scope,
-    tz: TimeZone,
-    store: Store,
-    clock: CurrentClock,
-) -> Response:
-    page = _page(request, nav, officer, casework, scope, tz)
-    return await _write(request, case_id, "catatan", page, _notes(casework, store, clock))
+async def add_note(request: Request, case_id: str, page: CasePage, notes: Notes) -> Response:
+    return await _write(request, case_id, "catatan", page, notes)
 
 
 @router.post("/kasus/{case_id}/jawaban", response_class=HTMLResponse)
-async def answer_reporter(
-    request: Request,
-    case_id: str,
-    nav: Navigation,
-    officer: OfficerOnly,
-    casework: Casework,
-    scope: Scope,
-    tz: TimeZone,
-    store: Store,
-    clock: CurrentClock,
-) -> Response:
-    page = _page(request, nav, officer, casework, scope, tz)
-    return await _write(request, case_id, "jawaban", page, _notes(casework, store, clock))
+async def answer_reporter(request: Request, case_id: str, page: CasePage, notes: Notes) -> Response:
+    return await _write(request, case_id, "jawaban", page, notes)
