@@ -58,6 +58,14 @@ class OfficeConfig(BaseModel):
                     raise ValueError(f"{sop_id} step {number}: {text!r} is not a time standard")
         return value
 
+    def administers(self, roles: frozenset[str] | set[str]) -> bool:
+        """Whether an officer with `roles` administers the office: an administrator role, or
+        the head of office's (the administration pages, the navigation's item)."""
+        allowed = set(self.access.administrator_roles)
+        if self.org_chart.head_of_office:
+            allowed.add(self.org_chart.head_of_office)
+        return bool(roles & allowed)
+
     def service_standard(self, sop_id: str, step: int) -> Duration | None:
         text = self.service_standards.get(sop_id, {}).get(step)
         return parse_duration(text) if text else None

@@ -57,11 +57,7 @@ async def _navigation(
         counts = await counter.counts(officer)
     except (asyncpg.UndefinedTableError, asyncpg.UndefinedColumnError):
         counts = {}  # the projections worker has not created its tables yet
-    # Administration is for the administrators and the head of office.
-    administering = set(office.access.administrator_roles)
-    if office.org_chart.head_of_office:
-        administering.add(office.org_chart.head_of_office)
-    return {"officer": officer, "counts": counts, "is_admin": bool(officer.roles & administering)}
+    return {"officer": officer, "counts": counts, "is_admin": office.administers(officer.roles)}
 
 
 Navigation = Annotated[dict[str, Any], Depends(navigation)]

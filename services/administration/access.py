@@ -20,13 +20,6 @@ from sop.actions import Officer
 FORBIDDEN = "hanya administrator dan kepala kantor yang boleh membuka halaman ini"
 
 
-def administers(officer: Officer, office: OfficeConfig) -> bool:
-    allowed = set(office.access.administrator_roles)
-    if office.org_chart.head_of_office:
-        allowed.add(office.org_chart.head_of_office)
-    return bool(officer.roles & allowed)
-
-
 def is_administrator(officer: Officer, office: OfficeConfig) -> bool:
     return bool(officer.roles & set(office.access.administrator_roles))
 
@@ -43,7 +36,7 @@ class Administration(AccessPolicy):
         officer = await authenticator.officer(request)
         if officer is None:
             raise unauthorized(OFFICERS_ONLY)
-        if not administers(officer, office):
+        if not office.administers(officer.roles):
             raise HttpError(403, "forbidden", FORBIDDEN)
         return officer
 

@@ -117,7 +117,7 @@ async def draft_page(
     request: Request, draft_id: str, officer: AdministratorOnly, office: Office, drafts: Drafts
 ) -> HTMLResponse:
     draft = await _draft(drafts, draft_id)
-    return await _draft_page(request, officer, office, draft)
+    return await _draft_page(request, officer, draft)
 
 
 @router.post("/sop/draf/{draft_id}/konfirmasi", response_class=HTMLResponse, dependencies=[CSRF])
@@ -128,7 +128,7 @@ async def confirm(
     saved = await drafts.confirm(draft, officer.id)
     if saved is None:
         again = await _draft(drafts, draft_id)
-        return await _draft_page(request, officer, office, again, status=409)
+        return await _draft_page(request, officer, again, status=409)
     return RedirectResponse(f"/sop/{saved.id}?versi={saved.version}", status_code=303)
 
 
@@ -161,7 +161,7 @@ async def _library(
 
 
 async def _draft_page(
-    request: Request, officer: Officer, office: Any, draft: Draft, status: int = 200
+    request: Request, officer: Officer, draft: Draft, status: int = 200
 ) -> HTMLResponse:
     context = {
         **await _chrome(request, officer),
