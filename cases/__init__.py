@@ -14,6 +14,7 @@ from cases.port import (
     Change,
     EventStore,
     EventTooLarge,
+    InboundMessage,
     StoreUnavailable,
     TrackingRecord,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "EventTooLarge",
     "GroupCommit",
     "InMemoryEventStore",
+    "InboundMessage",
     "PostgresEventStore",
     "StoreUnavailable",
     "StoredFact",

@@ -17,7 +17,14 @@ import contextlib
 import json
 from uuid import UUID
 
-from cases.port import CaseConflict, Change, EventStore, EventTooLarge, TrackingRecord
+from cases.port import (
+    CaseConflict,
+    Change,
+    EventStore,
+    EventTooLarge,
+    InboundMessage,
+    TrackingRecord,
+)
 from events import Envelope, Fact
 
 Waiting = tuple[Change, asyncio.Future[list[Envelope]]]
@@ -38,6 +45,10 @@ class GroupCommit:
     ) -> Envelope:
         """Open a case; its tracking record, if any, is stored with its first event."""
         return (await self.commit(self._store.opening(case_id, fact, tracking)))[0]
+
+    async def inbound(self, channel: str, key: str) -> InboundMessage | None:
+        """The inbound message stored under that identity (`EventStore.inbound`)."""
+        return await self._store.inbound(channel, key)
 
     async def commit(self, change: Change) -> list[Envelope]:
         if self._max_fact_bytes is not None:

@@ -28,12 +28,15 @@ class CaseJournal(Application):
     name = "CaseStore"  # the library names the events table (casestore_events) after it
 
     def commit(self, *changes: Change) -> list[list[Envelope]]:
-        """Store the changes in one transaction, with their tracking records: all, or none."""
+        """Store the changes in one transaction, with their tracking records and inbound
+        messages: all, or none."""
         tracking = [change.tracking for change in changes if change.tracking is not None]
         try:
             recordings = self.save(
                 *(event for change in changes for event in change.events),
-                tracking_records=tracking,  # the recorder writes them in the same transaction
+                # the recorder writes them in the same transaction
+                tracking_records=tracking,
+                inbound_messages=[message for change in changes for message in change.inbound],
             )
         except IntegrityError as error:
             raise CaseConflict(str(error)) from error

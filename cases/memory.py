@@ -17,7 +17,7 @@ from eventsourcing.popo import POPOApplicationRecorder
 
 from cases.codec import StoredFact, StoredRecord, envelope_of_row, stored_fact
 from cases.journal import CaseJournal, JournalStore
-from cases.port import BATCH, StoreUnavailable, TrackingRecord
+from cases.port import BATCH, InboundMessage, StoreUnavailable, TrackingRecord
 from events import Envelope
 
 T = TypeVar("T")
@@ -30,12 +30,14 @@ class _Recorder(POPOApplicationRecorder):
     def __init__(self) -> None:
         super().__init__()
         self.tracking: dict[str, TrackingRecord] = {}
+        self.inbound: dict[tuple[str, str], InboundMessage] = {}
 
     def _assert_uniqueness(
         self,
         stored_events: Sequence[StoredEvent],
         *,
         tracking_records: Sequence[TrackingRecord] = (),
+        inbound_messages: Sequence[InboundMessage] = (),
         **kwargs: Any,
     ) -> None:
         super()._assert_uniqueness(stored_events, **kwargs)
@@ -43,16 +45,21 @@ class _Recorder(POPOApplicationRecorder):
         for record in tracking_records:
             if record.number in self.tracking or record.case_id in taken:
                 raise IntegrityError(f"tracking number {record.number} is taken")
+        keys = [(m.channel, m.key) for m in inbound_messages]
+        if len(set(keys)) < len(keys) or any(key in self.inbound for key in keys):
+            raise IntegrityError("an inbound message is stored already")
 
     def _update_table(
         self,
         stored_events: Sequence[StoredEvent],
         *,
         tracking_records: Sequence[TrackingRecord] = (),
+        inbound_messages: Sequence[InboundMessage] = (),
         **kwargs: Any,
     ) -> Sequence[int] | None:
         positions = super()._update_table(stored_events, **kwargs)
         self.tracking.update((r.number, r) for r in tracking_records)
+        self.inbound.update(((m.channel, m.key), m) for m in inbound_messages)
         return positions
 
 
@@ -113,6 +120,15 @@ class InMemoryEventStore(JournalStore):
     async def tracking(self, number: str) -> TrackingRecord | None:
         self._check()
         return self._recorder.tracking.get(number)
+
+    async def inbound(self, channel: str, key: str) -> InboundMessage | None:
+        self._check()
+        return self._recorder.inbound.get((channel, key))
+
+    async def inbound_of(self, case_id: UUID, channel: str) -> list[InboundMessage]:
+        self._check()
+        stored = self._recorder.inbound.values()
+        return [m for m in stored if m.case_id == case_id and m.channel == channel]
 
     async def next_tracking_value(self, prefix: str, year: int) -> int:
         self._check()

@@ -55,13 +55,27 @@ class TrackingRecord(NamedTuple):
     pin_hash: bytes
 
 
+class InboundMessage(NamedTuple):
+    """A message that reached the office through a channel, by its identity there: a mail's
+    `uid:UIDVALIDITY:UID` or `message-id:<...>`, a gateway's message id, a LAPOR! report's
+    tracking id. Stored with the events it became, in their transaction, once per
+    (channel, key): a second delivery of the same message is refused as a `CaseConflict`, and
+    `EventStore.inbound` then names the case it went to."""
+
+    channel: str
+    key: str
+    case_id: UUID
+
+
 @dataclass(frozen=True)
 class Change:
-    """One case's new events, decided but not yet stored, and the tracking record that is
-    stored in the same transaction (a complaint's first event), if any."""
+    """One case's new events, decided but not yet stored, and what is stored in the same
+    transaction: the tracking record (a complaint's first event), and the inbound messages the
+    events record."""
 
     events: Sequence[Case.Opened | Case.Recorded]
     tracking: TrackingRecord | None = None
+    inbound: Sequence[InboundMessage] = ()
 
 
 def opening(case_id: UUID, fact: Fact, tracking: TrackingRecord | None = None) -> Change:
@@ -120,6 +134,14 @@ class EventStore(Protocol):
 
     async def tracking(self, number: str) -> TrackingRecord | None:
         """The tracking record stored with a case's first event."""
+        ...
+
+    async def inbound(self, channel: str, key: str) -> InboundMessage | None:
+        """The inbound message stored under that identity, with the case it went to."""
+        ...
+
+    async def inbound_of(self, case_id: UUID, channel: str) -> list[InboundMessage]:
+        """The case's inbound messages of one channel, in the order they were stored."""
         ...
 
     async def next_tracking_value(self, prefix: str, year: int) -> int:

@@ -29,7 +29,7 @@ from eventsourcing.utils import get_topic
 from cases.chain import install as install_chain
 from cases.codec import StoredFact, StoredRecord, envelope_of_row, stored_fact
 from cases.journal import CaseJournal, JournalStore
-from cases.port import BATCH, StoreUnavailable, TrackingRecord
+from cases.port import BATCH, InboundMessage, StoreUnavailable, TrackingRecord
 from events import Envelope
 from runtime.listening import ChannelListener
 from runtime.outages import POSTGRES_AWAY
@@ -61,11 +61,29 @@ INSERT_TRACKING = (
     "INSERT INTO intake_tracking (tracking_number, case_id, pin_hash) VALUES (%s, %s, %s)"
 )
 SELECT_TRACKING = "SELECT case_id, pin_hash FROM intake_tracking WHERE tracking_number = $1"
+# An inbound message's identity on its channel, stored with the events it became.
+INBOUND_SCHEMA = """
+CREATE TABLE IF NOT EXISTS inbound_messages (
+    channel text NOT NULL,
+    message_key text NOT NULL,
+    case_id uuid NOT NULL,
+    stored_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+    PRIMARY KEY (channel, message_key)
+);
+CREATE INDEX IF NOT EXISTS inbound_messages_case ON inbound_messages (case_id, channel);
+"""
+INSERT_INBOUND = "INSERT INTO inbound_messages (channel, message_key, case_id) VALUES (%s, %s, %s)"
+SELECT_INBOUND = "SELECT case_id FROM inbound_messages WHERE channel = $1 AND message_key = $2"
+SELECT_INBOUND_OF = (
+    "SELECT message_key FROM inbound_messages WHERE case_id = $1 AND channel = $2"
+    " ORDER BY stored_at, message_key"
+)
 SNAPSHOT_ID = re.compile(r"[0-9A-F]+-[0-9A-F]+(-[0-9]+)?")
 
 
 class CaseRecorder(PostgresApplicationRecorder):
-    """The library's recorder; a change's tracking record goes in the events' transaction."""
+    """The library's recorder; a change's tracking record and inbound messages go in the
+    events' transaction."""
 
     def _insert_events(
         self,
@@ -73,6 +91,7 @@ class CaseRecorder(PostgresApplicationRecorder):
         stored_events: Sequence[StoredEvent],
         *,
         tracking_records: Sequence[TrackingRecord] = (),
+        inbound_messages: Sequence[InboundMessage] = (),
         **kwargs: Any,
     ) -> None:
         super()._insert_events(curs, stored_events, **kwargs)
@@ -80,6 +99,8 @@ class CaseRecorder(PostgresApplicationRecorder):
             curs.executemany(
                 INSERT_TRACKING, [(r.number, r.case_id, r.pin_hash) for r in tracking_records]
             )
+        if inbound_messages:
+            curs.executemany(INSERT_INBOUND, [tuple(m) for m in inbound_messages])
 
 
 def postgres_env(database_url: str, pool_size: int = 2, setup: bool = True) -> dict[str, str]:
@@ -126,6 +147,7 @@ def _journal(database_url: str, pool_size: int, setup: bool) -> CaseJournal:
         try:
             with conn.transaction(), conn.cursor() as cursor:
                 cursor.execute(TRACKING_SCHEMA)
+                cursor.execute(INBOUND_SCHEMA)
                 install_chain(cursor, _recorder(journal).events_table_name)
         except BaseException:
             journal.close()
@@ -262,6 +284,14 @@ class PostgresEventStore(JournalStore):
     async def tracking(self, number: str) -> TrackingRecord | None:
         rows = await self._fetch(SELECT_TRACKING, number)
         return TrackingRecord(number, rows[0][0], rows[0][1]) if rows else None
+
+    async def inbound(self, channel: str, key: str) -> InboundMessage | None:
+        rows = await self._fetch(SELECT_INBOUND, channel, key)
+        return InboundMessage(channel, key, rows[0][0]) if rows else None
+
+    async def inbound_of(self, case_id: UUID, channel: str) -> list[InboundMessage]:
+        rows = await self._fetch(SELECT_INBOUND_OF, case_id, channel)
+        return [InboundMessage(channel, row[0], case_id) for row in rows]
 
     async def next_tracking_value(self, prefix: str, year: int) -> int:
         if not re.fullmatch(r"[A-Za-z]{2,8}", prefix):

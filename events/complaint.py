@@ -7,7 +7,17 @@ from uuid import UUID
 
 from events.payload import Payload
 
-Channel = Literal["web", "email", "post", "box", "lapor"]
+Channel = Literal["web", "email", "post", "box", "lapor", "whatsapp", "open311"]
+# How each channel is named to officers and reporters.
+CHANNEL_LABELS: dict[str, str] = {
+    "web": "Formulir web",
+    "email": "Surel",
+    "post": "Pos",
+    "box": "Kotak pengaduan",
+    "lapor": "SP4N-LAPOR!",
+    "whatsapp": "WhatsApp",
+    "open311": "Open311",
+}
 
 
 class Reporter(Payload):

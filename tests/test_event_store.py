@@ -19,6 +19,7 @@ from cases import (
     Change,
     EventStore,
     GroupCommit,
+    InboundMessage,
     InMemoryEventStore,
     PostgresEventStore,
     StoreUnavailable,
@@ -148,6 +149,31 @@ async def test_a_worker_s_fact_is_recorded_once_per_cause(store: EventStore) -> 
     assert again is None
     history = (await store.load(opened.case_id)).history
     assert [f.causation_id for f in history] == [None, "routing:abc"]
+
+
+async def test_an_inbound_message_is_stored_once_with_the_events_it_became(
+    store: EventStore,
+) -> None:
+    first_case, second_case = uuid.uuid4(), uuid.uuid4()
+    message = InboundMessage("email", "message-id:<a@b>", first_case)
+    opening = store.opening(first_case, _complaint())
+    await store.commit(Change(opening.events, inbound=[message]))
+    assert await store.inbound("email", "message-id:<a@b>") == message
+    assert await store.inbound("whatsapp", "message-id:<a@b>") is None
+
+    # The same message delivered again opens nothing: the whole change is refused.
+    again = store.opening(second_case, _complaint())
+    with pytest.raises(CaseConflict):
+        await store.commit(Change(again.events, inbound=[message._replace(case_id=second_case)]))
+    with pytest.raises(CaseNotFound):
+        await store.load(second_case)
+
+    reply = InboundMessage("email", "message-id:<reply@b>", first_case)
+    case = await store.load(first_case)
+    case.record(_step(kind="ReporterReplied"))
+    await store.commit(Change(case.collect_events(), inbound=[reply]))
+    assert await store.inbound_of(first_case, "email") == [message, reply]
+    assert await store.inbound_of(second_case, "email") == []
 
 
 # --- reading in position order --------------------------------------------------------------

@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from events import ComplaintReceived
+from events.complaint import CHANNEL_LABELS
 from officers import OfficerDirectory
 from officers.case_access import HIDDEN, PUBLIC
 from runtime.http.case_scope import ScopedCase
@@ -18,13 +19,7 @@ from sop.chart import render_inline
 from sop.definition import SopDefinition, Step
 from sop.roles import acting_role, recording_roles, role_name
 
-CHANNELS = {
-    "web": "Formulir web",
-    "email": "Surel",
-    "post": "Pos",
-    "box": "Kotak pengaduan",
-    "lapor": "SP4N-LAPOR!",
-}
+CHANNELS = CHANNEL_LABELS
 SYSTEM_PREFIXES = ("routing", "sla", "system", "survey", "retention", "erasure")
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import structlog
 
 from attachments import AttachmentIntake, CleanFile
-from cases import Case, Change
+from cases import Case, CaseConflict, Change, InboundMessage
 from cases.group_commit import GroupCommit
 from events import ComplaintReceived, Reporter
 from privacy import PersonalDataKeys
@@ -37,6 +37,13 @@ class Receipt:
     position: int
 
 
+@dataclass(frozen=True)
+class AlreadyReceived:
+    """The inbound message was recorded before (a second delivery): nothing new is stored."""
+
+    case_id: uuid.UUID
+
+
 @dataclass
 class ComplaintIntake:
     store: GroupCommit
@@ -55,11 +62,18 @@ class ComplaintIntake:
         officer: Officer | None = None,
         sop: SopDefinition | None = None,
         files: Sequence[tuple[CleanFile, str | None]] = (),
-    ) -> Receipt | Refusal:
+        inbound: Sequence[tuple[str, str]] = (),
+    ) -> Receipt | Refusal | AlreadyReceived:
         """Record the complaint; `officer` None means the reporter sent it themselves.
 
         `files`: attachments (checked and cleaned, with their descriptions), recorded in the
-        same transaction as the complaint: both or neither."""
+        same transaction as the complaint: both or neither.
+        `inbound`: the (channel, key) identities of the message the complaint came in (a mail,
+        a gateway message, a LAPOR! report), stored in that transaction too; when one is stored
+        already, nothing is recorded and the answer is `AlreadyReceived`."""
+        for channel, key in inbound:
+            if (seen := await self.store.inbound(channel, key)) is not None:
+                return AlreadyReceived(seen.case_id)
         sop = sop or await self.registry.latest(self.complaint_sop)
         opened = self.engine.open(
             sop,
@@ -113,7 +127,16 @@ class ComplaintIntake:
                         causation_id=request_id,
                     )
                 )
-        envelope = (await self.store.commit(Change(case.collect_events(), tracking)))[0]
+        messages = [InboundMessage(channel, key, tracking.case_id) for channel, key in inbound]
+        try:
+            envelope = (await self.store.commit(Change(case.collect_events(), tracking, messages)))[
+                0
+            ]
+        except CaseConflict:
+            for channel, key in inbound:  # delivered twice at the same moment
+                if (seen := await self.store.inbound(channel, key)) is not None:
+                    return AlreadyReceived(seen.case_id)
+            raise
         log.info(
             "complaint_received",
             case_id=str(tracking.case_id),

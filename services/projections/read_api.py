@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
+from events.complaint import CHANNEL_LABELS
 from runtime.http.navigation import Navigation
 from runtime.http.requests import Page, Paged
 from runtime.http.templates import templates_in
@@ -20,13 +21,7 @@ from services.projections.register_filters import STATUSES, RegisterFilters, reg
 router = APIRouter()
 templates = templates_in(Path(__file__).parent / "templates")
 
-CHANNELS = {
-    "web": "Formulir web",
-    "email": "Surel",
-    "post": "Pos",
-    "box": "Kotak pengaduan",
-    "lapor": "SP4N-LAPOR!",
-}
+CHANNELS = CHANNEL_LABELS
 HIDDEN = "Dirahasiakan"
 NO_FILTERS = RegisterFilters()
 Filtered = Annotated[RegisterFilters, Depends(register_filters)]
