@@ -8,6 +8,7 @@ from typing import Any, TypeVar, overload
 from pydantic import BaseModel
 
 from events.attachments import AttachmentAdded
+from events.channels import ReporterMailBounced
 from events.complaint import ComplaintReceived
 from events.envelope import Fact
 from events.lapor import LaporReportClosed, ReporterReplied
@@ -147,6 +148,7 @@ CATALOG = EventCatalog(
     InternalNoteAdded,
     ReporterAnswered,
     AttachmentAdded,
+    ReporterMailBounced,
     shared={StepRecorded: STEP_EVENTS},
 )
 
@@ -161,6 +163,11 @@ def complaint_without_subject(payload: dict[str, Any]) -> dict[str, Any]:
 @CATALOG.upcaster(ReporterReplied.type, from_version=1)
 def reply_in_plaintext(payload: dict[str, Any]) -> dict[str, Any]:
     return payload
+
+
+@CATALOG.upcaster(ReporterReplied.type, from_version=2)
+def reply_on_the_tracking_page(payload: dict[str, Any]) -> dict[str, Any]:
+    return {**payload, "channel": "web"}
 
 
 for _plaintext_v1 in (*STEP_EVENTS, ClockSuspended.type, ClockResumed.type):

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from pydantic import AwareDatetime
 
+from events.complaint import Channel
 from events.payload import Payload
 
 
 class ReporterReplied(
-    Payload, type="ReporterReplied", version=2, label="Pelapor menanggapi tindak lanjut"
+    Payload, type="ReporterReplied", version=3, label="Pelapor menanggapi tindak lanjut"
 ):
-    """The reporter answered the follow-up of their report (v2); it stops the auto-close clock.
+    """The reporter wrote to the office about their complaint (v3); on a LAPOR! report it
+    stops the auto-close clock.
 
-    v2 seals `message` with the reporter's key (privacy/envelope.py); v1 held it in plaintext
-    and is upcast unchanged."""
+    `message` is sealed with the reporter's key (privacy/envelope.py). v3 says the channel the
+    reply came by (a reply on the tracking page is `web`, a mail `email`, a gateway message
+    `whatsapp`); v2 had no channel and is upcast as `web`; v1 held `message` in plaintext and
+    is upcast unchanged."""
 
     message: str  # sealed
+    channel: Channel = "web"
 
 
 class LaporReportClosed(

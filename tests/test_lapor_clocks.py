@@ -117,7 +117,10 @@ async def test_a_reply_from_the_reporter_stops_the_auto_close_clock(
     assert (empty.status_code, empty.json()["field"]) == (422, "message")
     assert replied.status_code == 201, replied.text
     (reply,) = await events_of(alur, case_id, office.petugas, "ReporterReplied")
-    assert reply["payload"] == {"message": "Obatnya sudah tersedia, terima kasih."}
+    assert reply["payload"] == {
+        "message": "Obatnya sudah tersedia, terima kasih.",
+        "channel": "web",
+    }
     assert reply["actor"] == {"id": "public", "role": "pelapor"}
 
     async def stopped() -> bool:
