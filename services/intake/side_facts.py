@@ -5,9 +5,10 @@ the case's last fact (what comes next unchanged). Recorded once per request (`ca
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 
-from cases import EventStore
+from cases import Change, EventStore, InboundMessage
 from events import Actor, Envelope, Fact, SopRef
 from events.payload import Payload
 
@@ -20,10 +21,16 @@ async def record_beside(
     actor: Actor,
     occurred_at: datetime,
     causation: str,
+    inbound: Sequence[tuple[str, str]] = (),
+    more: Sequence[Fact] = (),
 ) -> tuple[Fact, Envelope | None]:
     """The fact recorded for `payload`, and its envelope (None when this request's fact was
     recorded before: that earlier fact is returned). CaseConflict when the case changed
-    meanwhile (read it again and retry); CaseNotFound for an unknown case."""
+    meanwhile (read it again and retry) or when one of the `inbound` (channel, key) message
+    identities is stored already (see `EventStore.inbound`); CaseNotFound for an unknown case.
+
+    `inbound`: the identities of the message the fact came in, stored in its transaction.
+    `more`: facts recorded after it in the same transaction (the message's attachments)."""
     case = await store.load(case_id)
     earlier = next((f for f in case.history if f.causation_id == causation), None)
     if earlier is not None:
@@ -42,4 +49,10 @@ async def record_beside(
         causation_id=causation,
         payload=payload.model_dump(mode="json"),
     )
-    return fact, await store.record_once(case_id, fact)
+    if not inbound and not more:
+        return fact, await store.record_once(case_id, fact)
+    case.record(fact)
+    for extra in more:
+        case.record(extra)
+    messages = [InboundMessage(channel, key, case_id) for channel, key in inbound]
+    return fact, (await store.commit(Change(case.collect_events(), inbound=messages)))[0]
