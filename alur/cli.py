@@ -113,6 +113,9 @@ HELP = {
     " PersonalDataErased",
     "archive": "the archive's retention schedule (JRA)",
     "archive due": "closed cases listed for review (nilai kembali) by the retention job",
+    "lapor": "the SP4N-LAPOR! bridge",
+    "lapor import": "open each report of a LAPOR! sheet (CSV or XLSX) as a complaint, once",
+    "lapor export": "the follow-ups of LAPOR! reports since a date, as a sheet for LAPOR!",
     "events": "the event contract",
     "events schemas": "print or write the JSON Schemas",
 }
@@ -217,6 +220,15 @@ COMMANDS = {
     ),
     "archive due": _command(
         "alur.commands.archive:due", _arg("--json", action="store_true", help="print JSON")
+    ),
+    "lapor import": _command(
+        "alur.commands.lapor:import_reports",
+        _arg("file", help="the report sheet downloaded from the LAPOR! admin panel"),
+    ),
+    "lapor export": _command(
+        "alur.commands.lapor:export_follow_ups",
+        _arg("--since", required=True, help="ISO 8601 date or moment, e.g. 2026-03-01"),
+        _arg("--out", help="write the sheet here (.xlsx or .csv; default: CSV to stdout)"),
     ),
     "events schemas": _command(
         _schemas, _arg("--out", help="write one file per event type into this folder")

@@ -130,6 +130,10 @@ class InMemoryEventStore(JournalStore):
         stored = self._recorder.inbound.values()
         return [m for m in stored if m.case_id == case_id and m.channel == channel]
 
+    async def inbound_on(self, channel: str) -> list[InboundMessage]:
+        self._check()
+        return [m for m in self._recorder.inbound.values() if m.channel == channel]
+
     async def next_tracking_value(self, prefix: str, year: int) -> int:
         self._check()
         value = self._series.get((prefix, year), 0) + 1

@@ -144,6 +144,10 @@ class EventStore(Protocol):
         """The case's inbound messages of one channel, in the order they were stored."""
         ...
 
+    async def inbound_on(self, channel: str) -> list[InboundMessage]:
+        """Every inbound message of a channel, in the order they were stored."""
+        ...
+
     async def next_tracking_value(self, prefix: str, year: int) -> int:
         """The next number of the prefix's series for the year (gaps allowed, never twice)."""
         ...

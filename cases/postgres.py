@@ -78,6 +78,10 @@ SELECT_INBOUND_OF = (
     "SELECT message_key FROM inbound_messages WHERE case_id = $1 AND channel = $2"
     " ORDER BY stored_at, message_key"
 )
+SELECT_INBOUND_ON = (
+    "SELECT message_key, case_id FROM inbound_messages WHERE channel = $1"
+    " ORDER BY stored_at, message_key"
+)
 SNAPSHOT_ID = re.compile(r"[0-9A-F]+-[0-9A-F]+(-[0-9]+)?")
 
 
@@ -292,6 +296,10 @@ class PostgresEventStore(JournalStore):
     async def inbound_of(self, case_id: UUID, channel: str) -> list[InboundMessage]:
         rows = await self._fetch(SELECT_INBOUND_OF, case_id, channel)
         return [InboundMessage(channel, row[0], case_id) for row in rows]
+
+    async def inbound_on(self, channel: str) -> list[InboundMessage]:
+        rows = await self._fetch(SELECT_INBOUND_ON, channel)
+        return [InboundMessage(channel, key, case_id) for key, case_id in rows]
 
     async def next_tracking_value(self, prefix: str, year: int) -> int:
         if not re.fullmatch(r"[A-Za-z]{2,8}", prefix):

@@ -174,6 +174,8 @@ async def test_an_inbound_message_is_stored_once_with_the_events_it_became(
     await store.commit(Change(case.collect_events(), inbound=[reply]))
     assert await store.inbound_of(first_case, "email") == [message, reply]
     assert await store.inbound_of(second_case, "email") == []
+    assert await store.inbound_on("email") == [message, reply]
+    assert await store.inbound_on("lapor") == []
 
 
 # --- reading in position order --------------------------------------------------------------
