@@ -116,6 +116,7 @@ HELP = {
     "lapor": "the SP4N-LAPOR! bridge",
     "lapor import": "open each report of a LAPOR! sheet (CSV or XLSX) as a complaint, once",
     "lapor export": "the follow-ups of LAPOR! reports since a date, as a sheet for LAPOR!",
+    "lapor sync": "with LAPOR! API access: import the reports since a date, send the follow-ups",
     "events": "the event contract",
     "events schemas": "print or write the JSON Schemas",
 }
@@ -229,6 +230,10 @@ COMMANDS = {
         "alur.commands.lapor:export_follow_ups",
         _arg("--since", required=True, help="ISO 8601 date or moment, e.g. 2026-03-01"),
         _arg("--out", help="write the sheet here (.xlsx or .csv; default: CSV to stdout)"),
+    ),
+    "lapor sync": _command(
+        "alur.commands.lapor:sync",
+        _arg("--since", required=True, help="ISO 8601 date or moment, e.g. 2026-03-01"),
     ),
     "events schemas": _command(
         _schemas, _arg("--out", help="write one file per event type into this folder")

@@ -237,6 +237,7 @@ REQUESTS: dict[tuple[str, str], Request] = {
     ("GET", "/masuk"): lambda w, c, t: {},
     ("GET", "/meja"): lambda w, c, t: {},
     ("POST", "/meja/kasus"): lambda w, c, t: {"data": {"csrf_token": t}},
+    ("POST", "/meja/lapor"): lambda w, c, t: {"data": {"csrf_token": t}},
     ("POST", "/meja/pengaduan"): lambda w, c, t: {"data": {"csrf_token": t}},
     ("POST", "/meja/tamu"): lambda w, c, t: {"data": {"csrf_token": t}},
     ("POST", "/masuk"): lambda w, c, t: {

@@ -8,10 +8,14 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import json
+import threading
 import uuid
 from datetime import date
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import httpx
 from openpyxl import Workbook, load_workbook
 
 from tests.support.accounts import PASSWORD, add_account, browser, form_token, log_in
@@ -173,3 +177,94 @@ async def test_the_export_lists_status_changes_and_answers_since_a_date(
     assert later.returncode == 0 and report not in later.stdout
     bad = await asyncio.to_thread(alur_cli, alur, "lapor", "export", "--since", "kemarin")
     assert bad.returncode == 2 and "--since" in bad.stderr
+
+
+async def test_the_intake_desk_imports_a_sheet_too(alur: Alur) -> None:
+    report = _report_id()
+    sheet = _csv([_row(report, "Ambulans desa tidak bisa dihubungi pada malam hari.")])
+    petugas = await add_account(alur, "petugas_pengaduan")
+    async with browser(alur) as page:
+        assert (await log_in(page, petugas.name, PASSWORD)).status_code == 303
+        token = await form_token(page, "/meja")
+
+        async def upload(data: bytes, name: str = "lapor.csv") -> httpx.Response:
+            return await page.post(
+                "/meja/lapor",
+                data={"csrf_token": token},
+                files={"berkas_lapor": (name, data, "text/csv")},
+            )
+
+        first = await upload(sheet)
+        assert first.status_code == 201, first.text
+        assert "1 laporan baru, 0 sudah diimpor sebelumnya." in first.text
+        assert f'data-lapor="{report}"' in first.text and "ADU-" in first.text
+        again = await upload(sheet)
+        assert again.status_code == 200 and "0 laporan baru, 1 sudah diimpor" in again.text
+        junk = await upload(b"\x00\x01 bukan lembar kerja", "foto.csv")
+        assert junk.status_code == 422 and "bukan CSV atau XLSX" in junk.text
+
+
+class _FakeLapor:
+    """A stand-in for the LAPOR! API on loopback: one report to hand out, follow-ups kept."""
+
+    def __init__(self, report: dict[str, str]) -> None:
+        self.follow_ups: list[tuple[str, str, dict[str, str]]] = []
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def _answer(self, status: int, body: object) -> None:
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_GET(self) -> None:
+                ok = self.headers.get("Authorization") == "Bearer rahasia-lapor"
+                self._answer(200, {"data": [report]}) if ok else self._answer(401, {})
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", 0))
+                body = json.loads(self.rfile.read(length))
+                fake.follow_ups.append((self.path, self.headers["Authorization"], body))
+                self._answer(201, {})
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/api"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+async def test_with_api_access_sync_imports_reports_and_sends_follow_ups(alur: Alur) -> None:
+    report = _report_id()
+    text = "Tarif pemeriksaan laboratorium di puskesmas tidak sesuai perda."
+    fake = _FakeLapor({"ID Laporan": report, "Judul": "Tarif laboratorium", "Isi Laporan": text})
+    env = {"ALUR_LAPOR_BASE_URL": fake.url, "ALUR_LAPOR_TOKEN": "rahasia-lapor"}
+    today = date.today().isoformat()
+    try:
+        first = await asyncio.to_thread(alur_cli, alur, "lapor", "sync", "--since", today, env=env)
+        assert first.returncode == 0, first.stderr
+        case_id, status = _imported(first.stdout.splitlines())[report]
+        assert status == "baru"
+        petugas = await add_account(alur, "petugas_pengaduan")
+        async with alur.http() as client:
+            await work(client, case_id, to_the_team(Officer(petugas.name, petugas.token)))
+        again = await asyncio.to_thread(alur_cli, alur, "lapor", "sync", "--since", today, env=env)
+    finally:
+        fake.close()
+    assert again.returncode == 0, again.stderr
+    assert _imported(again.stdout.splitlines())[report] == (case_id, "sudah diimpor")
+    # The office's status changes went back to LAPOR!, with the token.
+    ours = (f"/api/reports/{report}/follow-ups", "Bearer rahasia-lapor")
+    sent = [body for path, token, body in fake.follow_ups if (path, token) == ours]
+    assert len(sent) == 3 and sent[0]["reference"].startswith("ADU-")
+
+    unset = await asyncio.to_thread(alur_cli, alur, "lapor", "sync", "--since", "2026-01-01")
+    assert unset.returncode == 2 and "ALUR_LAPOR_BASE_URL" in unset.stderr

@@ -1,11 +1,13 @@
-"""`alur lapor import FILE` and `alur lapor export --since DATE [--out FILE]`: the SP4N-LAPOR!
-bridge (services/intake/lapor/).
+"""`alur lapor import FILE`, `alur lapor export --since DATE [--out FILE]` and
+`alur lapor sync --since DATE`: the SP4N-LAPOR! bridge (services/intake/lapor/).
 
 import: each report of the LAPOR! admin panel's sheet (CSV or XLSX) opened as a complaint on
 channel `lapor`, once per LAPOR! id; prints a line per report (LAPOR! id, Alur's tracking
 number — "-" when imported before —, case id, "baru" or "sudah diimpor") and a count.
 export: the follow-ups and status changes of LAPOR! reports since DATE, as CSV (default,
-to stdout) or XLSX (`--out FILE.xlsx`), to upload back to LAPOR!.
+to stdout) or XLSX (`--out FILE.xlsx`), to upload back to LAPOR!. sync: with LAPOR! developer
+access (`ALUR_LAPOR_BASE_URL`, services/intake/lapor/client.py), the reports since DATE
+fetched and imported, then the follow-ups since DATE sent.
 
 Exit codes: 0 done; 1 the database cannot be used; 2 bad input (an unreadable file, a sheet
 without the needed columns, a bad row — named —, a bad date). Nothing is recorded unless every
@@ -23,6 +25,8 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import httpx
+
 from alur.commands.refusals import USAGE_ERROR, Refused, moment
 from cases import GroupCommit, PostgresEventStore, StoreUnavailable
 from office.config import OfficeConfigError
@@ -32,9 +36,11 @@ from runtime.database import DatabaseUnreachable, connect_pool
 from runtime.settings import AlurSettings
 from services.intake.intake import ComplaintIntake
 from services.intake.lapor.bridge import Imported, LaporImport
+from services.intake.lapor.client import HttpLaporApi, LaporSettings, LaporUnavailable
 from services.intake.lapor.follow_ups import FollowUp, as_csv, as_xlsx, follow_ups_since
 from services.intake.lapor.sheet import LaporReport, SheetRefused, read_sheet
 from services.intake.tracking import TrackingNumbers
+from sop.actions import Refusal
 from sop.engine import SopEngine
 from sop.registry import SopRegistry
 
@@ -48,6 +54,8 @@ def import_reports(args: argparse.Namespace) -> int:
         data = _read(Path(args.file))
         reports = read_sheet(data)
         imported = asyncio.run(_import(AlurSettings(), reports))
+        if isinstance(imported, Refusal):
+            raise Refused(imported.message, FAILED)
     except Refused as refused:
         print(f"alur lapor import: {refused}", file=sys.stderr)
         return refused.code
@@ -86,6 +94,44 @@ def export_follow_ups(args: argparse.Namespace) -> int:
     return 0
 
 
+def sync(args: argparse.Namespace) -> int:
+    settings = LaporSettings()
+    if not settings.lapor_base_url:
+        print(
+            "alur lapor sync: ALUR_LAPOR_BASE_URL belum diatur (tanpa akses API LAPOR!, gunakan"
+            " `alur lapor import FILE` dan `alur lapor export`)",
+            file=sys.stderr,
+        )
+        return USAGE_ERROR
+    try:
+        since = moment(args.since, "--since", ZoneInfo(settings.office().time_zone))
+        imported, sent = asyncio.run(_sync(settings, since))
+    except Refused as refused:
+        print(f"alur lapor sync: {refused}", file=sys.stderr)
+        return refused.code
+    except (*OUTAGES, LaporUnavailable) as error:
+        print(f"alur lapor sync: {error}", file=sys.stderr)
+        return FAILED
+    for item in imported:
+        print(_line(item))
+    new = sum(item.new for item in imported)
+    print(f"{new} laporan baru, {len(imported) - new} sudah diimpor; {sent} tindak lanjut dikirim.")
+    return 0
+
+
+async def _sync(settings: LaporSettings, since: datetime) -> tuple[list[Imported], int]:
+    async with httpx.AsyncClient() as client:
+        api = HttpLaporApi(settings, client)
+        reports = await api.reports_since(since)
+        imported = await _import(settings, reports) if reports else []
+        if isinstance(imported, Refusal):
+            raise Refused(imported.message, FAILED)
+        follow_ups = await _follow_ups(settings, since)
+        for follow_up in follow_ups:
+            await api.send_follow_up(follow_up)
+    return imported, len(follow_ups)
+
+
 def _read(path: Path) -> bytes:
     try:
         if path.stat().st_size > LARGEST_SHEET:
@@ -100,7 +146,7 @@ def _line(item: Imported) -> str:
     return f"{item.lapor_id}\t{number}\t{item.case_id}\t{'baru' if item.new else 'sudah diimpor'}"
 
 
-async def _import(settings: AlurSettings, reports: list[LaporReport]) -> list[Imported]:
+async def _import(settings: AlurSettings, reports: list[LaporReport]) -> list[Imported] | Refusal:
     async with _intake(settings) as intake:
         return await LaporImport(intake).run(reports)
 

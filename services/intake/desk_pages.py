@@ -11,6 +11,10 @@
 - `POST /meja/tamu` (`visit_sop`, `nama`, `instansi`, `keperluan`, `bertemu`,
   `telepon`): opens a visit; the guest book reads its data. 303 to `/kasus/{id}`.
 - `POST /meja/kasus` (`sop`, `documents` (repeated), `note`): 303 to `/kasus/{id}`.
+- `POST /meja/lapor` (multipart: `berkas_lapor`, the report sheet of the SP4N-LAPOR! admin
+  panel, CSV or XLSX): each report opened once as a complaint on channel `lapor`
+  (services/intake/lapor/); the page lists each report with its number, new or imported
+  before.
 
 Every POST carries `csrf_token`. Bad input: the page again, 4xx, the message by its field.
 The scanned letters are checked and cleaned by the attachment store (attachments/) and
@@ -28,6 +32,7 @@ from typing import Any
 import structlog
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile
 
 from attachments import AttachmentRefused, Upload
 from events import ComplaintReceived
@@ -48,6 +53,8 @@ from services.intake.desk_forms import (
     new_case_of,
 )
 from services.intake.intake import Receipt
+from services.intake.lapor.bridge import LaporImport
+from services.intake.lapor.sheet import SheetRefused, read_sheet
 from services.intake.request_ids import fresh, officer_causation
 from sop.actions import Officer, Refusal
 from sop.definition import SopDefinition
@@ -58,6 +65,7 @@ router = APIRouter()
 templates = templates_in(Path(__file__).parent / "templates")
 
 UNKNOWN_SOP = "SOP ini tidak dikenal"
+LAPOR_SHEET = "berkas_lapor"
 
 
 @dataclass(frozen=True)
@@ -125,6 +133,36 @@ async def complaint(
         "letters": len(letters),
     }
     return templates.TemplateResponse(request, "desk_receipt.html", context, status_code=201)
+
+
+@router.post("/meja/lapor", response_class=HTMLResponse, dependencies=[CSRF])
+async def lapor_sheet(
+    request: Request, officer: OfficerOnly, intake: Intake, registry: Registry, office: Office
+) -> Response:
+    form = await request.form()
+    upload = form.get(LAPOR_SHEET)
+    try:
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            raise FormRefused(LAPOR_SHEET, "pilih berkas laporan (CSV atau XLSX) dari SP4N-LAPOR!")
+        imported = await LaporImport(intake).run(read_sheet(await upload.read()), officer)
+    except SheetRefused as refused:
+        refused_field = FormRefused(LAPOR_SHEET, str(refused))
+        return await _page(request, officer, registry, office, form=form, refused=refused_field)
+    except FormRefused as refused:
+        return await _page(request, officer, registry, office, form=form, refused=refused)
+    if isinstance(imported, Refusal):
+        return await _page(request, officer, registry, office, form=form, refusal=imported)
+    new = sum(item.new for item in imported)
+    log.info("desk_lapor_imported", new=new, before=len(imported) - new)
+    context = {
+        **await navigation_for(request, officer),
+        "active": "meja",
+        "imported": imported,
+        "new": new,
+    }
+    return templates.TemplateResponse(
+        request, "lapor_imported.html", context, status_code=201 if new else 200
+    )
 
 
 @router.post("/meja/tamu", response_class=HTMLResponse, dependencies=[CSRF])

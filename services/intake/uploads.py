@@ -28,6 +28,7 @@ def upload_limits(max_file_bytes: int) -> tuple[WiderLimit, ...]:
         for path in (
             r"/lapor",
             r"/meja/pengaduan",
+            r"/meja/lapor",
             r"/kasus/[^/]+/lampiran",
             r"/api/cases/[^/]+/attachments",
         )

@@ -22,12 +22,15 @@ from tests.support.waiting import eventually
 ALUR = str(REPO_ROOT / ".venv" / "bin" / "alur")
 
 
-def alur_cli(alur: Alur, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run the `alur` command against the sandbox's database (and its attachments)."""
+def alur_cli(
+    alur: Alur, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the `alur` command against the sandbox's database (and its attachments), with
+    `env` added to its environment."""
     files = {k: v for k, v in alur.env.items() if k == "ALUR_ATTACHMENT_DIR"}
     return subprocess.run(
         [ALUR, *args],
-        env={**os.environ, "DATABASE_URL": alur.database_url, **files},
+        env={**os.environ, "DATABASE_URL": alur.database_url, **files, **(env or {})},
         capture_output=True,
         text=True,
         timeout=60,

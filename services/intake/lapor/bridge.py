@@ -77,9 +77,11 @@ class LaporImport:
 
     async def run(
         self, reports: Sequence[LaporReport], officer: Officer | None = None
-    ) -> list[Imported]:
+    ) -> list[Imported] | Refusal:
         """Open each report not opened before. `officer`: who imports it at the desk; None
-        means the reporter sent it through LAPOR! (the command line)."""
+        means the reporter sent it through LAPOR! (the command line). A Refusal when the SOP
+        engine refuses the first report (the officer may not open complaints): then nothing
+        is recorded."""
         submissions = [(report, submission_of(report)) for report in reports]  # all or none
         imported: list[Imported] = []
         for report, submission in submissions:
@@ -90,6 +92,8 @@ class LaporImport:
                 inbound=[(CHANNEL, report.lapor_id)],
             )
             if isinstance(receipt, Refusal):
+                if not imported:
+                    return receipt
                 raise SheetRefused(f"baris {report.row}", receipt.message)
             if isinstance(receipt, AlreadyReceived):
                 imported.append(Imported(report.lapor_id, receipt.case_id, None, new=False))

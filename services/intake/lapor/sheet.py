@@ -13,7 +13,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -89,7 +89,10 @@ def normal_header(text: object) -> str:
 
 def read_sheet(data: bytes) -> list[LaporReport]:
     """The reports of a CSV or XLSX file (told apart by content, not by name)."""
-    rows = _xlsx_rows(data) if data.startswith(ZIP_MAGIC) else _csv_rows(data)
+    return _reports(_xlsx_rows(data) if data.startswith(ZIP_MAGIC) else _csv_rows(data))
+
+
+def _reports(rows: Iterator[Sequence[object]]) -> list[LaporReport]:
     header = next(rows, None)
     if header is None:
         raise SheetRefused("berkas", "kosong: tidak ada baris judul kolom")
@@ -109,6 +112,16 @@ def read_sheet(data: bytes) -> list[LaporReport]:
     if not reports:
         raise SheetRefused("berkas", "tidak ada laporan di bawah baris judul kolom")
     return reports
+
+
+def reports_in_records(records: Sequence[dict[str, object]]) -> list[LaporReport]:
+    """The reports of JSON records (the LAPOR! API's answer), their keys matched as a
+    sheet's headers are."""
+    header: list[str] = []
+    for record in records:
+        header.extend(key for key in record if key not in header)
+    rows = iter([header, *([record.get(key) for key in header] for record in records)])
+    return _reports(rows)
 
 
 def _columns(header: Sequence[object]) -> dict[str, int]:
@@ -206,7 +219,7 @@ def _csv_rows(data: bytes) -> Iterator[Sequence[object]]:
     yield from csv.reader(io.StringIO(text), dialect)
 
 
-def _xlsx_rows(data: bytes) -> Iterator[Iterable[object]]:
+def _xlsx_rows(data: bytes) -> Iterator[Sequence[object]]:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
