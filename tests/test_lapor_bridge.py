@@ -9,6 +9,7 @@ import asyncio
 import csv
 import io
 import json
+import re
 import threading
 import uuid
 from datetime import date
@@ -198,6 +199,10 @@ async def test_the_intake_desk_imports_a_sheet_too(alur: Alur) -> None:
         assert first.status_code == 201, first.text
         assert "1 laporan baru, 0 sudah diimpor sebelumnya." in first.text
         assert f'data-lapor="{report}"' in first.text and "ADU-" in first.text
+        case_link = re.search(r'href="(/kasus/[0-9a-f-]+)"', first.text)
+        assert case_link, first.text
+        case_page = await page.get(case_link.group(1))
+        assert f'<dd id="lapor-id">{report}</dd>' in case_page.text  # beside Alur's number
         again = await upload(sheet)
         assert again.status_code == 200 and "0 laporan baru, 1 sudah diimpor" in again.text
         junk = await upload(b"\x00\x01 bukan lembar kerja", "foto.csv")

@@ -25,6 +25,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cases import CaseNotFound
 from events import ComplaintReceived
+from events.complaint import CHANNEL_LABELS
 from runtime.http.access import OfficerOnly
 from runtime.http.case_scope import CaseScope, Scope, ScopedCase
 from runtime.http.dependencies import CurrentClock, TimeZone
@@ -94,11 +95,15 @@ class _Page:
         choices = await assignee_choices(
             self.casework.directory, scoped, actions, lambda o: access.in_unit(o, scoped.facts)
         )
+        header = case_header(view, scoped, identity=identity, may_see=may_see)
+        if header["channel"] == CHANNEL_LABELS["lapor"]:  # its LAPOR! id beside Alur's number
+            reports = await self.casework.store.inbound_of(scoped.case.id, "lapor")
+            header["lapor_ids"] = [report.key for report in reports]
         context = {
             **self.nav,
             "active": None,
             "case": view,
-            "header": case_header(view, scoped, identity=identity, may_see=may_see),
+            "header": header,
             "chart": chart_of(scoped, view),
             "timeline": timeline(view, names, self.tz, scoped.sop),
             "actions": actions,
