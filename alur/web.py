@@ -37,7 +37,7 @@ from services.intake import (
     reply_api,
     survey_api,
 )
-from services.intake.uploads import upload_limits
+from services.intake.uploads import keep_uploads_in_memory, upload_limits
 from services.library import pages as library
 from services.notifier import read_api as notifications
 from services.projections import (
@@ -104,6 +104,7 @@ def build_app(settings: AlurSettings) -> FastAPI:
         max_bytes=settings.max_body_bytes,
         wider=upload_limits(settings.attachment_max_bytes),  # the routes that take a file
     )
+    keep_uploads_in_memory(settings.attachment_max_bytes)  # never a clear copy on disk
     app.add_middleware(NoNulInUrl)
     app.add_middleware(SecurityHeaders)  # outermost: a refused body gets the headers too
     return app

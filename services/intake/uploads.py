@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from starlette.datastructures import FormData, UploadFile
+from starlette.formparsers import MultiPartParser
 
 from attachments import Upload
 from runtime.http.errors import FieldRefused
@@ -32,6 +33,16 @@ def upload_limits(max_file_bytes: int) -> tuple[WiderLimit, ...]:
             r"/kasus/[^/]+/lampiran",
             r"/api/cases/[^/]+/attachments",
         )
+    )
+
+
+def keep_uploads_in_memory(max_file_bytes: int) -> None:
+    """Let a multipart file part up to the largest accepted body stay in memory: Starlette
+    spools a part over 1 MB to a temporary file, which would put a reporter's file on disk in
+    clear before it is checked, cleaned and sealed. The body limit (`upload_limits`) already
+    holds the whole body in memory, so this adds no memory a request could not already use."""
+    MultiPartParser.spool_max_size = max(
+        MultiPartParser.spool_max_size, max_file_bytes + FORM_MARGIN
     )
 
 

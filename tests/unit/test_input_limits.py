@@ -6,12 +6,16 @@ names the field (or `body`) and records nothing."""
 
 from __future__ import annotations
 
+import io
 import json
+import os
+import tempfile
 from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
+from PIL import Image
 
 from runtime.http.errors import MAX_JSON_DEPTH
 from tests.support.accounts import form_token
@@ -307,3 +311,33 @@ async def test_a_nul_in_a_query_parameter_or_the_path_never_reaches_the_database
     assert (error["error"], error["field"]) == ("invalid_input", "q")
     path = await http.post("/api/track/ADU-2026-%00/reply", json={"pin": "1", "message": "x"})
     assert (await _refused(client, path, 404))["error"] == "not_found"
+
+
+async def test_a_large_uploaded_file_never_touches_the_disk_before_it_is_sealed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def no_disk(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("an upload was spooled to a temporary file")
+
+    # A PNG of about 3 MB (random pixels do not compress), as a photo from a phone would be.
+    image = Image.frombytes("RGB", (1024, 1024), os.urandom(1024 * 1024 * 3))
+    photo = io.BytesIO()
+    image.save(photo, "PNG")
+    assert photo.tell() > 2 * 1024 * 1024
+    async with edge_client() as (http, store):
+        monkeypatch.setattr(tempfile, "TemporaryFile", no_disk)
+        page = await http.post(
+            "/lapor",
+            data={
+                "reporter_name": "Siti Aminah",
+                "subject": "Foto antrean",
+                "description": "Antrean di loket pendaftaran sampai ke halaman.",
+                "csrf_token": await form_token(http, "/lapor"),
+            },
+            files={"lampiran": ("antrean.png", photo.getvalue(), "image/png")},
+        )
+        assert page.status_code == 201, page.text
+        assert [e.type for e in await store.read_after(0, 10)] == [
+            "ComplaintReceived",
+            "AttachmentAdded",
+        ]
