@@ -26,7 +26,7 @@ stop: ## stop exactly what `make run` started
 	infra/servers.sh stop
 
 test: install ## the whole test suite, against real PostgreSQL and Kafka
-	infra/with-servers.sh $(VENV)/bin/pytest
+	infra/with-servers.sh $(VENV)/bin/pytest --durations=30  # the slowest, to keep the suite in budget
 
 bench: install ## benchmarks: measured value, raw limit and ratio
 	infra/with-servers.sh $(VENV)/bin/python -m bench
