@@ -37,6 +37,7 @@ from services.intake import (
     reply_api,
     survey_api,
 )
+from services.intake.open311 import api as open311_intake
 from services.intake.uploads import upload_limits
 from services.library import pages as library
 from services.notifier import read_api as notifications
@@ -45,6 +46,7 @@ from services.projections import (
     exports,
     guest_book_api,
     ikm_api,
+    open311_api,
     read_api,
     statistics,
     tasks,
@@ -75,6 +77,8 @@ ROUTERS = (
     library.router,
     officer_pages.router,
     office_pages.router,
+    open311_intake.router,
+    open311_api.router,
 )
 
 
