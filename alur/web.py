@@ -35,6 +35,7 @@ from services.intake import (
     cases_api,
     desk_pages,
     reply_api,
+    response_letter,
     survey_api,
 )
 from services.intake.open311 import api as open311_intake
@@ -58,6 +59,7 @@ ROUTERS = (
     api.router,
     cases_api.router,
     case_page.router,
+    response_letter.router,
     attachments_api.router,
     reply_api.router,
     read_api.router,

@@ -221,6 +221,7 @@ REQUESTS: dict[tuple[str, str], Request] = {
     ("GET", "/ikm.{kind}"): lambda w, c, t: {"path": {"kind": "csv"}},
     ("POST", "/kasus/{case_id}/lampiran"): _file,
     ("GET", "/kasus/{case_id}/lampiran/{sha256}"): lambda w, c, t: {"path": {"sha256": w.sha256}},
+    ("GET", "/kasus/{case_id}/surat-jawaban.pdf"): lambda w, c, t: {},
     ("POST", "/keluar"): lambda w, c, t: {"data": {}},
     ("GET", "/lacak"): lambda w, c, t: {},
     ("POST", "/lacak"): lambda w, c, t: {
