@@ -2,12 +2,12 @@
 post: `GET /kasus/{id}/surat-jawaban.pdf[?identitas=1]`, linked from the case page as "Cetak
 surat jawaban".
 
-The same policy as the case page: an officer who may read the case (404 page otherwise, as for
-an unknown case); the reporter's name and contacts as the page shows them (a confidential
-reporter only to the roles the office names, after `?identitas=1`, recorded as
-`ReporterIdentityViewed`). The letter: the office's letterhead (office/letterhead.py), the place
-and date, the tracking number as the letter's number, the subject, the addressee, and the
-latest answer to the reporter (`ReporterAnswered`) or dotted lines to write one by hand.
+The same policy as the case page: an officer who may read the case (404 otherwise, as for an
+unknown case, in the error JSON of a download); the reporter's name and contacts as the page
+shows them (a confidential reporter only to the roles the office names, after `?identitas=1`,
+recorded as `ReporterIdentityViewed`). The letter: the office's letterhead (office/letterhead.py),
+the place and date, the tracking number as the letter's number, the subject, the addressee, and
+the latest answer to the reporter (`ReporterAnswered`) or dotted lines to write one by hand.
 """
 
 from __future__ import annotations
@@ -23,8 +23,10 @@ from events import ComplaintReceived
 from events.notes import ReporterAnswered
 from office.letterhead import Letterhead
 from runtime.http.dependencies import CurrentClock, Office, TimeZone
+from runtime.http.errors import error_response
 from services.intake.case_page import CasePage
 from services.intake.case_timeline import case_header
+from services.intake.cases_api import NOT_FOUND
 from skm.period import MONTHS
 
 router = APIRouter()
@@ -52,7 +54,15 @@ class Letter:
     dated: datetime
 
 
-@router.get("/kasus/{case_id}/surat-jawaban.pdf")
+PDF = {
+    200: {
+        "description": "the letter (A4 PDF)",
+        "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
+
+
+@router.get("/kasus/{case_id}/surat-jawaban.pdf", response_class=Response, responses=PDF)
 async def response_letter(
     case_id: str,
     page: CasePage,
@@ -63,7 +73,7 @@ async def response_letter(
 ) -> Response:
     scoped = await page.scoped(case_id)
     if scoped is None or scoped.case.history[0].type != ComplaintReceived.type:
-        return page.not_found()
+        return error_response(*NOT_FOUND)  # as a file download (attachments_api)
     may_see = page.scope.access.sees_identity(page.officer, scoped.facts)
     identity = may_see and (identitas == "1" or not scoped.facts.confidential)
     view = await page.casework.view(page.officer, scoped, identity, where=WHERE)
