@@ -21,6 +21,7 @@ import math
 from typing import Any
 from urllib.parse import urlsplit
 
+import structlog
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -35,6 +36,7 @@ from services.intake.request_ids import PublicRequestId
 from services.intake.submission import SubmissionRefused, parse_submission
 from sop.actions import Refusal
 
+log = structlog.get_logger(__name__)
 router = APIRouter(prefix="/open311/v2")
 
 # A field of the complaint, by the Open311 parameter it came from.
@@ -91,6 +93,7 @@ async def post_request(
     if isinstance(receipt, Refusal):  # the complaint SOP is checked when the web starts
         raise Open311Refused(400, receipt.message, fmt)
     assert isinstance(receipt, Receipt), receipt
+    log.info("open311_request_received", case_id=str(receipt.case_id), key_id=client.key_id)
     notice = NOTICE.format(number=receipt.tracking_number, pin=receipt.pin)
     reply = {"service_request_id": receipt.tracking_number, "service_notice": notice}
     return answer(fmt, [reply], SERVICE_REQUESTS)
