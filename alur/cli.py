@@ -99,6 +99,9 @@ HELP = {
     "tokens create": "a new API token for an officer; prints it on the last line",
     "tokens revoke": "stop an API token at once",
     "tokens list": "the API tokens (ids, first characters, expiry), never the secret",
+    "open311": "Open311 GeoReport v2 clients",
+    "open311 keys": "Open311 API keys",
+    "open311 keys create": "a new Open311 API key for a client; prints it on the last line",
     "notifications": "notification templates",
     "notifications preview": "render a notification template with sample data",
     "calendar": "the office calendar",
@@ -168,6 +171,10 @@ COMMANDS = {
     ),
     "tokens list": _command(
         "alur.commands.tokens:list_tokens", _arg("name", nargs="?", help="one officer's only")
+    ),
+    "open311 keys create": _command(
+        "alur.commands.open311:create_key",
+        _arg("name", help="the client the key is for, e.g. the app's name"),
     ),
     "notifications preview": _command(
         "services.notifier.preview:preview_template",
@@ -244,18 +251,29 @@ COMMANDS = {
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="alur", description="Run Indonesian public-service SOPs.")
     commands = root.add_subparsers(dest="command", required=True)
-    groups: dict[str, Any] = {}
+    groups: dict[str, Any] = {"": commands}
     for words, command in COMMANDS.items():
         group, _, name = words.rpartition(" ")
-        if group and group not in groups:  # `alur GROUP …`: dest GROUP_command
-            groups[group] = commands.add_parser(group, help=HELP[group]).add_subparsers(
-                dest=f"{group}_command", required=True
-            )
-        sub = (groups[group] if group else commands).add_parser(name, help=HELP[words])
+        _group(groups, group)
+        sub = groups[group].add_parser(name, help=HELP[words])
         for flags, options in command.arguments:
             sub.add_argument(*flags, **options)
         sub.set_defaults(handler=command.handler)
     return root
+
+
+def _group(groups: dict[str, Any], group: str) -> None:
+    """The subcommands of `alur GROUP …` (dest GROUP_command; `open311 keys`: open311_keys_command),
+    made with the groups above it."""
+    if group in groups:
+        return
+    parent, _, name = group.rpartition(" ")
+    _group(groups, parent)
+    groups[group] = (
+        groups[parent]
+        .add_parser(name, help=HELP[group])
+        .add_subparsers(dest=f"{group.replace(' ', '_')}_command", required=True)
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -35,8 +35,10 @@ from services.intake import (
     cases_api,
     desk_pages,
     reply_api,
+    response_letter,
     survey_api,
 )
+from services.intake.open311 import api as open311_intake
 from services.intake.uploads import keep_uploads_in_memory, upload_limits
 from services.library import pages as library
 from services.notifier import read_api as notifications
@@ -45,6 +47,7 @@ from services.projections import (
     exports,
     guest_book_api,
     ikm_api,
+    open311_api,
     read_api,
     statistics,
     tasks,
@@ -56,6 +59,7 @@ ROUTERS = (
     api.router,
     cases_api.router,
     case_page.router,
+    response_letter.router,
     attachments_api.router,
     reply_api.router,
     read_api.router,
@@ -75,6 +79,8 @@ ROUTERS = (
     library.router,
     officer_pages.router,
     office_pages.router,
+    open311_intake.router,
+    open311_api.router,
 )
 
 

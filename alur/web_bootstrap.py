@@ -31,6 +31,7 @@ from runtime.throttle import FailureLimit, Throttle
 from services.accounts.login import LoginDesk
 from services.intake.casework import CaseWork
 from services.intake.intake import ComplaintIntake
+from services.intake.open311.keys import Open311Keys
 from services.intake.survey_desk import SurveyDesk
 from services.intake.tracking import TrackingNumbers
 from services.projections.queues import QueueCounts
@@ -65,6 +66,7 @@ class WebDependencies:
     work_counts: WorkCounts  # the navigation's counts (Tugas Saya)
     key_listener: ChannelListener
     attachments: AttachmentIntake
+    open311_keys: Open311Keys
 
     async def close(self) -> None:
         await self.key_listener.close()
@@ -116,6 +118,8 @@ async def start_web(settings: AlurSettings) -> WebDependencies:
         writer,
         clock.now,
     )
+    open311_keys = Open311Keys(pool)
+    await open311_keys.create()
     return WebDependencies(
         settings=settings,
         office=office,
@@ -148,6 +152,7 @@ async def start_web(settings: AlurSettings) -> WebDependencies:
         work_counts=QueueCounts(pool, office, clock.now),
         key_listener=key_listener,
         attachments=attachments,
+        open311_keys=open311_keys,
     )
 
 

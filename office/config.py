@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 from office.access_rules import AccessRules
 from office.calendar_rules import CalendarRules, office_time_zone
+from office.letterhead import Letterhead
 from office.org_chart import OrgChart
 from office.retention import RetentionSchedule
 from office.routing_rules import RoutingRules
@@ -41,6 +42,7 @@ class OfficeConfig(BaseModel):
     retention: RetentionSchedule = RetentionSchedule()
     survey: SurveyRules = SurveyRules()
     access: AccessRules = AccessRules()
+    letterhead: Letterhead = Letterhead()
 
     @field_validator("time_zone")
     @classmethod

@@ -221,6 +221,7 @@ REQUESTS: dict[tuple[str, str], Request] = {
     ("GET", "/ikm.{kind}"): lambda w, c, t: {"path": {"kind": "csv"}},
     ("POST", "/kasus/{case_id}/lampiran"): _file,
     ("GET", "/kasus/{case_id}/lampiran/{sha256}"): lambda w, c, t: {"path": {"sha256": w.sha256}},
+    ("GET", "/kasus/{case_id}/surat-jawaban.pdf"): lambda w, c, t: {},
     ("POST", "/keluar"): lambda w, c, t: {"data": {}},
     ("GET", "/lacak"): lambda w, c, t: {},
     ("POST", "/lacak"): lambda w, c, t: {
@@ -244,6 +245,21 @@ REQUESTS: dict[tuple[str, str], Request] = {
         "data": {"username": "x", "password": "y", "csrf_token": t}
     },
     ("GET", "/openapi.json"): lambda w, c, t: {},
+    ("GET", "/open311/v2/requests.{format}"): lambda w, c, t: {"path": {"format": "json"}},
+    ("POST", "/open311/v2/requests.{format}"): lambda w, c, t: {
+        "path": {"format": "json"},
+        "data": {"service_code": "imunisasi", "description": "Antrean di loket terlalu panjang."},
+    },
+    ("GET", "/open311/v2/requests/{service_request_id}.{format}"): lambda w, c, t: {
+        "path": {"format": "xml", "service_request_id": w.tracking_number}
+    },
+    ("GET", "/open311/v2/services.{format}"): lambda w, c, t: {"path": {"format": "xml"}},
+    ("GET", "/open311/v2/services/{service_code}.{format}"): lambda w, c, t: {
+        "path": {"format": "json", "service_code": "imunisasi"}
+    },
+    ("GET", "/open311/v2/tokens/{token_id}.{format}"): lambda w, c, t: {
+        "path": {"format": "json", "token_id": w.tracking_number}
+    },
     ("GET", "/register"): lambda w, c, t: {},
     ("GET", "/register.{kind}"): lambda w, c, t: {"path": {"kind": "csv"}},
     ("GET", "/static/alur.css"): lambda w, c, t: {},
@@ -278,6 +294,9 @@ EVERYONE_REFUSED = {
     # (tests/test_attachments.py hands the reporter theirs).
     ("POST", "/api/track/{tracking_number}/attachments/{sha256}"),
     ("POST", "/lacak/lampiran/{sha256}"),
+    # Open311 shows no confidential complaint to anyone (the world's is one): 404.
+    ("GET", "/open311/v2/requests/{service_request_id}.{format}"),
+    ("GET", "/open311/v2/tokens/{token_id}.{format}"),
 }
 
 
@@ -295,7 +314,8 @@ def expected(audience: str, method: str, path: str, caller: str) -> str:
         return DENIED if about_one_case and caller == "other_unit" else ALLOWED
     if audience == "administration":
         return ALLOWED if caller == "head" else DENIED
-    return DENIED  # administrator: no caller here is one; respondent: no right token
+    return DENIED  # administrator, open311_client (an API key): no caller here is one;
+    # respondent: no right token
 
 
 def outcome(audience: str, status: int) -> str:

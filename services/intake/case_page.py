@@ -110,6 +110,9 @@ class _Page:
             "choices": choices,
             "other_unit": None if access.in_unit(officer, scoped.facts) else OTHER_UNIT,
             "is_complaint": scoped.case.history[0].type == ComplaintReceived.type,
+            # The printable response letter, with the reporter as this page shows them.
+            "letter": f"/kasus/{scoped.case.id}/surat-jawaban.pdf"
+            + ("?identitas=1" if identity and scoped.facts.confidential else ""),
             "request_id": str(uuid.uuid4()),
             "error": error,
             "failed": failed,

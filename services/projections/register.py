@@ -51,7 +51,8 @@ ALTER TABLE complaint_register
     ADD COLUMN IF NOT EXISTS sop_version integer,
     ADD COLUMN IF NOT EXISTS current_step text,  -- a step number, 'closing', NULL when closed
     ADD COLUMN IF NOT EXISTS current_activity text,
-    ADD COLUMN IF NOT EXISTS closed boolean NOT NULL DEFAULT false;
+    ADD COLUMN IF NOT EXISTS closed boolean NOT NULL DEFAULT false,
+    ADD COLUMN IF NOT EXISTS updated_at timestamptz;  -- the latest status change's time
 """
 
 ROWS = CaseRows(
@@ -75,6 +76,7 @@ ROWS = CaseRows(
         "current_step",
         "current_activity",
         "closed",
+        "updated_at",
     ),
 )
 
@@ -106,6 +108,7 @@ class RegisterProjection(SqlProjection, name="complaint_register", schema=SCHEMA
                     case_version=envelope.case_version,
                     last_position=envelope.position,
                     projected_at=datetime.now(UTC),
+                    updated_at=envelope.occurred_at,
                     **self._place(envelope),
                 )
                 touched.add(envelope.case_id)
@@ -128,6 +131,7 @@ class RegisterProjection(SqlProjection, name="complaint_register", schema=SCHEMA
             "case_version": envelope.case_version,
             "last_position": envelope.position,
             "projected_at": datetime.now(UTC),
+            "updated_at": envelope.occurred_at,
             **self._place(envelope),
         }
 
