@@ -11,12 +11,14 @@ Mails are put in with imapclient's APPEND, and the folders read back the same wa
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import grp
 import ipaddress
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -104,6 +106,7 @@ class Dovecot:
             [str(DOVECOT), "-F", "-c", str(self.root / "dovecot.conf")],
             stdout=log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: stopped with every child
         )
         log.close()
         deadline = time.monotonic() + 15
@@ -113,13 +116,23 @@ class Dovecot:
             time.sleep(0.05)
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        """Stop the server and every process it started: the connections it served drop (the
+        master alone would leave its imap processes serving them)."""
+        if self.process is None:
+            return
+        group = self.process.pid  # the group of its session (start_new_session)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(group, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        deadline = time.monotonic() + 10
+        while _group_alive(group) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(group, signal.SIGKILL)
         self.process = None
 
     def restart(self) -> None:
@@ -144,7 +157,8 @@ class Dovecot:
             client.select_folder(folder, readonly=True)
             uids = client.search("ALL")
             fetched = client.fetch(uids, ["BODY.PEEK[]"]) if uids else {}
-            return [bytes(fetched[uid][b"BODY[]"]) for uid in sorted(fetched)]
+            bodies = [fetched[uid].get(b"BODY[]") for uid in sorted(fetched)]
+            return [bytes(body) for body in bodies if body is not None]  # None: moved meanwhile
 
 
 def start(root: Path) -> Dovecot:
@@ -224,6 +238,14 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def _group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def _answers(port: int) -> bool:

@@ -90,13 +90,15 @@ class ImapMailbox:
         """Ask the server whether it is still there (and what changed): NOOP."""
         self.client.noop()
 
-    def idle(self, seconds: float) -> None:
-        """Until the server says the folder changed or `seconds` passed (IDLE servers only)."""
+    def idle(self, seconds: float) -> bool:
+        """Wait until the server says something (the folder changed) or `seconds` passed
+        (IDLE servers only); whether it said something."""
         self.client.idle()
         try:
-            self.client.idle_check(timeout=seconds)
+            heard = self.client.idle_check(timeout=seconds)
         finally:
             self.client.idle_done()
+        return bool(heard)
 
     def close(self) -> None:
         if self._client is not None:

@@ -23,6 +23,7 @@ from services.intake.mail.settings import MailSettings
 log = structlog.get_logger(__name__)
 
 MAX_BACKOFF = 30.0
+IDLE_SLICE = 5.0  # seconds of one IDLE command
 UNREACHABLE = (imaplib.IMAP4.error, OSError, EOFError)
 
 
@@ -60,12 +61,18 @@ class MailReader:
             backoff = min(backoff * 2, MAX_BACKOFF)
 
     async def _wait(self, mailbox: ImapMailbox) -> None:
+        """Until the folder may have changed: IDLE in slices (a stopping worker waits for one
+        slice at most), or the poll interval."""
         seconds = self._settings.imap_poll_seconds
-        if mailbox.idles:
-            await asyncio.to_thread(mailbox.idle, seconds)
-        else:
+        if not mailbox.idles:
             await asyncio.sleep(seconds)
             await asyncio.to_thread(mailbox.check)
+            return
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        while (left := deadline - loop.time()) > 0:
+            if await asyncio.to_thread(mailbox.idle, min(left, IDLE_SLICE)):
+                return
 
     async def _round(self, mailbox: ImapMailbox) -> None:
         for uid in await asyncio.to_thread(mailbox.waiting):
