@@ -34,6 +34,7 @@ SECRET = "uji-kunci-rahasia-surel-" + "k" * 24
 PROCESSED = "Alur/Diproses"
 QUARANTINE = "Alur/Karantina"
 PER_SENDER = 4
+LARGEST = 256 * 1024
 OFFICE = "pengaduan@dinkes.test"
 
 
@@ -54,6 +55,7 @@ def alur(dovecot: Dovecot) -> Iterator[Alur]:
         "ALUR_SECRET_KEY": SECRET,
         "ALUR_IMAP_POLL_SECONDS": "1",
         "ALUR_IMAP_MAILS_PER_SENDER": str(PER_SENDER),
+        "ALUR_IMAP_MAX_MAIL_BYTES": str(LARGEST),
     }
     system = sandbox.start("mail", env)
     try:
@@ -176,10 +178,12 @@ async def test_mails_become_complaints_replies_and_bounces_once(
         _mail("postmaster@example.id", "Pemberitahuan", "Kotak surat penuh."),
     ]
     malformed = b"Subject: tanpa pengirim\r\nMessage-ID: <bad@x>\r\n\r\nIsi tanpa pengirim.\r\n"
-    await _append(dovecot, plain, html, files, quoted, only_subject, *dropped, malformed)
+    large = _mail("besar@example.id", "Surel yang terlalu besar", "x" * LARGEST)
+    mails = (plain, html, files, quoted, only_subject, *dropped, malformed, large)
+    await _append(dovecot, *mails)
     await _all_moved(dovecot)
 
-    # Five complaints on channel email; the automatic mails made nothing; one quarantined.
+    # Five complaints on channel email; the automatic mails made nothing; two quarantined.
     a = await _registered(alur, "Obat hipertensi habis")
     b = await _registered(alur, "Antrean pendaftaran panjang")
     c = await _registered(alur, "Lantai ruang tunggu rusak")
@@ -188,10 +192,10 @@ async def test_mails_become_complaints_replies_and_bounces_once(
     assert {r["channel"] for r in (a, b, c, d, e)} == {"email"}
     processed = await asyncio.to_thread(dovecot.mails, PROCESSED)
     assert len(processed) == 5 + len(dropped)
-    assert await asyncio.to_thread(dovecot.mails, QUARANTINE) == [malformed]
-    assert [r["reason"] for r in await alur.sql("SELECT reason FROM mail_quarantine")] == [
-        "no_sender"
-    ]
+    quarantined = await asyncio.to_thread(dovecot.mails, QUARANTINE)
+    assert quarantined[0] == malformed and b"Surel yang terlalu besar" in quarantined[1]
+    reasons = await alur.sql("SELECT reason FROM mail_quarantine ORDER BY uid")
+    assert [r["reason"] for r in reasons] == ["no_sender", "too_large"]
     for subject in ("Sedang cuti", "Buletin mingguan", "Loop", "Diterima", "Pemberitahuan"):
         assert await _complaints(store, subject) == []
 

@@ -37,7 +37,8 @@ def test_a_plain_mail_is_a_letter_with_its_sender_and_text() -> None:
 def test_html_only_mail_becomes_text() -> None:
     message = _mail()
     message.set_content(
-        "<html><body><p>Antrean <b>sangat</b> panjang.</p><script>x()</script>"
+        "<html><head><style>p {color: red}</style></head><body>"
+        "<p>Antrean <b>sangat</b> panjang.</p><script>x()</script>"
         "<p>Mohon ditindaklanjuti.</p></body></html>",
         subtype="html",
     )
@@ -46,6 +47,7 @@ def test_html_only_mail_becomes_text() -> None:
     assert "Antrean" in mail.text and "sangat" in mail.text
     assert "Mohon ditindaklanjuti." in mail.text
     assert "<p>" not in mail.text and "<b>" not in mail.text
+    assert "x()" not in mail.text and "color" not in mail.text
 
 
 def test_quoted_printable_indonesian_text_is_decoded() -> None:

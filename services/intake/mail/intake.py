@@ -31,7 +31,8 @@ import structlog
 from pydantic import ValidationError
 
 from attachments import AttachmentIntake, AttachmentRefused, CleanFile, Upload
-from cases import CaseConflict, CaseNotFound, EventStore
+from cases import Case, CaseConflict, CaseNotFound, EventStore
+from events import Fact
 from events.channels import ReporterMailBounced
 from events.lapor import ReporterReplied
 from events.payload import Payload
@@ -75,9 +76,7 @@ class MailIntake:
         """Record what the mail is, once; where it goes next."""
         mail = read(raw)
         if isinstance(mail, Unreadable):
-            await self.quarantine.keep(uidvalidity, uid, mail.reason)
-            log.warning("mail_quarantined", uid=uid, uidvalidity=uidvalidity, reason=mail.reason)
-            return "quarantine"
+            return await self.refuse(uidvalidity, uid, mail.reason)
         if isinstance(mail, Automatic):
             log.info("mail_dropped", uid=uid, reason=mail.reason)
             return "processed"
@@ -105,10 +104,7 @@ class MailIntake:
         try:
             submission = _submission(mail, refused)
         except ValidationError as error:
-            reason = f"invalid:{error.errors()[0]['loc'][0]}"
-            await self.quarantine.keep(uidvalidity, uid, reason)
-            log.warning("mail_quarantined", uid=uid, uidvalidity=uidvalidity, reason=reason)
-            return "quarantine"
+            return await self.refuse(uidvalidity, uid, f"invalid:{error.errors()[0]['loc'][0]}")
         receipt = await self.complaints.receive(
             submission, request_id=causation, files=kept, inbound=identities
         )
@@ -122,6 +118,12 @@ class MailIntake:
             )
             return "processed"
         raise RuntimeError(f"the complaint SOP refused a mail: {receipt.reason}")
+
+    async def refuse(self, uidvalidity: int, uid: int, reason: str) -> Destination:
+        """Quarantine the mail: its UID and the reason kept, an operator log line."""
+        await self.quarantine.keep(uidvalidity, uid, reason)
+        log.warning("mail_quarantined", uid=uid, uidvalidity=uidvalidity, reason=reason)
+        return "quarantine"
 
     async def _stored(self, identities: Sequence[tuple[str, str]]) -> uuid.UUID | None:
         for channel, key in identities:
@@ -146,25 +148,24 @@ class MailIntake:
     async def _case_of(self, mail: Letter) -> uuid.UUID | None:
         """The case the mail replies to, or None (a new complaint)."""
         case_id = self.thread.case_in(mail.thread)
+        by_subject = case_id is None
         if case_id is None:
             number = tracking_in_subject(mail.subject)
             record = await self.store.tracking(number) if number else None
-            if record is None or not await self._from_reporter(record.case_id, mail.sender):
+            if record is None:
                 return None
             case_id = record.case_id
         try:
-            await self.store.load(case_id)
+            case = await self.store.load(case_id)
         except CaseNotFound:
+            return None
+        if by_subject and not await self._from_reporter(case, mail.sender):
             return None
         return case_id
 
-    async def _from_reporter(self, case_id: uuid.UUID, sender: str) -> bool:
+    async def _from_reporter(self, case: Case, sender: str) -> bool:
         """Whether the complaint of the case was sent from this address (or left it)."""
-        try:
-            first = (await self.store.load(case_id)).history[0]
-        except CaseNotFound:
-            return False
-        sealed = (first.payload.get("reporter") or {}).get("email")
+        sealed = (case.history[0].payload.get("reporter") or {}).get("email")
         address = await self.keys.reveal(sealed) if sealed else None
         return address is not None and address.strip().lower() == sender
 
@@ -228,7 +229,7 @@ class MailIntake:
         uid: int,
         identities: Sequence[tuple[str, str]],
         causation: str,
-        more: Sequence,
+        more: Sequence[Fact],
     ) -> bool:
         """Record the fact with the mail's identities; False when the case changed meanwhile."""
         try:

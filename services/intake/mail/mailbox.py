@@ -65,9 +65,17 @@ class ImapMailbox:
         assert self._client is not None, "open the mailbox first"
         return self._client
 
-    def waiting(self) -> list[int]:
-        """The UIDs of the mails in the folder, oldest first."""
-        return sorted(self.client.search("ALL"))
+    def waiting(self) -> list[tuple[int, int]]:
+        """The UID and size (bytes) of each mail in the folder, oldest first."""
+        uids = self.client.search("ALL")
+        if not uids:
+            return []
+        sizes = self.client.fetch(uids, ["RFC822.SIZE"])
+        return sorted(
+            (uid, int(data[b"RFC822.SIZE"]))
+            for uid, data in sizes.items()
+            if b"RFC822.SIZE" in data  # gone meanwhile otherwise
+        )
 
     def fetch(self, uid: int) -> Fetched | None:
         """The raw mail (None when it left the folder meanwhile)."""

@@ -156,7 +156,10 @@ def _text(message: EmailMessage) -> str:
     if not isinstance(content, str):
         return ""
     if body.get_content_subtype() == "html":
-        content = BeautifulSoup(content, "html.parser").get_text("\n")
+        page = BeautifulSoup(content, "html.parser")
+        for hidden in page(["script", "style", "head", "template"]):
+            hidden.decompose()
+        content = page.get_text("\n")
     text = _CONTROL.sub("", content.replace("\r\n", "\n").replace("\r", "\n"))
     lines = "\n".join(line.rstrip() for line in text.split("\n"))
     return _BLANK_LINES.sub("\n\n", lines).strip()[:MAX_TEXT]

@@ -75,12 +75,16 @@ class MailReader:
                 return
 
     async def _round(self, mailbox: ImapMailbox) -> None:
-        for uid in await asyncio.to_thread(mailbox.waiting):
-            fetched = await asyncio.to_thread(mailbox.fetch, uid)
-            if fetched is None:
-                continue
+        largest = self._settings.imap_max_mail_bytes
+        for uid, size in await asyncio.to_thread(mailbox.waiting):
+            fetched = None if size > largest else await asyncio.to_thread(mailbox.fetch, uid)
             try:
-                destination = await self._intake.take(mailbox.uidvalidity, uid, fetched.raw)
+                if fetched is not None:
+                    destination = await self._intake.take(mailbox.uidvalidity, uid, fetched.raw)
+                elif size > largest:  # never read into memory
+                    destination = await self._intake.refuse(mailbox.uidvalidity, uid, "too_large")
+                else:
+                    continue  # moved away meanwhile
             except Exception as error:  # noqa: BLE001  kept in the folder, taken again next round
                 log.error("mail_not_taken", uid=uid, error=type(error).__name__)
                 continue

@@ -31,6 +31,10 @@ class MailSettings(AlurSettings):
     # How often the folder is read when the server has no IDLE (and how long one IDLE lasts).
     imap_poll_seconds: float = Field(30.0, gt=0, validation_alias="ALUR_IMAP_POLL_SECONDS")
     imap_timeout_seconds: float = Field(30.0, gt=0, validation_alias="ALUR_IMAP_TIMEOUT_SECONDS")
+    # A larger mail is quarantined unread (reason too_large).
+    imap_max_mail_bytes: int = Field(
+        50 * 1024 * 1024, ge=1024, validation_alias="ALUR_IMAP_MAX_MAIL_BYTES"
+    )
     # Mails taken in from one sender per window; beyond it they are dropped (a flood).
     imap_mails_per_sender: int = Field(20, ge=1, validation_alias="ALUR_IMAP_MAILS_PER_SENDER")
     imap_sender_window_seconds: float = Field(
