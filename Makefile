@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 
 .PHONY: install run stop test bench soak lint schemas
 
-install: $(INSTALLED) ## virtualenv with Alur and its pinned dependencies, Kafka jars
+install: $(INSTALLED) ## virtualenv with Alur and its pinned dependencies, Kafka jars, test servers
 $(INSTALLED): pyproject.toml package.json package-lock.json
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +14,7 @@ $(INSTALLED): pyproject.toml package.json package-lock.json
 	$(VENV)/bin/pip install --quiet -e ".[dev]"
 	infra/kafka.sh install
 	infra/browser.sh install
+	infra/dovecot.sh install  # the IMAP server of the mail intake's tests
 	npm ci --no-audit --no-fund --loglevel=error  # axe-core, run by the accessibility tests in Chromium
 	touch $@
 

@@ -22,6 +22,7 @@ WORKERS = {
     "routing": "alur.workers.routing",
     "sla": "alur.workers.sla",
     "retention": "alur.workers.retention",
+    "mail": "alur.workers.mail",
 }
 
 Handler = Callable[[argparse.Namespace], int]

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Start/stop Alur's own workers in the background (logs in .run/logs, pids in .run/pids).
 #
-#   infra/services.sh start    web, relay, projections, notifier, routing, sla; waits until /health answers ok
+#   infra/services.sh start    web, relay, projections, notifier, routing, sla, retention, mail; waits until /health answers ok
 #   infra/services.sh stop     stops exactly the workers this script started
 #   infra/services.sh status
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-SERVICES=(relay projections notifier routing sla retention web)
+SERVICES=(relay projections notifier routing sla retention mail web)
 ALUR="$REPO_ROOT/.venv/bin/alur"
 HOST="${ALUR_HTTP_HOST:-127.0.0.1}"
 PORT="${ALUR_HTTP_PORT:-8080}"
@@ -39,7 +39,7 @@ cmd_start() {
 
 cmd_stop() {
   local name pid
-  for name in web sla routing notifier projections relay; do
+  for name in web mail retention sla routing notifier projections relay; do
     pid="$(read_pid "$PID_DIR/$name.pid")"
     if pid_alive "$pid"; then
       kill -TERM "$pid"

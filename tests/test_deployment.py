@@ -9,6 +9,7 @@ import yaml
 
 from alur.cli import WORKERS
 from runtime.settings import AlurSettings
+from services.intake.mail.settings import MailSettings
 from services.notifier.settings import NotifierSettings
 
 REPO = Path(__file__).resolve().parent.parent
@@ -27,7 +28,7 @@ def test_every_alur_worker_in_compose_has_an_entry_point_that_exists() -> None:
     assert (
         set(workers)
         == set(WORKERS)
-        == {"web", "relay", "projections", "notifier", "routing", "sla", "retention"}
+        == {"web", "relay", "projections", "notifier", "routing", "sla", "retention", "mail"}
     )
     for name, service in workers.items():
         assert service["command"] == ["serve", name]
@@ -45,6 +46,8 @@ def test_compose_settings_are_the_ones_the_services_read() -> None:
     notifier = COMPOSE["services"]["notifier"]["environment"]
     assert set(notifier) <= _known(NotifierSettings), set(notifier) - _known(NotifierSettings)
     assert {"ALUR_SMTP_HOST", "ALUR_SMTP_PORT", "ALUR_SMTP_FROM"} <= set(notifier)
+    mail = COMPOSE["services"]["mail"]["environment"]
+    assert set(mail) <= _known(MailSettings), set(mail) - _known(MailSettings)
 
 
 def test_compose_takes_the_secret_key_from_a_docker_secret() -> None:
