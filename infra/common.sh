@@ -16,6 +16,25 @@ ensure_run_dir() {
   [[ -e "$ALUR_RUN_DIR/.gitignore" ]] || echo '*' >"$ALUR_RUN_DIR/.gitignore"
 }
 
+# install_debian_packages SCRIPT PACKAGE... -> apt-get installs the packages, as root or through
+# a password-less sudo; otherwise says how to install them and fails.
+install_debian_packages() {
+  local script="$1" run=()
+  shift
+  if [[ "$(id -u)" != 0 ]]; then
+    if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+      run=(sudo -n)
+    else
+      echo "$script: $* missing; install as root:" >&2
+      echo "  apt-get install -y $*" >&2
+      return 1
+    fi
+  fi
+  echo "$script: installing $* (Debian packages)"
+  "${run[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  "${run[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
 # pid_alive PID -> true if a process with that pid exists and is not a zombie.
 pid_alive() {
   [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null && [[ "$(ps -o stat= -p "$1" 2>/dev/null)" != Z* ]]

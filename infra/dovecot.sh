@@ -6,6 +6,7 @@
 #                              (as root, or through sudo); quiet when it is there
 #   infra/dovecot.sh status    exit 0 if it is installed, 1 if not
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 DOVECOT=/usr/sbin/dovecot
 
@@ -13,19 +14,7 @@ installed() { [[ -x "$DOVECOT" ]]; }
 
 install() {
     installed && return 0
-    local run=()
-    if [[ "$(id -u)" != 0 ]]; then
-        if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
-            run=(sudo -n)
-        else
-            echo "dovecot.sh: dovecot-imapd is missing; install it as root:" >&2
-            echo "  apt-get install -y dovecot-imapd" >&2
-            return 1
-        fi
-    fi
-    echo "dovecot.sh: installing dovecot-imapd (Debian package)"
-    "${run[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    "${run[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null
+    install_debian_packages "dovecot.sh" dovecot-imapd
     installed
 }
 
