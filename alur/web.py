@@ -36,6 +36,7 @@ from services.intake import (
     desk_pages,
     reply_api,
     survey_api,
+    whatsapp,
 )
 from services.intake.uploads import upload_limits
 from services.library import pages as library
@@ -58,6 +59,7 @@ ROUTERS = (
     case_page.router,
     attachments_api.router,
     reply_api.router,
+    whatsapp.router,
     read_api.router,
     survey_api.router,
     dashboard.router,

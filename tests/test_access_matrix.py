@@ -182,6 +182,10 @@ REQUESTS: dict[tuple[str, str], Request] = {
     ("POST", "/api/cases/{case_id}/attachments"): _file,
     ("GET", "/api/cases/{case_id}/notifications"): lambda w, c, t: {},
     ("GET", "/api/cases/{case_id}/timeline"): lambda w, c, t: {},
+    # The gateway's, by its signature alone: no caller here signs (tests/test_whatsapp_channel).
+    ("POST", "/api/channels/whatsapp"): lambda w, c, t: {
+        "json": {"message_id": f"akses-{c}", "from": "+6281200000000", "text": "Halo, tolong."}
+    },
     ("GET", "/api/clock"): lambda w, c, t: {},
     ("POST", "/api/clock/advance"): lambda w, c, t: {"json": {"minutes": 1}},
     ("POST", "/api/complaints"): lambda w, c, t: {
@@ -294,7 +298,8 @@ def expected(audience: str, method: str, path: str, caller: str) -> str:
         return DENIED if about_one_case and caller == "other_unit" else ALLOWED
     if audience == "administration":
         return ALLOWED if caller == "head" else DENIED
-    return DENIED  # administrator: no caller here is one; respondent: no right token
+    # administrator: no caller here is one; respondent: no right token; gateway: no signature
+    return DENIED
 
 
 def outcome(audience: str, status: int) -> str:
