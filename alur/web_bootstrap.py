@@ -131,7 +131,7 @@ async def start_web(settings: AlurSettings) -> WebDependencies:
     whatsapp = WhatsAppGateway(
         channels.whatsapp_secret,
         MediaSource(http, channels.media_hosts(), settings.attachment_max_bytes),
-        WhatsAppChannel(intake, store, registry, keys, attachments, clock.now),
+        WhatsAppChannel(intake, store, registry, keys, attachments, clock.now, pool),
     )
     return WebDependencies(
         settings=settings,

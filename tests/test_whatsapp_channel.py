@@ -2,10 +2,11 @@
 gateway secret is the outgoing webhooks' (`ALUR_WEBHOOK_SECRET`): a message signed wrong is
 refused and records nothing; the first message from a number opens a complaint with its photo
 cleaned, and the receipt webhook carries its tracking number to the gateway; a second delivery
-changes nothing; a later message from the number joins the case."""
+changes nothing; a later message from the number joins the case, even one sent at once."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import io
 import json
@@ -131,3 +132,18 @@ async def test_a_number_opens_a_complaint_then_joins_it_and_a_redelivery_changes
 
     (sent,) = await eventually(receipt)
     assert sent["to"] == phone and number in sent["text"]
+
+
+async def test_two_first_messages_from_a_number_at_once_open_one_complaint(
+    alur: Alur, gateway: Gateway
+) -> None:
+    phone = f"+62813{uuid.uuid4().int % 10**8:08d}"
+    messages = [
+        {"message_id": f"wamid.{uuid.uuid4().hex}", "from": phone, "text": f"Pengaduan {n}."}
+        for n in range(2)
+    ]
+    async with alur.http() as client:
+        answers = await asyncio.gather(*(_send(client, m, gateway.secret) for m in messages))
+    assert [a.status_code for a in answers] == [201, 201], [a.text for a in answers]
+    assert sorted(a.json()["outcome"] for a in answers) == ["complaint", "reply"]
+    assert len({a.json()["case_id"] for a in answers}) == 1

@@ -25,6 +25,7 @@ from attachments import AttachmentRefused
 from runtime.http.access import AccessPolicy
 from runtime.http.dependencies import provided
 from runtime.http.errors import HttpError, error_response, json_body
+from runtime.http.openapi import request_body
 from runtime.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature_problem
 from services.intake.submission import parse
 from services.intake.whatsapp_channel import Answer, WhatsAppChannel
@@ -74,19 +75,11 @@ class Gateway(AccessPolicy):
             raise HttpError(401, "unauthorized", NOT_SIGNED)
 
 
-MESSAGE_BODY = {
-    "required": True,
-    "content": {
-        "application/json": {
-            "schema": GatewayMessage.model_json_schema(by_alias=True),
-            "example": {
-                "message_id": "wamid.HBgMNjI4MTIzNDU2Nzg5",
-                "from": "+6281234567890",
-                "name": "Siti Aminah",
-                "text": "Obat hipertensi di Puskesmas Sekayu habis sejak seminggu.",
-            },
-        }
-    },
+MESSAGE_EXAMPLE = {
+    "message_id": "wamid.HBgMNjI4MTIzNDU2Nzg5",
+    "from": "+6281234567890",
+    "name": "Siti Aminah",
+    "text": "Obat hipertensi di Puskesmas Sekayu habis sejak seminggu.",
 }
 
 
@@ -94,7 +87,8 @@ MESSAGE_BODY = {
     PATH,
     status_code=201,
     dependencies=[Depends(Gateway())],
-    openapi_extra={"requestBody": MESSAGE_BODY},
+    openapi_extra=request_body(GatewayMessage, MESSAGE_EXAMPLE),
+    responses={200: {"description": "Delivered before: the same case, nothing recorded"}},
 )
 async def receive_message(request: Request, gateway: Gateways) -> JSONResponse:
     message = parse(GatewayMessage, await json_body(request))

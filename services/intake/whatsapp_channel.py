@@ -11,16 +11,20 @@
 
 The number is never stored in clear to find its case: the privacy package's blind index of
 reporters' phones (the one `alur privacy erase --subject` uses) names the cases, and the one
-still open (not closed by its SOP) that was opened last is the number's case.
+still open (not closed by its SOP) that was opened last is the number's case. Messages from one
+number are taken one at a time (a PostgreSQL advisory lock on the number's blind index), so two
+first messages arriving together open one complaint, and the second joins it.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
+import asyncpg
 import structlog
 
 from attachments import AttachmentIntake, CleanFile
@@ -28,6 +32,7 @@ from cases import Case, CaseConflict, CaseNotFound, EventStore
 from events import Actor, ComplaintReceived
 from events.lapor import ReporterReplied
 from privacy import PersonalDataKeys
+from runtime.http.errors import HttpError
 from services.intake.intake import AlreadyReceived, ComplaintIntake, Receipt
 from services.intake.side_facts import record_beside
 from services.intake.submission import ComplaintSubmission, ReporterInput
@@ -40,6 +45,10 @@ log = structlog.get_logger(__name__)
 CHANNEL = "whatsapp"
 REPORTER = Actor(id="public", role="pelapor")  # the reporter acts for themselves
 ATTEMPTS = 5  # an officer may record on the same case at the same moment
+# How long a message waits for the one before it from the same number (then 503: the gateway
+# delivers it again).
+NUMBER_LOCK_TIMEOUT = "10s"
+BUSY = "pesan sebelumnya dari nomor ini sedang diproses; kirim lagi sebentar lagi"
 
 
 @dataclass(frozen=True)
@@ -60,6 +69,7 @@ class WhatsAppChannel:
     keys: PersonalDataKeys
     attachments: AttachmentIntake
     now: Callable[[], datetime]  # the office's clock
+    locks: asyncpg.Pool  # one message per number at a time
 
     async def seen(self, message_id: str) -> Answer | None:
         """The answer to a message delivered before, or None."""
@@ -68,10 +78,24 @@ class WhatsAppChannel:
 
     async def receive(self, message: GatewayMessage, files: Sequence[CleanFile]) -> Answer:
         """Record the message with its media (checked and cleaned: `attachments.check`)."""
-        case = await self.open_case_of(message.phone)
-        if case is None:
-            return await self._complaint(message, files)
-        return await self._reply(case, message, files)
+        async with self._one_at_a_time(message.phone):
+            case = await self.open_case_of(message.phone)
+            if case is None:
+                return await self._complaint(message, files)
+            return await self._reply(case, message, files)
+
+    @asynccontextmanager
+    async def _one_at_a_time(self, phone: str) -> AsyncIterator[None]:
+        index = self.keys.master.phone_index(phone)
+        async with self.locks.acquire() as conn, conn.transaction():
+            await conn.execute(f"SET LOCAL lock_timeout = '{NUMBER_LOCK_TIMEOUT}'")
+            try:
+                await conn.execute(
+                    "SELECT pg_advisory_xact_lock($1)", int.from_bytes(index[:8], signed=True)
+                )
+            except asyncpg.LockNotAvailableError:
+                raise HttpError(503, "busy", BUSY) from None
+            yield
 
     async def open_case_of(self, phone: str) -> Case | None:
         """The number's open complaint that was opened last, found by the phone's blind index."""
