@@ -132,6 +132,7 @@ async def test_a_number_opens_a_complaint_then_joins_it_and_a_redelivery_changes
 
     (sent,) = await eventually(receipt)
     assert sent["to"] == phone and number in sent["text"]
+    assert "Balas pesan ini" in sent["text"] and "PIN" not in sent["text"]  # none was given
 
 
 async def test_two_first_messages_from_a_number_at_once_open_one_complaint(

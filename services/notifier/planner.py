@@ -193,6 +193,8 @@ class Planner:
             "subject": disclosed.subject,
             "confidential": disclosed.confidential,
             "anonymous": disclosed.anonymous,
+            # How the complaint came: a WhatsApp reporter answers by replying to the message.
+            "channel": complaint.channel if complaint is not None else None,
             "recipient_name": (
                 disclosed.reporter_name if recipient.audience == "reporter" else recipient.name
             ),
