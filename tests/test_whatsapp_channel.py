@@ -98,7 +98,8 @@ async def test_a_number_opens_a_complaint_then_joins_it_and_a_redelivery_changes
         again = await _send(client, first, gateway.secret)
         assert (again.status_code, again.json()) == (200, {**answer, "outcome": "duplicate"})
 
-        follow_up = {"message_id": f"wamid.{uuid.uuid4().hex}", "from": local, "text": "Sudah?"}
+        asked = f"Sudah ada tindak lanjut? {uuid.uuid4().hex[:6]}"
+        follow_up = {"message_id": f"wamid.{uuid.uuid4().hex}", "from": local, "text": asked}
         joined = await _send(client, follow_up, gateway.secret)
         assert joined.status_code == 201, joined.text
         assert joined.json() == {"outcome": "reply", "case_id": case_id, "tracking_number": number}
@@ -112,7 +113,14 @@ async def test_a_number_opens_a_complaint_then_joins_it_and_a_redelivery_changes
     assert (received["channel"], received["description"]) == ("whatsapp", text)
     assert received["reporter"]["phone"] == phone
     (reply,) = [e["payload"] for e in history if e["type"] == "ReporterReplied"]
-    assert reply == {"message": "Sudah?", "channel": "whatsapp"}
+    assert reply == {"message": asked, "channel": "whatsapp"}
+    # At rest the reporter's words and number are sealed (privacy/): none in plaintext.
+    rows = await alur.sql(
+        "SELECT state FROM casestore_events WHERE originator_id = $1::uuid", case_id
+    )
+    stored = b"".join(bytes(r["state"]) for r in rows)
+    assert len(rows) >= 3  # the complaint, its photo, the reply
+    assert not [s for s in (text, asked, local[1:]) if s.encode() in stored]
 
     # The photo is kept cleaned: no EXIF, no GPS position.
     photo = history[1]["payload"]
