@@ -37,6 +37,7 @@ from services.intake import (
     reply_api,
     response_letter,
     survey_api,
+    whatsapp,
 )
 from services.intake.open311 import api as open311_intake
 from services.intake.uploads import keep_uploads_in_memory, upload_limits
@@ -62,6 +63,7 @@ ROUTERS = (
     response_letter.router,
     attachments_api.router,
     reply_api.router,
+    whatsapp.router,
     read_api.router,
     survey_api.router,
     dashboard.router,

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import asyncpg
+import httpx
 import structlog
 
 from attachments import AttachmentIntake, DirectoryFiles
@@ -34,6 +35,9 @@ from services.intake.intake import ComplaintIntake
 from services.intake.open311.keys import Open311Keys
 from services.intake.survey_desk import SurveyDesk
 from services.intake.tracking import TrackingNumbers
+from services.intake.whatsapp import WhatsAppGateway
+from services.intake.whatsapp_channel import WhatsAppChannel
+from services.intake.whatsapp_message import MediaSource, WhatsAppSettings
 from services.projections.queues import QueueCounts
 from sop.engine import SopEngine
 from sop.registry import SopRegistry, UnknownSop
@@ -67,8 +71,11 @@ class WebDependencies:
     key_listener: ChannelListener
     attachments: AttachmentIntake
     open311_keys: Open311Keys
+    whatsapp: WhatsAppGateway
+    http: httpx.AsyncClient  # fetches a WhatsApp message's media from the allowed hosts
 
     async def close(self) -> None:
+        await self.http.aclose()
         await self.key_listener.close()
         await self.writer.close()
         await self.registry.close()
@@ -120,6 +127,16 @@ async def start_web(settings: AlurSettings) -> WebDependencies:
     )
     open311_keys = Open311Keys(pool)
     await open311_keys.create()
+    intake = ComplaintIntake(
+        writer, tracking, registry, office.complaint_sop, engine, keys, attachments
+    )
+    channels = WhatsAppSettings()
+    http = httpx.AsyncClient(timeout=channels.whatsapp_media_timeout_seconds)
+    whatsapp = WhatsAppGateway(
+        channels.whatsapp_secret,
+        MediaSource(http, channels.media_hosts(), settings.attachment_max_bytes),
+        WhatsAppChannel(intake, store, registry, keys, attachments, clock.now, pool),
+    )
     return WebDependencies(
         settings=settings,
         office=office,
@@ -143,9 +160,7 @@ async def start_web(settings: AlurSettings) -> WebDependencies:
         throttle=throttle,
         scope=CaseScope(store, registry, pool, office),
         tracking=tracking,
-        intake=ComplaintIntake(
-            writer, tracking, registry, office.complaint_sop, engine, keys, attachments
-        ),
+        intake=intake,
         casework=CaseWork(store, writer, registry, directory, engine, keys),
         survey_desk=SurveyDesk(store, registry, secret, clock.now),
         keys=keys,
@@ -153,6 +168,8 @@ async def start_web(settings: AlurSettings) -> WebDependencies:
         key_listener=key_listener,
         attachments=attachments,
         open311_keys=open311_keys,
+        whatsapp=whatsapp,
+        http=http,
     )
 
 

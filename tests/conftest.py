@@ -23,7 +23,7 @@ from tests.support import sandbox
 from tests.support.casework import Officer, add_officer, unique_name
 from tests.support.gateway import Gateway
 from tests.support.mailbox import Mailbox
-from tests.support.sandbox import NOTIFIER_ATTEMPTS, PUBLIC_URL, Alur, Setup
+from tests.support.sandbox import NOTIFIER_ATTEMPTS, PUBLIC_URL, REPLY_TO, Alur, Setup
 from tests.support.waiting import eventually
 
 __all__ = ["Alur", "Gateway", "Mailbox", "eventually"]
@@ -35,6 +35,7 @@ SHARED = Setup(
         "ALUR_PUBLIC_URL": PUBLIC_URL,
         "ALUR_NOTIFIER_MAX_ATTEMPTS": str(NOTIFIER_ATTEMPTS),
         "ALUR_NOTIFIER_RETRY_BASE_SECONDS": "0.05",
+        "ALUR_MAIL_REPLY_TO": REPLY_TO,
     },
     mail=True,
     webhooks=True,

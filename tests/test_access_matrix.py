@@ -17,14 +17,12 @@ response body of the callers out of scope is searched for its reporter's name an
 
 from __future__ import annotations
 
-import io
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from PIL import Image
 
 from alur.web import build_app
 from officers import officer_id
@@ -32,6 +30,7 @@ from runtime.http.access import require_policies
 from runtime.settings import AlurSettings
 from tests.support.accounts import form_token
 from tests.support.casework import Officer, add_officer, case, unique_name, work
+from tests.support.sample_files import png_with_text
 from tests.support.sandbox import Alur
 from tests.support.seed_cases import MUBA_COMPLAINTS, file_complaint, to_the_team
 from tests.support.waiting import eventually
@@ -148,13 +147,7 @@ def _spare(data: dict[str, Any] | None = None) -> Request:
     }
 
 
-def _png() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (4, 4), "teal").save(out, "PNG")
-    return out.getvalue()
-
-
-PNG = _png()
+PNG = png_with_text("denah")
 
 
 def _file(w: World, c: str, t: str) -> dict[str, Any]:
@@ -182,6 +175,10 @@ REQUESTS: dict[tuple[str, str], Request] = {
     ("POST", "/api/cases/{case_id}/attachments"): _file,
     ("GET", "/api/cases/{case_id}/notifications"): lambda w, c, t: {},
     ("GET", "/api/cases/{case_id}/timeline"): lambda w, c, t: {},
+    # The gateway's, by its signature alone: no caller here signs (tests/test_whatsapp_channel).
+    ("POST", "/api/channels/whatsapp"): lambda w, c, t: {
+        "json": {"message_id": f"akses-{c}", "from": "+6281200000000", "text": "Halo, tolong."}
+    },
     ("GET", "/api/clock"): lambda w, c, t: {},
     ("POST", "/api/clock/advance"): lambda w, c, t: {"json": {"minutes": 1}},
     ("POST", "/api/complaints"): lambda w, c, t: {
@@ -314,8 +311,9 @@ def expected(audience: str, method: str, path: str, caller: str) -> str:
         return DENIED if about_one_case and caller == "other_unit" else ALLOWED
     if audience == "administration":
         return ALLOWED if caller == "head" else DENIED
-    return DENIED  # administrator, open311_client (an API key): no caller here is one;
-    # respondent: no right token
+    # administrator, open311_client (an API key): no caller here is one; respondent: no right
+    # token; gateway: no signature
+    return DENIED
 
 
 def outcome(audience: str, status: int) -> str:

@@ -13,6 +13,7 @@ import asyncpg
 import pytest
 
 from privacy import PersonalDataKeys
+from runtime.mail_thread import MailThread
 from runtime.settings import AlurSettings
 from services.notifier import notification_log
 from services.notifier.backoff import Backoff
@@ -71,7 +72,10 @@ def _dispatcher(pool: asyncpg.Pool, mailbox: Mailbox, **options: object) -> Disp
     return Dispatcher(
         NotificationLog(pool),
         Backoff(base_seconds=0.01, cap_seconds=0.05, max_attempts=5),
-        email=EmailSender(SmtpServer(mailbox.host, mailbox.port, "Alur <alur@dispatch.test>")),
+        email=EmailSender(
+            SmtpServer(mailbox.host, mailbox.port, "Alur <alur@dispatch.test>"),
+            THREAD,
+        ),
         webhook=None,
         publish=publish,
         dead_letter_topic="unused",
@@ -81,8 +85,11 @@ def _dispatcher(pool: asyncpg.Pool, mailbox: Mailbox, **options: object) -> Disp
     )
 
 
+THREAD = MailThread(b"k" * 32)
+
+
 def _message_id(planned: Planned) -> str:
-    return f"<{planned.notification_id}@dispatch.test>"
+    return THREAD.message_id(planned.case_id, planned.notification_id, "dispatch.test")
 
 
 async def _attempts(pool: asyncpg.Pool, planned: Planned) -> list[tuple[int, str | None]]:

@@ -13,10 +13,12 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from events import Envelope, StepRecorded, Topics
+from runtime.mail_thread import MailThread, tracking_in_subject
+from runtime.settings import AlurSettings
 from tests.support.casework import add_officer, do, open_case, sop_id
 from tests.support.gateway import Gateway
 from tests.support.mailbox import Mailbox, Received
-from tests.support.sandbox import NOTIFIER_ATTEMPTS, PUBLIC_URL, Alur
+from tests.support.sandbox import NOTIFIER_ATTEMPTS, PUBLIC_URL, REPLY_TO, Alur
 from tests.support.seed_cases import COMPLAINT, file_complaint
 from tests.support.waiting import eventually
 
@@ -84,7 +86,7 @@ async def test_the_reporter_receives_a_receipt_with_the_tracking_number_and_link
     number = receipt["tracking_number"]
 
     (mail,) = await _mail_to(mailbox, complaint["reporter"]["email"])
-    assert number in str(mail.message["Subject"])
+    assert str(mail.message["Subject"]).startswith(f"[{number}] ")
     assert mail.mail_from == "pengaduan@dinkes.test"
     text, html = mail.part("plain"), mail.part("html")
     link = f"{PUBLIC_URL}/lacak?nomor={number}"
@@ -93,7 +95,13 @@ async def test_the_reporter_receives_a_receipt_with_the_tracking_number_and_link
     assert complaint["reporter"]["name"] in text
     # The PIN is stored only as a hash: the message points to the receipt page instead.
     assert "PIN" in text and "tanda terima" in text
-    assert mail.message_id.startswith("<") and "@dinkes.test>" in mail.message_id
+    # It threads back: a reply to the intake mailbox finds the case by its Message-ID.
+    assert mail.message_id.endswith("@dinkes.test>")
+    thread = MailThread(AlurSettings().secret_key_bytes())
+    assert thread.case_in([mail.message_id]) == uuid.UUID(receipt["case_id"])
+    assert tracking_in_subject("Balas: " + str(mail.message["Subject"])) == number
+    assert str(mail.message["Reply-To"]) == REPLY_TO
+    assert mail.message["Auto-Submitted"] == "auto-generated"
 
 
 async def test_a_redelivered_event_yields_one_email(alur: Alur, mailbox: Mailbox) -> None:

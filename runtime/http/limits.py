@@ -8,7 +8,8 @@ and dropped up to `drain_limit` first, so that a client still sending it gets th
 a reset connection. A body within the limit is read whole here and handed to the app
 unchanged, so a route never reads more than the limit however the client sends it. Routes that
 take files (`WiderLimit`: a method and a path pattern) get the larger limit they need for a
-multipart body, and no other route or kind of body does.
+multipart body (the WhatsApp gateway's route: for a JSON body with inline media), and no other
+route or kind of body does.
 
 `NoNulInUrl`: a NUL character (`%00`), which no database text can hold, in the path (404) or in
 a query parameter (422 naming the parameter): no search, filter or number lookup ever passes one
@@ -32,11 +33,13 @@ TOO_LARGE = "isi permintaan terlalu besar (maksimal {limit} bita)"
 
 @dataclass(frozen=True)
 class WiderLimit:
-    """A larger limit for multipart bodies sent by `method` to a path matching `path` whole."""
+    """A larger limit for bodies of `content_type` (multipart by default) sent by `method` to a
+    path matching `path` whole."""
 
     method: str
     path: re.Pattern[str]
     max_bytes: int
+    content_type: bytes = b"multipart/"
 
 
 class BodyLimit:
@@ -51,10 +54,15 @@ class BodyLimit:
         self.wider = tuple(wider)
 
     def limit_for(self, scope: Scope) -> int:
-        if not self.wider or not _header(scope, b"content-type").startswith(b"multipart/"):
+        if not self.wider:
             return self.max_bytes
+        kind = _header(scope, b"content-type")
         for rule in self.wider:
-            if scope.get("method") == rule.method and rule.path.fullmatch(scope["path"]):
+            if (
+                kind.startswith(rule.content_type)
+                and scope.get("method") == rule.method
+                and rule.path.fullmatch(scope["path"])
+            ):
                 return max(rule.max_bytes, self.max_bytes)
         return self.max_bytes
 

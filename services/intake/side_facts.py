@@ -55,4 +55,5 @@ async def record_beside(
     for extra in more:
         case.record(extra)
     messages = [InboundMessage(channel, key, case_id) for channel, key in inbound]
-    return fact, (await store.commit(Change(case.collect_events(), inbound=messages)))[0]
+    (envelopes,) = await store.commit(Change(case.collect_events(), inbound=messages))
+    return fact, envelopes[0]

@@ -22,17 +22,27 @@ FORM_MARGIN = 64 * 1024
 
 
 def upload_limits(max_file_bytes: int) -> tuple[WiderLimit, ...]:
-    """The body limits of the routes that take a file (and only those)."""
+    """The body limits of the routes that take a file (and only those): a multipart file, or
+    the WhatsApp gateway's inline media (base64 in JSON: one file's size in all)."""
     limit = max_file_bytes + FORM_MARGIN
-    return tuple(
-        WiderLimit("POST", re.compile(path), limit)
-        for path in (
-            r"/lapor",
-            r"/meja/pengaduan",
-            r"/meja/lapor",
-            r"/kasus/[^/]+/lampiran",
-            r"/api/cases/[^/]+/attachments",
-        )
+    inline = WiderLimit(
+        "POST",
+        re.compile(r"/api/channels/whatsapp"),
+        max_file_bytes * 4 // 3 + FORM_MARGIN,
+        b"application/json",
+    )
+    return (
+        *(
+            WiderLimit("POST", re.compile(path), limit)
+            for path in (
+                r"/lapor",
+                r"/meja/pengaduan",
+                r"/meja/lapor",
+                r"/kasus/[^/]+/lampiran",
+                r"/api/cases/[^/]+/attachments",
+            )
+        ),
+        inline,
     )
 
 

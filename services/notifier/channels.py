@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import httpx
 
+from runtime.mail_thread import MailThread
 from services.notifier.email_sender import EmailSender, SmtpServer
 from services.notifier.rules import Channel, InvalidRules, Rules, load_rules
 from services.notifier.settings import NotifierSettings
@@ -44,7 +45,9 @@ def email_sender(settings: NotifierSettings) -> EmailSender | None:
             username=settings.smtp_username,
             password=settings.smtp_password,
             timeout=settings.smtp_timeout_seconds,
-        )
+            reply_to=settings.mail_reply_to,
+        ),
+        MailThread(settings.secret_key_bytes()),
     )
 
 

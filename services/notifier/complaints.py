@@ -27,6 +27,7 @@ CREATE TABLE IF NOT EXISTS notifier_complaints (
     reporter_phone text
 );
 ALTER TABLE notifier_complaints ADD COLUMN IF NOT EXISTS subject_id uuid;  -- the reporter's key
+ALTER TABLE notifier_complaints ADD COLUMN IF NOT EXISTS channel text;  -- how it came (NULL: older)
 """
 
 
@@ -41,6 +42,7 @@ class Complaint:
     reporter_email: str | None
     reporter_phone: str | None
     subject_id: UUID | None = None  # whose key seals the reporter's data (None: a v1 event)
+    channel: str | None = None  # how the complaint came (web, whatsapp …); None: recorded before
 
 
 def from_event(case_id: UUID, received: ComplaintReceived) -> Complaint:
@@ -54,6 +56,7 @@ def from_event(case_id: UUID, received: ComplaintReceived) -> Complaint:
         reporter_email=received.reporter.email or None,
         reporter_phone=received.reporter.phone or None,
         subject_id=received.subject_id,
+        channel=received.channel,
     )
 
 
@@ -75,8 +78,8 @@ async def create(conn: asyncpg.Connection) -> None:
 async def remember(conn: asyncpg.Connection, complaint: Complaint) -> None:
     await conn.execute(
         "INSERT INTO notifier_complaints (case_id, tracking_number, anonymous, confidential,"
-        " subject, reporter_name, reporter_email, reporter_phone, subject_id)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (case_id) DO NOTHING",
+        " subject, reporter_name, reporter_email, reporter_phone, subject_id, channel)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (case_id) DO NOTHING",
         complaint.case_id,
         complaint.tracking_number,
         complaint.anonymous,
@@ -86,6 +89,7 @@ async def remember(conn: asyncpg.Connection, complaint: Complaint) -> None:
         complaint.reporter_email,
         complaint.reporter_phone,
         complaint.subject_id,
+        complaint.channel,
     )
 
 

@@ -9,6 +9,12 @@ then writes the terminator and reads the reply:
 - a refusal after the terminator is reported (`Refused`) so the caller can retry;
 - what remains is the time between the commit and one 3-byte write: a crash exactly there
   loses the message instead of doubling it. The attempt stays `committed` in the log.
+
+Every message threads back (issue 18): its Message-ID names the case with a keyed tag
+(runtime/mail_thread.py), so a reply's `In-Reply-To`/`References` find the case; `Reply-To` is
+the office's intake mailbox (`ALUR_MAIL_REPLY_TO`) when set; `Auto-Submitted: auto-generated`
+keeps auto-responders quiet (RFC 3834); `X-Alur-Notification` marks it as Alur's own. The
+subject carries the tracking number in brackets (the planner puts it there).
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from email.utils import format_datetime, parseaddr
 
 import aiosmtplib
 
+from runtime.mail_thread import OWN_HEADER, MailThread
 from services.notifier.notification_log import Claimed
 
 LINE_ENDINGS = re.compile(rb"\r\n|\n|\r")
@@ -48,18 +55,24 @@ class SmtpServer:
     username: str | None = None
     password: str | None = None
     timeout: float = 15.0
+    reply_to: str | None = None  # the office's intake mailbox, where replies are read
 
 
-def build_message(claimed: Claimed, sender: str) -> EmailMessage:
+def build_message(
+    claimed: Claimed, sender: str, thread: MailThread, reply_to: str | None = None
+) -> EmailMessage:
     """The email of a notification, the same bytes-for-bytes content on every retry."""
     message = EmailMessage(policy=SMTP_POLICY)
     domain = parseaddr(sender)[1].rpartition("@")[2] or "alur"
-    message["Message-ID"] = f"<{claimed.notification_id}@{domain}>"
+    message["Message-ID"] = thread.message_id(claimed.case_id, claimed.notification_id, domain)
     message["Date"] = format_datetime(claimed.created_at)
     message["From"] = sender
     message["To"] = claimed.recipient
+    if reply_to:
+        message["Reply-To"] = reply_to
     message["Subject"] = claimed.subject
-    message["X-Alur-Notification"] = str(claimed.notification_id)
+    message["Auto-Submitted"] = "auto-generated"
+    message[OWN_HEADER] = str(claimed.notification_id)
     message.set_content(claimed.body_text)
     message.add_alternative(claimed.body_html, subtype="html")
     return message
@@ -74,8 +87,9 @@ def data_content(message: EmailMessage) -> bytes:
 
 
 class EmailSender:
-    def __init__(self, server: SmtpServer) -> None:
+    def __init__(self, server: SmtpServer, thread: MailThread) -> None:
         self._server = server
+        self._thread = thread
 
     async def send(self, claimed: Claimed, commit: Callable[[], Awaitable[bool]]) -> None:
         """Send one notification; `commit` records it sent and says whether it could.
@@ -86,7 +100,7 @@ class EmailSender:
         """
         server = self._server
         sender_address = parseaddr(server.sender)[1]
-        content = data_content(build_message(claimed, server.sender))
+        content = data_content(build_message(claimed, server.sender, self._thread, server.reply_to))
         smtp = aiosmtplib.SMTP(hostname=server.host, port=server.port, timeout=server.timeout)
         await smtp.connect()
         try:

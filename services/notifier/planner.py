@@ -21,8 +21,10 @@ import structlog
 from pydantic import BaseModel
 
 from events import CATALOG, ComplaintReceived, Envelope
+from events.channels import ReporterMailBounced
 from privacy import ERASED, UNREADABLE, PersonalDataKeys, Subject
 from runtime.consumer import AfterCommit, event_ids
+from runtime.mail_thread import subject_with_tracking
 from runtime.watermarks import CONSUMERS
 from services.notifier import complaints, notification_log
 from services.notifier.audience import Audiences, Recipient
@@ -32,6 +34,7 @@ from services.notifier.notification_log import Planned
 from services.notifier.receipt_limit import ReceiptLimit
 from services.notifier.rules import Channel, Rule, Rules
 from services.notifier.templates import Templates
+from services.notifier.undeliverable import Undeliverable
 from sop.progress import CLOSING
 from sop.registry import SopRegistry, UnknownSop
 
@@ -67,23 +70,45 @@ class Planner:
     # Beyond it, a receipt is recorded skipped with the reason.
     receipts: ReceiptLimit = dataclasses.field(default_factory=ReceiptLimit)
 
+    @property
+    def undeliverable(self) -> Undeliverable:
+        """Reporters' addresses that bounced: their later emails are recorded skipped."""
+        return Undeliverable(self.keys.master)
+
     async def create(self, conn: asyncpg.Connection) -> None:
         await complaints.create(conn)
         await notification_log.create(conn)
         await self.receipts.create(conn)
+        await self.undeliverable.create(conn)
 
     async def apply(
         self, conn: asyncpg.Connection, envelopes: Sequence[Envelope]
     ) -> Sequence[AfterCommit]:
         added: list[tuple[Envelope, Planned]] = []
+        undeliverable = self.undeliverable
         for envelope in envelopes:
+            if envelope.type == ReporterMailBounced.type:
+                await self._bounced(conn, envelope, undeliverable)
             for planned in await self._plan(conn, envelope):
-                refusal = await self.receipts.refusal(conn, planned)
+                refusal = await self.receipts.refusal(conn, planned) or await undeliverable.refusal(
+                    conn, planned
+                )
                 if refusal is not None:
                     planned = dataclasses.replace(planned, skipped_because=refusal)
                 if await notification_log.insert(conn, planned):
                     added.append((envelope, planned))
         return [partial(_log_planned, added), self.planned] if added else ()
+
+    async def _bounced(
+        self, conn: asyncpg.Connection, envelope: Envelope, undeliverable: Undeliverable
+    ) -> None:
+        bounced = CATALOG.payload(envelope)
+        assert isinstance(bounced, ReporterMailBounced)
+        complaint = await complaints.revealed(
+            self.keys, await complaints.recall(conn, envelope.case_id)
+        )
+        marked = await undeliverable.mark(conn, envelope.case_id, bounced, complaint)
+        log.info("reporter_address_undeliverable", marked=marked, **event_ids(envelope))
 
     async def _plan(self, conn: asyncpg.Connection, envelope: Envelope) -> list[Planned]:
         rules = self.rules.matching(envelope.type)
@@ -168,6 +193,8 @@ class Planner:
             "subject": disclosed.subject,
             "confidential": disclosed.confidential,
             "anonymous": disclosed.anonymous,
+            # How the complaint came: a WhatsApp reporter answers by replying to the message.
+            "channel": complaint.channel if complaint is not None else None,
             "recipient_name": (
                 disclosed.reporter_name if recipient.audience == "reporter" else recipient.name
             ),
@@ -176,6 +203,10 @@ class Planner:
             "case_link": self.links.case(str(envelope.case_id)),
         }
         rendered = self.templates.render(rule.template, context)
+        subject = rendered.subject
+        if channel == "email" and disclosed.tracking_number:
+            # `[ADU-2026-000042] …`: a reply with this subject finds its case (runtime/mail_thread).
+            subject = subject_with_tracking(disclosed.tracking_number, subject)
         return Planned(
             case_id=envelope.case_id,
             event_id=envelope.event_id,
@@ -185,7 +216,7 @@ class Planner:
             recipient=address,
             audience=recipient.audience,
             recipient_name=context["recipient_name"],
-            subject=rendered.subject,
+            subject=subject,
             body_text=rendered.text,
             body_html=rendered.html,
             skipped_because=self.unavailable(channel),

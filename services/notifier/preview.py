@@ -24,6 +24,7 @@ SAMPLE = {
     "subject": "Antrean obat di Puskesmas terlalu lama",
     "confidential": False,
     "anonymous": False,
+    "channel": "web",
     "recipient_name": "dr. Budi Santoso",
     "subordinate_name": "Rina Lestari",
     "tracking_link": "http://127.0.0.1:8080/lacak?nomor=ADU-2026-000042",

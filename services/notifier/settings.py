@@ -18,6 +18,9 @@ class NotifierSettings(AlurSettings):
     smtp_username: str | None = Field(None, validation_alias="ALUR_SMTP_USERNAME")
     smtp_password: str | None = Field(None, validation_alias="ALUR_SMTP_PASSWORD")
     smtp_timeout_seconds: float = Field(15.0, validation_alias="ALUR_SMTP_TIMEOUT_SECONDS")
+    # The Reply-To of every email: the office's intake mailbox (`alur serve mail` reads it), so
+    # a reporter's reply becomes part of their case. Unset: no Reply-To (replies go to From).
+    mail_reply_to: str | None = Field(None, validation_alias="ALUR_MAIL_REPLY_TO")
     # A gateway (WhatsApp, SMS) that takes signed JSON. Unset: webhook notifications skipped.
     webhook_url: str | None = Field(None, validation_alias="ALUR_WEBHOOK_URL")
     webhook_secret: str | None = Field(None, validation_alias="ALUR_WEBHOOK_SECRET")

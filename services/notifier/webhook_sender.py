@@ -1,15 +1,14 @@
 """Webhooks to a gateway (WhatsApp, SMS): a signed JSON POST per notification.
 
 Headers: `X-Alur-Timestamp` (unix seconds), `X-Alur-Signature: sha256=HEX` where HEX is
-HMAC-SHA256(secret, timestamp + "." + body), and `X-Alur-Delivery` (the notification id, the
-same on every retry, so a receiver drops duplicates). A retry after a crash between the
-gateway's 2xx and the record sends the same delivery id again.
+HMAC-SHA256(secret, timestamp + "." + body) (runtime/signatures.py, the scheme the WhatsApp
+intake checks too), and `X-Alur-Delivery` (the notification id, the same on every retry, so a
+receiver drops duplicates). A retry after a crash between the gateway's 2xx and the record
+sends the same delivery id again.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import time
 from collections.abc import Callable
@@ -17,16 +16,12 @@ from typing import Any
 
 import httpx
 
+from runtime.signatures import signed_headers
 from services.notifier.notification_log import Claimed
 
 
 class WebhookFailed(Exception):
     pass
-
-
-def signature(secret: str, timestamp: str, body: bytes) -> str:
-    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
-    return f"sha256={digest.hexdigest()}"
 
 
 def body_of(claimed: Claimed) -> bytes:
@@ -62,8 +57,7 @@ class WebhookSender:
         timestamp = str(int(self._clock()))
         headers = {
             "Content-Type": "application/json",
-            "X-Alur-Timestamp": timestamp,
-            "X-Alur-Signature": signature(self._secret, timestamp, body),
+            **signed_headers(self._secret, timestamp, body),
             "X-Alur-Delivery": str(claimed.notification_id),
         }
         try:

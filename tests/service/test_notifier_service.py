@@ -12,16 +12,19 @@ import asyncpg
 import pytest
 
 from cases import InMemoryEventStore
-from events import Reporter
+from events import Actor, Reporter
+from events.channels import ReporterMailBounced
 from events.routing import CaseRouted
 from office import load_office
 from privacy import PersonalDataKeys
+from services.intake.side_facts import record_beside
 from services.notifier.audience import Audiences
 from services.notifier.notification_log import NotificationLog
 from services.notifier.planner import Links, Planner
 from services.notifier.rules import load_rules
 from services.notifier.settings import RULES
 from services.notifier.templates import Templates
+from services.notifier.undeliverable import REASON
 from services.routing.router import Router
 from sop.actions import Officer
 from sop.registry import SopRegistry
@@ -96,7 +99,11 @@ async def test_a_complaint_plans_the_reporters_receipt_where_they_left_a_contact
     ]
     assert {(n["channel"], n["recipient"]) for n in planned} == receipts
     for receipt in planned:
-        assert receipt["subject"] == "Pengaduan Anda telah diterima: ADU-2026-000001"
+        assert (
+            receipt["subject"]
+            == ("[ADU-2026-000001] " if receipt["channel"] == "email" else "")
+            + "Pengaduan Anda telah diterima: ADU-2026-000001"
+        )
         assert (receipt["audience"], receipt["status"]) == ("reporter", "pending")
         assert f"{PUBLIC_URL}/lacak?nomor=ADU-2026-000001" in receipt["body_text"]
     email = [n for n in planned if n["channel"] == "email"]
@@ -154,12 +161,13 @@ async def test_a_routed_step_plans_the_assignment_for_its_assignee(
         (ani.email, "work_to_step_officers"),
         (budi.email, "work_to_step_officers"),
     }
-    assert all(n["subject"] == "Pekerjaan menunggu Anda: ADU-2026-000001" for n in waiting)
+    waiting_subject = "[ADU-2026-000001] Pekerjaan menunggu Anda: ADU-2026-000001"
+    assert all(n["subject"] == waiting_subject for n in waiting)
     (assignment,) = [n for n in to_officers if n["event_type"] == CaseRouted.type]
     assert (assignment["recipient"], assignment["rule"]) == (ani.email, "assignment_to_officer")
     assert (assignment["recipient_name"], assignment["subject"]) == (
         ani.name,
-        "Penugasan baru: ADU-2026-000001",
+        "[ADU-2026-000001] Penugasan baru: ADU-2026-000001",
     )
     assert "Langkah berikutnya: Tim melakukan analisa" in assignment["body_text"]
 
@@ -181,3 +189,42 @@ async def test_a_redelivered_event_plans_nothing_twice(
     assert line.given("notifier") == [batch[0].event_id] * 2
 
     assert await notifications.for_case(case_id) == planned
+
+
+async def test_after_a_bounce_no_more_email_goes_to_the_reporters_address(
+    desk: Desk, line: Line, notifications: NotificationLog, petugas: Officer
+) -> None:
+    reporter = Reporter(name="Siti Aminah", email="Siti@Example.id", phone="+6281234567890")
+    case_id = await desk.complaint(reporter=reporter)
+    await line.relay()
+    await record_beside(
+        desk.store,
+        case_id,
+        ReporterMailBounced(status="5.1.1"),
+        actor=Actor(id="mail", role="system"),
+        occurred_at=desk.clock.now(),
+        causation="bounce:1",
+    )
+    await desk.work(case_id, to_the_team(petugas)[:1])  # registered: the reporter is told
+    other = await desk.complaint(reporter=reporter.model_copy(update={"email": "siti@example.id"}))
+    await line.relay()
+
+    def to_reporter(rows: list[dict[str, Any]]) -> list[tuple[str, str, str, str | None]]:
+        return [
+            (n["event_type"], n["channel"], n["status"], n["last_error"])
+            for n in rows
+            if n["audience"] == "reporter"
+        ]
+
+    skipped = ("skipped", REASON)
+    assert sorted(to_reporter(await notifications.for_case(case_id))) == [
+        ("ComplaintReceived", "email", "pending", None),
+        ("ComplaintReceived", "webhook", "pending", None),
+        ("ComplaintRegistered", "email", *skipped),
+        ("ComplaintRegistered", "webhook", "pending", None),
+    ]
+    # Another case of the same address (as written differently): its receipt is not mailed.
+    assert sorted(to_reporter(await notifications.for_case(other))) == [
+        ("ComplaintReceived", "email", *skipped),
+        ("ComplaintReceived", "webhook", "pending", None),
+    ]

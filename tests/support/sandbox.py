@@ -33,6 +33,7 @@ ATTACHMENTS = Path(os.environ.get("ALUR_RUN_DIR", REPO_ROOT / ".run")) / "sandbo
 # The shared test sandbox: where its notifier says reporters and officers open their links, and
 # how often it tries a failing endpoint (with small pauses: it gives up within a second).
 PUBLIC_URL = "http://alur.test"
+REPLY_TO = "Pengaduan Dinkes <pengaduan-masuk@dinkes.test>"  # its notifier's intake mailbox
 NOTIFIER_ATTEMPTS = 3
 # Limits against abuse, loose enough for tests and benchmarks: they send everything from
 # 127.0.0.1, and many complaints with the same contact. A sandbox's own settings (or the

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from runtime.mail_thread import MailThread
+from runtime.signatures import signature
 from services.notifier.backoff import Backoff
 from services.notifier.complaints import Complaint
 from services.notifier.disclosure import HIDDEN, Disclosure
@@ -20,7 +22,6 @@ from services.notifier.preview import SAMPLE
 from services.notifier.rules import InvalidRules, load_rules
 from services.notifier.settings import RULES
 from services.notifier.templates import Templates
-from services.notifier.webhook_sender import signature
 
 COMPLAINT = Complaint(
     case_id=uuid.uuid4(),
@@ -182,8 +183,16 @@ def test_an_email_has_a_message_id_from_its_notification_and_two_parts() -> None
         attempt=1,
         created_at=datetime(2026, 3, 5, 2, 15, tzinfo=UTC),
     )
-    message = build_message(claimed, "Dinkes <pengaduan@dinkes.example.id>")
-    assert message["Message-ID"] == f"<{nid}@dinkes.example.id>"
+    thread = MailThread(b"k" * 32)
+    sender = "Dinkes <pengaduan@dinkes.example.id>"
+    message = build_message(claimed, sender, thread, "Pengaduan <masuk@dinkes.example.id>")
+    assert message["Message-ID"] == thread.message_id(claimed.case_id, nid, "dinkes.example.id")
+    assert thread.case_in([message["Message-ID"]]) == claimed.case_id
+    assert MailThread(b"x" * 32).case_in([message["Message-ID"]]) is None  # another office's key
+    assert message["Reply-To"] == "Pengaduan <masuk@dinkes.example.id>"
+    assert message["Auto-Submitted"] == "auto-generated"
+    assert message["X-Alur-Notification"] == str(nid)
+    assert "Reply-To" not in build_message(claimed, sender, thread)
     assert [p.get_content_type() for p in message.iter_parts()] == ["text/plain", "text/html"]
     content = data_content(message)
     assert content.endswith(b"\r\n") and b"\r\n..titik di awal\r\n" in content
