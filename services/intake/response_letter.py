@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
 
 from fastapi import APIRouter
 from fastapi.responses import Response
-from fpdf import FPDF
 
 from events import ComplaintReceived
 from events.notes import ReporterAnswered
@@ -28,6 +28,9 @@ from services.intake.case_page import CasePage
 from services.intake.case_timeline import case_header
 from services.intake.cases_api import NOT_FOUND
 from skm.period import MONTHS
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 router = APIRouter()
 
@@ -103,6 +106,10 @@ async def response_letter(
 
 def letter_pdf(letter: Letter, office: str, head: Letterhead, tz: tzinfo) -> bytes:
     """The letter as an A4 PDF."""
+    # Imported here, not at the top: fpdf2 costs every web process 0.3 s of CPU at start-up,
+    # and few requests print a letter.
+    from fpdf import FPDF
+
     pdf = FPDF(format="A4")
     pdf.core_fonts_encoding = ENCODING
     pdf.set_title(_text(f"Surat jawaban pengaduan {letter.number}"))
