@@ -4,7 +4,6 @@ SLA timers, the planned notifications, and what the SMTP sink and webhook gatewa
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections import Counter
 from dataclasses import dataclass
@@ -14,12 +13,11 @@ import asyncpg
 
 from cases import PostgresEventStore
 from events import Envelope
+from runtime.mail_thread import OWN_HEADER
 from soak.kafka_log import Record, read_all
 from soak.system import NAMESPACE
 from tests.support.gateway import Gateway
 from tests.support.mailbox import Mailbox
-
-MESSAGE_ID = re.compile(r"<([0-9a-f-]{36})@")
 
 
 @dataclass
@@ -29,7 +27,7 @@ class Evidence:
     watermarks: dict[tuple[str, uuid.UUID], int]  # (consumer, case) → version applied
     timers: list[asyncpg.Record]
     notifications: list[asyncpg.Record]
-    emails: Counter[str]  # notification id → emails received with it as Message-ID
+    emails: Counter[str]  # notification id → emails received with it (X-Alur-Notification)
     webhooks: Counter[str]  # notification id → webhook calls with it as X-Alur-Delivery
     unmatched_emails: int
     sla_cutoff: datetime  # timers due before this had to fire
@@ -66,9 +64,9 @@ async def gather(
     emails: Counter[str] = Counter()
     unmatched = 0
     for message in mailbox.messages():
-        found = MESSAGE_ID.search(message.message_id)
-        if found:
-            emails[found.group(1)] += 1
+        notification = message.message[OWN_HEADER]  # every mail Alur sends names its notification
+        if notification:
+            emails[str(notification)] += 1
         else:
             unmatched += 1
     webhooks: Counter[str] = Counter(

@@ -65,10 +65,7 @@ def import_reports(args: argparse.Namespace) -> int:
     except OUTAGES as error:
         print(f"alur lapor import: {error}", file=sys.stderr)
         return FAILED
-    for item in imported:
-        print(_line(item))
-    new = sum(item.new for item in imported)
-    print(f"{new} laporan baru, {len(imported) - new} sudah diimpor sebelumnya.")
+    print(f"{_listed(imported)} sebelumnya.")
     return 0
 
 
@@ -112,10 +109,7 @@ def sync(args: argparse.Namespace) -> int:
     except (*OUTAGES, LaporUnavailable) as error:
         print(f"alur lapor sync: {error}", file=sys.stderr)
         return FAILED
-    for item in imported:
-        print(_line(item))
-    new = sum(item.new for item in imported)
-    print(f"{new} laporan baru, {len(imported) - new} sudah diimpor; {sent} tindak lanjut dikirim.")
+    print(f"{_listed(imported)}; {sent} tindak lanjut dikirim.")
     return 0
 
 
@@ -139,6 +133,14 @@ def _read(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as error:
         raise Refused(f"{path}: tidak dapat dibaca ({error.strerror})", USAGE_ERROR) from None
+
+
+def _listed(imported: list[Imported]) -> str:
+    """Print a line per report; the count of new and earlier ones, to end the summary with."""
+    for item in imported:
+        print(_line(item))
+    new = sum(item.new for item in imported)
+    return f"{new} laporan baru, {len(imported) - new} sudah diimpor"
 
 
 def _line(item: Imported) -> str:
