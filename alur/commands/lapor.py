@@ -19,7 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
@@ -50,67 +50,64 @@ OUTAGES = (DatabaseUnreachable, StoreUnavailable, OfficeConfigError)
 
 
 def import_reports(args: argparse.Namespace) -> int:
-    try:
-        data = _read(Path(args.file))
-        reports = read_sheet(data)
+    def work() -> int:
+        try:
+            reports = read_sheet(_read(Path(args.file)))
+        except SheetRefused as refused:
+            raise Refused(f"{args.file}: {refused}", USAGE_ERROR) from None
         imported = asyncio.run(_import(AlurSettings(), reports))
         if isinstance(imported, Refusal):
             raise Refused(imported.message, FAILED)
-    except Refused as refused:
-        print(f"alur lapor import: {refused}", file=sys.stderr)
-        return refused.code
-    except SheetRefused as refused:
-        print(f"alur lapor import: {args.file}: {refused}", file=sys.stderr)
-        return USAGE_ERROR
-    except OUTAGES as error:
-        print(f"alur lapor import: {error}", file=sys.stderr)
-        return FAILED
-    print(f"{_listed(imported)} sebelumnya.")
-    return 0
+        print(f"{_listed(imported)} sebelumnya.")
+        return 0
+
+    return _answered("import", work)
 
 
 def export_follow_ups(args: argparse.Namespace) -> int:
-    settings = AlurSettings()
-    try:
+    def work() -> int:
+        settings = AlurSettings()
         since = moment(args.since, "--since", ZoneInfo(settings.office().time_zone))
         follow_ups = asyncio.run(_follow_ups(settings, since))
-    except Refused as refused:
-        print(f"alur lapor export: {refused}", file=sys.stderr)
-        return refused.code
-    except OUTAGES as error:
-        print(f"alur lapor export: {error}", file=sys.stderr)
-        return FAILED
-    if args.out is None:
-        sys.stdout.write(as_csv(follow_ups).decode("utf-8-sig"))
-    else:
+        if args.out is None:
+            sys.stdout.write(as_csv(follow_ups).decode("utf-8-sig"))
+            return 0
         out = Path(args.out)
-        out.write_bytes(
-            as_xlsx(follow_ups) if out.suffix.lower() == ".xlsx" else as_csv(follow_ups)
-        )
+        sheet = as_xlsx if out.suffix.lower() == ".xlsx" else as_csv
+        out.write_bytes(sheet(follow_ups))
         print(f"{len(follow_ups)} tindak lanjut ditulis ke {out}", file=sys.stderr)
-    return 0
+        return 0
+
+    return _answered("export", work)
 
 
 def sync(args: argparse.Namespace) -> int:
-    settings = LaporSettings()
-    if not settings.lapor_base_url:
-        print(
-            "alur lapor sync: ALUR_LAPOR_BASE_URL belum diatur (tanpa akses API LAPOR!, gunakan"
-            " `alur lapor import FILE` dan `alur lapor export`)",
-            file=sys.stderr,
-        )
-        return USAGE_ERROR
-    try:
+    def work() -> int:
+        settings = LaporSettings()
+        if not settings.lapor_base_url:
+            raise Refused(
+                "ALUR_LAPOR_BASE_URL belum diatur (tanpa akses API LAPOR!, gunakan"
+                " `alur lapor import FILE` dan `alur lapor export`)",
+                USAGE_ERROR,
+            )
         since = moment(args.since, "--since", ZoneInfo(settings.office().time_zone))
         imported, sent = asyncio.run(_sync(settings, since))
+        print(f"{_listed(imported)}; {sent} tindak lanjut dikirim.")
+        return 0
+
+    return _answered("sync", work)
+
+
+def _answered(command: str, work: Callable[[], int]) -> int:
+    """`work`'s exit code; a refusal or an outage said on stderr, with its exit code."""
+    try:
+        return work()
     except Refused as refused:
-        print(f"alur lapor sync: {refused}", file=sys.stderr)
+        print(f"alur lapor {command}: {refused}", file=sys.stderr)
         return refused.code
     except (*OUTAGES, LaporUnavailable) as error:
-        print(f"alur lapor sync: {error}", file=sys.stderr)
+        print(f"alur lapor {command}: {error}", file=sys.stderr)
         return FAILED
-    print(f"{_listed(imported)}; {sent} tindak lanjut dikirim.")
-    return 0
 
 
 async def _sync(settings: LaporSettings, since: datetime) -> tuple[list[Imported], int]:

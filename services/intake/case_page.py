@@ -25,7 +25,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cases import CaseNotFound
 from events import ComplaintReceived
-from events.complaint import CHANNEL_LABELS
 from runtime.http.access import OfficerOnly
 from runtime.http.case_scope import CaseScope, Scope, ScopedCase
 from runtime.http.dependencies import CurrentClock, TimeZone
@@ -96,7 +95,8 @@ class _Page:
             self.casework.directory, scoped, actions, lambda o: access.in_unit(o, scoped.facts)
         )
         header = case_header(view, scoped, identity=identity, may_see=may_see)
-        if header["channel"] == CHANNEL_LABELS["lapor"]:  # its LAPOR! id beside Alur's number
+        # A LAPOR! report shows its LAPOR! id beside Alur's number.
+        if view["history"][0]["payload"].get("channel") == "lapor":
             reports = await self.casework.store.inbound_of(scoped.case.id, "lapor")
             header["lapor_ids"] = [report.key for report in reports]
         context = {
