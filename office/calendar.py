@@ -23,6 +23,7 @@ office zone is exact.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterator, Sequence
@@ -258,25 +259,9 @@ class WorkingCalendar:
 
     def fingerprint(self) -> str:
         """Changes when holidays, the cuti bersama option, closures, hours or options change."""
-        if self._fingerprint is not None:
-            return self._fingerprint
-        national = {
-            str(year): sorted(
-                (day.isoformat(), name, day in national_holidays(year)[1])
-                for day, name in national_holidays(year)[0].items()
-            )
-            for year in _FINGERPRINT_YEARS
-        }
-        content = {
-            "time_zone": self.time_zone.key,
-            "rules": self.rules.model_dump(mode="json"),
-            "closures": sorted(
-                (c.first_day.isoformat(), c.last_day.isoformat(), c.reason) for c in self.closures
-            ),
-            "national": national,
-        }
-        encoded = json.dumps(content, sort_keys=True, ensure_ascii=False).encode()
-        self._fingerprint = hashlib.sha256(encoded).hexdigest()
+        if self._fingerprint is None:
+            rules = json.dumps(self.rules.model_dump(mode="json"), sort_keys=True)
+            self._fingerprint = _fingerprint(self.time_zone.key, rules, self.closures)
         return self._fingerprint
 
     def differences(self, other: WorkingCalendar, first: date, last: date) -> list[str]:
@@ -355,3 +340,27 @@ def step_duration(office: OfficeConfig, sop_id: str, step: Step) -> Duration | N
     if duration.unit == "calendar_days" and office.calendar.hari_means_working_days:
         return Duration(value=duration.value, unit="working_days")
     return duration
+
+
+@functools.lru_cache(maxsize=32)
+def _fingerprint(time_zone: str, rules: str, closures: tuple[Closure, ...]) -> str:
+    """A calendar's fingerprint, computed once per content: workers build a calendar per batch
+    (closures may have been added), and hashing every national holiday of the years the
+    fingerprint covers cost more than the timers it stamps."""
+    national = {
+        str(year): sorted(
+            (day.isoformat(), name, day in national_holidays(year)[1])
+            for day, name in national_holidays(year)[0].items()
+        )
+        for year in _FINGERPRINT_YEARS
+    }
+    content = {
+        "time_zone": time_zone,
+        "rules": json.loads(rules),
+        "closures": sorted(
+            (c.first_day.isoformat(), c.last_day.isoformat(), c.reason) for c in closures
+        ),
+        "national": national,
+    }
+    encoded = json.dumps(content, sort_keys=True, ensure_ascii=False).encode()
+    return hashlib.sha256(encoded).hexdigest()
