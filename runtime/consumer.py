@@ -44,7 +44,8 @@ from events import Envelope, Topics
 from events.topics import CASE_TYPES
 from runtime.delivery import DeliveryPolicy
 from runtime.kafka import GROUP_TIMEOUTS_MS, dead_letters_through
-from runtime.watermarks import Watermarks
+from runtime.offsets import OffsetCommits
+from runtime.watermarks import Watermarks, claim_together, lock_shared_together
 
 log = structlog.get_logger(__name__)
 
@@ -74,46 +75,63 @@ class Consumer(Protocol):
 
 
 class Applier:
-    """Applies a consumer's batches once each: claim, apply, commit, then the after-commit
-    hooks. The delivery policy calls `apply_many` (a batch) and `apply` (one message)."""
+    """Applies each batch once to its consumers, all in one transaction: claim, apply,
+    commit, then the after-commit hooks. The delivery policy calls `apply_many` (a batch)
+    and `apply` (one message).
 
-    def __init__(self, pool: asyncpg.Pool, consumer: Consumer) -> None:
+    Several consumers fed by one consumer group (the projections) share the batch's fetch,
+    decoding and transaction; each keeps its own watermarks, claimed together
+    (runtime/watermarks.py), so each still applies every event exactly once."""
+
+    def __init__(self, pool: asyncpg.Pool, *consumers: Consumer, name: str | None = None) -> None:
+        assert consumers, "an applier needs a consumer"
         self._pool = pool
-        self._consumer = consumer
-        self._marks = consumer.watermarks
-        self._old_ledger: str | None = None  # see Watermarks.replaces
+        self._consumers = consumers
+        self._marks = [c.watermarks for c in consumers]
+        self._swapped = [m for m in self._marks if m.table.swapped]
+        self._name = name or self._marks[0].consumer
+        self._old_ledgers: list[str | None] = [None] * len(consumers)  # Watermarks.replaces
 
     @property
     def name(self) -> str:
-        return self._marks.consumer
+        return self._name
 
     async def create_tables(self) -> None:
         async with self._pool.acquire() as conn, conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", f"alur.{self.name}")
-            await self._marks.table.create(conn)
-            await self._consumer.create(conn)
-            self._old_ledger = await self._marks.replaced_ledger(conn)
+            for index, (consumer, marks) in enumerate(
+                zip(self._consumers, self._marks, strict=True)
+            ):
+                await marks.table.create(conn)
+                await consumer.create(conn)
+                self._old_ledgers[index] = await marks.replaced_ledger(conn)
 
     async def apply(self, envelope: Envelope) -> None:
         await self.apply_many([envelope])
 
     async def apply_many(self, envelopes: Sequence[Envelope]) -> None:
+        hooks: list[AfterCommit] = []
+        applied: set[int] = set()
         async with self._pool.acquire() as conn, conn.transaction():
-            if self._marks.table.swapped:
-                await self._marks.lock_shared(conn)
-            fresh = await self._marks.claim(conn, envelopes)
-            if self._old_ledger is not None:
-                before = await self._marks.applied_before(conn, self._old_ledger, fresh)
-                fresh = [e for e in fresh if e.event_id not in before]
-            hooks = await self._consumer.apply(conn, fresh) if fresh else ()
+            if self._swapped:
+                await lock_shared_together(conn, self._swapped)
+            claimed = await claim_together(conn, self._marks, envelopes)
+            for consumer, marks, old, fresh in zip(
+                self._consumers, self._marks, self._old_ledgers, claimed, strict=True
+            ):
+                if old is not None:
+                    before = await marks.applied_before(conn, old, fresh)
+                    fresh = [e for e in fresh if e.event_id not in before]
+                if fresh:
+                    hooks += await consumer.apply(conn, fresh)
+                    applied.update(id(e) for e in fresh)
         # After the commit: the line means the effects are durable. One line per batch (a line
         # per event and consumer cost more CPU than applying most events).
-        applied = {id(e) for e in fresh}
         log.info(
             "events_applied",
             consumer=self.name,
             case_ids=sorted({str(e.case_id) for e in envelopes}),
-            applied=[str(e.event_id) for e in fresh],
+            applied=[str(e.event_id) for e in envelopes if id(e) in applied],
             already_applied=[str(e.event_id) for e in envelopes if id(e) not in applied],
             positions=[envelopes[0].position, envelopes[-1].position],
         )
@@ -143,23 +161,38 @@ def subscribe(
         attempts=attempts,
     )
 
+    commits = OffsetCommits(group)
+
     @broker.subscriber(
         *(topics.cases(t) for t in case_types),
         group_id=group,
         auto_offset_reset="earliest",
-        ack_policy=AckPolicy.NACK_ON_ERROR,
+        ack_policy=AckPolicy.MANUAL,  # offsets: runtime/offsets.py
         batch=True,
         max_records=batch_size,
         batch_timeout_ms=50,
-        decoder=_polled_records,
+        decoder=_polled_batch,
+        **FETCH,
         **GROUP_TIMEOUTS_MS,
     )
-    async def on_case_events(records: Any) -> None:
-        await policy.deliver(records, applier.apply_many, applier.apply)
+    async def on_case_events(batch: Any) -> None:
+        try:
+            await policy.deliver(batch.raw_message, applier.apply_many, applier.apply)
+        except BaseException:
+            await batch.nack()  # back to the batch's first records: it comes again
+            raise
+        commits.applied(batch.consumer, batch.raw_message)
 
 
-async def _polled_records(message: StreamMessage[Any]) -> Any:
-    """A polled batch's body: its records as they came. The delivery policy parses each one
-    once; FastStream's own decoder would JSON-decode every body first, and a `KafkaMessage`
+# A fetch waits for this much data, or this long: under load a group fetches fewer, larger
+# batches (a fetch per handful of events cost the broker and the consumer more than the events);
+# idle, an event waits at most the wait for the next fetch.
+FETCH = {"fetch_min_bytes": 16_384, "fetch_max_wait_ms": 20}
+
+
+async def _polled_batch(message: StreamMessage[Any]) -> Any:
+    """A polled batch as the handler's body: the message itself, whose `raw_message` holds the
+    records as they came (the delivery policy parses each one once) and which can be sent back
+    (`nack`). FastStream's own decoder would JSON-decode every body first, and a `KafkaMessage`
     parameter is resolved in a worker thread for every batch."""
-    return message.raw_message
+    return message

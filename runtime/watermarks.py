@@ -94,33 +94,7 @@ class Watermarks:
     ) -> list[Envelope]:
         """Inside the caller's transaction: the envelopes not applied yet (in the order
         given), marked applied."""
-        table, key = self.table.name, self.table.key
-        rows = await conn.fetch(
-            f"SELECT case_id, case_version FROM {table}"  # noqa: S608 - checked identifiers
-            f" WHERE {key} = $1 AND case_id = ANY($2::uuid[])",
-            self.consumer,
-            list({e.case_id for e in envelopes}),
-        )
-        marks: dict[UUID, int] = {r["case_id"]: r["case_version"] for r in rows}
-        fresh: list[Envelope] = []
-        moved: dict[UUID, Envelope] = {}
-        for envelope in envelopes:
-            if envelope.case_version > marks.get(envelope.case_id, -1):
-                fresh.append(envelope)
-                marks[envelope.case_id] = envelope.case_version
-                moved[envelope.case_id] = envelope
-        if moved:
-            await conn.execute(
-                f"INSERT INTO {table} ({key}, case_id, case_version, position)"  # noqa: S608
-                " SELECT $1, * FROM unnest($2::uuid[], $3::integer[], $4::bigint[])"
-                f" ON CONFLICT ({key}, case_id) DO UPDATE"
-                " SET case_version = EXCLUDED.case_version, position = EXCLUDED.position",
-                self.consumer,
-                list(moved),
-                [e.case_version for e in moved.values()],
-                [e.position for e in moved.values()],
-            )
-        return fresh
+        return (await claim_together(conn, [self], envelopes))[0]
 
     async def replaced_ledger(self, conn: asyncpg.Connection) -> str | None:
         """The old event-id ledger, if this installation still has it."""
@@ -142,11 +116,63 @@ class Watermarks:
         return {r["event_id"] for r in rows}
 
     async def lock_shared(self, conn: asyncpg.Connection) -> None:
-        await conn.execute("SELECT pg_advisory_xact_lock_shared(hashtext($1))", self._lock_key)
+        await lock_shared_together(conn, [self])
 
     async def lock_exclusive(self, conn: asyncpg.Connection) -> None:
-        await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", self._lock_key)
+        await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", self.lock_key)
 
     @property
-    def _lock_key(self) -> str:
+    def lock_key(self) -> str:
         return f"alur.{self.table.name}.{self.consumer}"
+
+
+async def claim_together(
+    conn: asyncpg.Connection, consumers: Sequence[Watermarks], envelopes: Sequence[Envelope]
+) -> list[list[Envelope]]:
+    """`Watermarks.claim` for several consumers of one batch (one transaction applies them
+    all): per consumer, the envelopes it has not applied yet, in the order given. One read
+    and one write per watermark table, whatever the number of consumers."""
+    fresh: dict[tuple[str, str], list[Envelope]] = {}
+    by_table: dict[WatermarkTable, list[str]] = {}
+    for marks in consumers:
+        by_table.setdefault(marks.table, []).append(marks.consumer)
+    cases = list({e.case_id for e in envelopes})
+    for table, names in by_table.items():
+        rows = await conn.fetch(
+            f"SELECT {table.key}, case_id, case_version FROM {table.name}"  # noqa: S608 - checked identifiers
+            f" WHERE {table.key} = ANY($1::text[]) AND case_id = ANY($2::uuid[])",
+            names,
+            cases,
+        )
+        marks: dict[tuple[str, UUID], int] = {(r[0], r[1]): r[2] for r in rows}
+        moved: dict[tuple[str, UUID], Envelope] = {}
+        for name in names:
+            kept = fresh[(table.name, name)] = []
+            for envelope in envelopes:
+                mark = (name, envelope.case_id)
+                if envelope.case_version > marks.get(mark, -1):
+                    kept.append(envelope)
+                    marks[mark] = envelope.case_version
+                    moved[mark] = envelope
+        if moved:
+            await conn.execute(
+                f"INSERT INTO {table.name} ({table.key}, case_id, case_version, position)"  # noqa: S608
+                " SELECT * FROM unnest($1::text[], $2::uuid[], $3::integer[], $4::bigint[])"
+                f" ON CONFLICT ({table.key}, case_id) DO UPDATE"
+                " SET case_version = EXCLUDED.case_version, position = EXCLUDED.position",
+                [name for name, _ in moved],
+                [case for _, case in moved],
+                [e.case_version for e in moved.values()],
+                [e.position for e in moved.values()],
+            )
+    return [fresh[(m.table.name, m.consumer)] for m in consumers]
+
+
+async def lock_shared_together(conn: asyncpg.Connection, consumers: Sequence[Watermarks]) -> None:
+    """Hold the consumers' marks shared until the transaction ends, in one round trip. Locks
+    are taken in key order (a replay's swap takes its exclusive ones in the same order), so
+    the two never wait on each other in a circle."""
+    await conn.execute(
+        "SELECT pg_advisory_xact_lock_shared(hashtext(k)) FROM unnest($1::text[]) AS k",
+        sorted({m.lock_key for m in consumers}),
+    )

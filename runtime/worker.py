@@ -44,13 +44,15 @@ log = structlog.get_logger(__name__)
 
 @dataclass(frozen=True)
 class Feed:
-    """A consumer fed by its own consumer group, from the earliest offset."""
+    """Consumers fed by one consumer group, from the earliest offset: each batch is applied
+    to all of them in one transaction (runtime/consumer.py `Applier`)."""
 
     group: str  # the consumer group id (`settings.group(...)`)
-    consumer: Consumer
+    consumers: Sequence[Consumer]
     batch_size: int  # events applied per transaction, at most
     attempts: int  # tries of a failing message before it is dead-lettered
     case_types: tuple[str, ...] = CASE_TYPES
+    name: str | None = None  # what its log lines call it; default its first consumer's name
 
 
 Loop = Callable[[], Awaitable[None]]
@@ -141,7 +143,7 @@ async def run(name: str, settings: AlurSettings, start: Start) -> None:
 
 async def _applier(started: Started, feed: Feed) -> Applier:
     assert started.pool is not None, "a worker with feeds returns its pool"
-    applier = Applier(started.pool, feed.consumer)
+    applier = Applier(started.pool, *feed.consumers, name=feed.name)
     await applier.create_tables()
     return applier
 

@@ -13,14 +13,12 @@ from aiokafka.errors import KafkaError
 
 from events import Topics
 from events.topics import CASE_TYPES
-from services.projections.catalog import PROJECTIONS
+from services.projections.catalog import GROUP
 from soak.probe import WORKER_CONSUMERS
 from soak.system import NAMESPACE
 
 # Every consumer group of case events (as its dead letters name it, `x-alur-consumer`).
-GROUPS = tuple(f"{NAMESPACE}.{name}" for name in WORKER_CONSUMERS) + tuple(
-    f"{NAMESPACE}.{entry.consumer_group}" for entry in PROJECTIONS
-)
+GROUPS = tuple(f"{NAMESPACE}.{name}" for name in (*WORKER_CONSUMERS, GROUP))
 
 Offsets = dict[TopicPartition, int]
 

@@ -53,7 +53,7 @@ async def test_a_message_as_large_as_kafka_takes_is_dead_lettered_and_the_partit
         await producer.stop()
     source = f"{huge.topic}:{huge.partition}:{huge.offset}".encode()
 
-    register = f"{alur.namespace}.projections.register".encode()
+    register = f"{alur.namespace}.projections".encode()
     async with asyncio.timeout(60):
         while True:
             record = await dead_letters.getone()

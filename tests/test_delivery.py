@@ -15,11 +15,14 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from events import Envelope, StepRecorded, Topics
 from runtime.consumer import AfterCommit, Applier
-from runtime.watermarks import CONSUMERS, Watermarks
+from runtime.watermarks import CONSUMERS, Watermarks, WatermarkTable
 from tests.conftest import Alur, eventually
 from tests.support import sandbox
 from tests.support.factories import posted_complaint, stored
 from tests.support.service_layer import private_schema
+
+# Marks that a replay may swap, as the projections' are (a batch holds them shared).
+PROJECTION_MARKS = WatermarkTable("delivery_test_marks", key="projection", swapped=True)
 
 
 def _envelope(position: int) -> Envelope:
@@ -94,11 +97,11 @@ async def _consumed(alur: Alur, worker: str, consumer: str, marker: Envelope) ->
 async def test_the_same_kafka_message_delivered_twice_changes_the_register_once(alur: Alur) -> None:
     envelope = _envelope(position=10_000_001)
     marker = await _twice_then_a_later_event(alur, envelope)
-    await _consumed(alur, "projections", "complaint_register", marker)
+    await _consumed(alur, "projections", "projections", marker)
 
     # Without deduplication both copies would be applied (the register's row survives a
     # second ComplaintReceived, but the consumer would say it applied the event twice).
-    assert _outcomes(alur, "projections", "complaint_register", envelope) == [
+    assert _outcomes(alur, "projections", "projections", envelope) == [
         "event_applied",
         "event_already_applied",
     ]
@@ -145,7 +148,7 @@ async def test_a_poison_message_goes_to_the_dead_letter_topic_and_the_stream_mov
         # Every consumer group dead-letters what it cannot read; follow the register's. The
         # two messages have different keys, so they may come from different partitions in
         # either order.
-        register = f"{alur.namespace}.projections.register".encode()
+        register = f"{alur.namespace}.projections".encode()
         reasons: dict[bytes, bytes] = {}
         while len(reasons) < 2:
             record = await asyncio.wait_for(consumer.getone(), timeout=30)
@@ -203,6 +206,35 @@ async def test_each_event_is_applied_once_however_often_it_comes(pool: asyncpg.P
     await applier.apply_many([first, second])
     await applier.apply(second)
     assert consumer.applied == [first.event_id, second.event_id]
+
+
+async def test_consumers_sharing_a_group_each_apply_every_event_once_from_their_own_marks(
+    pool: asyncpg.Pool,
+) -> None:
+    """The projections share one consumer group and one transaction per batch; each keeps
+    its own watermarks, so one rebuilt ahead of the others (a replay) skips only what it
+    holds, and a failing one leaves every consumer's marks where they were."""
+    first = _envelope(position=1)
+    second = _later(first)
+    behind = Counting(PROJECTION_MARKS.of("behind"))
+    ahead = Counting(PROJECTION_MARKS.of("ahead"))
+    applier = Applier(pool, behind, ahead, name="projections")
+    await applier.create_tables()
+    async with pool.acquire() as conn, conn.transaction():
+        await ahead.watermarks.claim(conn, [first])  # what a replay's swap leaves behind
+
+    async def failing(conn: asyncpg.Connection, envelopes: Sequence[Envelope]) -> list:
+        raise RuntimeError("a projection's bug")
+
+    ahead.apply = failing  # type: ignore[method-assign]
+    with pytest.raises(RuntimeError):
+        await applier.apply_many([first, second])
+    del ahead.apply
+    behind.applied.clear()  # given in the transaction that was rolled back
+    await applier.apply_many([first, second])
+    await applier.apply_many([first, second])
+    assert behind.applied == [first.event_id, second.event_id]
+    assert ahead.applied == [second.event_id]
 
 
 async def test_an_upgraded_worker_skips_what_its_old_event_ledger_lists(pool: asyncpg.Pool) -> None:

@@ -81,7 +81,9 @@ async def start(settings: NotifierSettings, process: Process) -> Started:
     return Started(
         pool,
         feeds=[
-            Feed(settings.group("notifier"), planner, settings.batch_size, settings.apply_attempts)
+            Feed(
+                settings.group("notifier"), [planner], settings.batch_size, settings.apply_attempts
+            )
         ],
         loops=[partial(dispatcher.run, wake, settings.poll_seconds)],
         says={"channels": [c for c, r in why_not.items() if r is None]},

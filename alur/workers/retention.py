@@ -44,7 +44,7 @@ async def start(settings: RetentionSettings, process: Process) -> Started:
         feeds=[
             Feed(
                 settings.group("retention"),
-                ClosedCases(office),
+                [ClosedCases(office)],
                 settings.batch_size,
                 settings.apply_attempts,
             )

@@ -33,7 +33,7 @@ async def start(settings: RoutingSettings, process: Process) -> Started:
     return Started(
         pool,
         feeds=[
-            Feed(settings.group("routing"), router, settings.batch_size, settings.apply_attempts)
+            Feed(settings.group("routing"), [router], settings.batch_size, settings.apply_attempts)
         ],
         says={
             "chains": {

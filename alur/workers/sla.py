@@ -56,7 +56,9 @@ async def start(settings: SlaSettings, process: Process) -> Started:
     await watch.create()
     return Started(
         pool,
-        feeds=[Feed(settings.group("sla"), applier, settings.batch_size, settings.apply_attempts)],
+        feeds=[
+            Feed(settings.group("sla"), [applier], settings.batch_size, settings.apply_attempts)
+        ],
         loops=[
             partial(firing.run, settings.poll_seconds),
             partial(keep_deadlines, watch, pool, store, settings.poll_seconds),

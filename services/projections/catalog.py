@@ -1,8 +1,9 @@
 """Every read model the projections worker keeps, and how to build each.
 
-Each entry: its name (also `alur replay --projection NAME`), how to build it from the shared
-sources, the case types it reads and its consumer group. A projection implements
-`projector.Projection`.
+Each entry: its name (also `alur replay --projection NAME`) and how to build it from the shared
+sources. A projection implements `projector.Projection`; it is given every case event and skips
+those it does not care about. All are fed by one consumer group, `GROUP`
+(alur/workers/projections.py).
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from events.topics import CASE_TYPES
 from services.projections.archive import ArchiveProjection
 from services.projections.case_access import CaseAccessProjection
 from services.projections.guest_book import GuestBookProjection
@@ -22,24 +22,20 @@ from services.projections.step_times import StepTimesProjection
 from services.projections.timeline import TimelineProjection
 from services.projections.work_queue import WorkQueueProjection
 
+# The consumer group (inside the namespace) of every projection. Until 2026-12 each projection
+# had its own (`projections.register`, `projections.NAME`): an upgraded installation's new group
+# starts at the earliest offset once, and the watermarks skip what each projection holds.
+GROUP = "projections"
+
 
 @dataclass(frozen=True)
 class ProjectionEntry:
     name: str
     build: Callable[[Sources], Projection]
-    case_types: tuple[str, ...] = CASE_TYPES
-    group: str | None = None  # consumer group (inside the namespace); default projections.NAME
-
-    @property
-    def consumer_group(self) -> str:
-        return self.group or f"projections.{self.name}"
 
 
 PROJECTIONS: list[ProjectionEntry] = [
-    # The register's group keeps its first name, so a running installation does not re-read.
-    ProjectionEntry(
-        "complaint_register", lambda s: RegisterProjection(s.sops), group="projections.register"
-    ),
+    ProjectionEntry("complaint_register", lambda s: RegisterProjection(s.sops)),
     ProjectionEntry("guest_book", lambda s: GuestBookProjection()),
     ProjectionEntry("case_archive", lambda s: ArchiveProjection(s.office)),
     ProjectionEntry("step_times", lambda s: StepTimesProjection(s.sops, s.office, s.calendar)),
