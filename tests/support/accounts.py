@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import httpx
 
-from tests.support.casework import ALUR, unique_name
+from tests.support.casework import unique_name
+from tests.support.prestarted import PRESTARTED
 from tests.support.sandbox import Alur
 
 PASSWORD = "kata-sandi-yang-panjang-1"
@@ -25,14 +26,7 @@ SECRET = re.compile(r"^secret: (\w+)$", re.MULTILINE)
 async def cli(alur: Alur, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     """Run `alur ARGS` against the sandbox's database, with `stdin` on standard input."""
     return await asyncio.to_thread(
-        subprocess.run,
-        [ALUR, *args],
-        env={**os.environ, "DATABASE_URL": alur.database_url},
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+        PRESTARTED.run, args, {**os.environ, "DATABASE_URL": alur.database_url}, stdin
     )
 
 

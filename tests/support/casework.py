@@ -16,6 +16,7 @@ from aiokafka import AIOKafkaConsumer
 
 from events import Topics
 from runtime.settings import REPO_ROOT
+from tests.support.prestarted import PRESTARTED
 from tests.support.sandbox import Alur
 from tests.support.waiting import eventually
 
@@ -28,13 +29,8 @@ def alur_cli(
     """Run the `alur` command against the sandbox's database (and its attachments), with
     `env` added to its environment."""
     files = {k: v for k, v in alur.env.items() if k == "ALUR_ATTACHMENT_DIR"}
-    return subprocess.run(
-        [ALUR, *args],
-        env={**os.environ, "DATABASE_URL": alur.database_url, **files, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    return PRESTARTED.run(
+        args, {**os.environ, "DATABASE_URL": alur.database_url, **files, **(env or {})}
     )
 
 

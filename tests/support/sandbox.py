@@ -25,6 +25,7 @@ import httpx
 
 from alur.cli import WORKERS
 from runtime.settings import REPO_ROOT, AlurSettings
+from tests.support.prestarted import PRESTARTED, Forked
 
 LOGS = Path(os.environ.get("ALUR_RUN_DIR", REPO_ROOT / ".run")) / "logs"
 # Each sandbox keeps its attachments apart (case ids follow tracking numbers, which every fresh
@@ -65,7 +66,7 @@ class Sandbox:
     database_url: str
     kafka: str
     namespace: str
-    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    processes: dict[str, Forked] = field(default_factory=dict)  # forked: support/prestarted.py
     log_prefix: str = "sandbox"
     # What every worker of the sandbox runs with (the environment and the sandbox's settings).
     env: dict[str, str] = field(default_factory=dict)
@@ -126,19 +127,14 @@ def start(log_prefix: str = "sandbox", extra_env: Mapping[str, str] | None = Non
     return sandbox
 
 
-def start_worker(sandbox: Sandbox, worker: str, name: str | None = None) -> subprocess.Popen:
+def start_worker(sandbox: Sandbox, worker: str, name: str | None = None) -> Forked:
     """Start `alur serve WORKER` on the sandbox as process `name` (default: the worker's name);
     it logs to LOGS/<prefix>-<name>.log and stops with the sandbox."""
     name = name or worker
     LOGS.mkdir(parents=True, exist_ok=True)
-    with open(LOGS / f"{sandbox.log_prefix}-{name}.log", "ab") as log:
-        process = subprocess.Popen(
-            [str(REPO_ROOT / ".venv" / "bin" / "alur"), "serve", worker],
-            env=sandbox.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            cwd=REPO_ROOT,
-        )
+    process = PRESTARTED.spawn(
+        ["serve", worker], sandbox.env, LOGS / f"{sandbox.log_prefix}-{name}.log"
+    )
     sandbox.processes[name] = process
     return process
 
@@ -189,14 +185,8 @@ async def _admin(database_url: str, statement: str) -> None:
 
 def _auditor(sandbox: Sandbox) -> dict[str, str]:
     """Add the sandbox's auditor; the headers that authenticate them."""
-    done = subprocess.run(
-        [str(REPO_ROOT / ".venv" / "bin" / "alur"), "users", "add", "Auditor", "--role", "auditor"],
-        env=sandbox.env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
+    done = PRESTARTED.run(["users", "add", "Auditor", "--role", "auditor"], sandbox.env)
+    done.check_returncode()
     return {"Authorization": f"Bearer {done.stdout.strip().splitlines()[-1]}"}
 
 
