@@ -31,6 +31,17 @@ class Audiences:
     def __init__(self, directory: OfficerDirectory, registry: SopRegistry) -> None:
         self._directory = directory
         self._registry = registry
+        self._holding: dict[str, list[Officer]] = {}
+
+    def new_batch(self) -> None:
+        """Forget who held which role: a batch asks the directory once per role (its events
+        often wait at the same step), the next batch sees the officers as they are then."""
+        self._holding.clear()
+
+    async def _holders(self, role: str) -> list[Officer]:
+        if role not in self._holding:
+            self._holding[role] = await self._directory.holding(role)
+        return self._holding[role]
 
     async def resolve(
         self,
@@ -62,7 +73,7 @@ class Audiences:
         if assignee:
             return list((await self._directory.by_ids([assignee])).values())
         role = getattr(payload, "role", None)  # an SLA event without an assignee
-        return await self._directory.holding(role) if role else []
+        return await self._holders(role) if role else []
 
     async def _step_officers(self, envelope: Envelope, payload: BaseModel) -> list[Officer]:
         assignee = getattr(payload, "assignee", None)
@@ -81,7 +92,7 @@ class Audiences:
             roles = sop.step(int(ref.next_step)).roles
         found: dict[str, Officer] = {}
         for role in roles:
-            for officer in await self._directory.holding(role):
+            for officer in await self._holders(role):
                 found[officer.id] = officer
         return list(found.values())
 

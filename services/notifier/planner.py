@@ -86,6 +86,7 @@ class Planner:
     ) -> Sequence[AfterCommit]:
         added: list[tuple[Envelope, Planned]] = []
         undeliverable = self.undeliverable
+        self.audiences.new_batch()
         for envelope in envelopes:
             if envelope.type == ReporterMailBounced.type:
                 await self._bounced(conn, envelope, undeliverable)
