@@ -1,10 +1,12 @@
-"""The event store on PostgreSQL: the `eventsourcing` library appends and loads cases (psycopg,
-synchronous, run in a thread), asyncpg streams what is read in position order.
+"""The event store on PostgreSQL: the `eventsourcing` library loads cases (psycopg, synchronous,
+run in a thread) and gives the stored form of events; appends (cases/appends.py) and what is
+read in position order go through asyncpg, in the event loop.
 
-This adapter is the only code that knows the library's tables: the events table (named by the
-library after the application, `casestore_events`) with its NOTIFY channel, and the tracking
-table and sequences kept with it. It installs the hash chain on the events table
-(cases/chain.py), and every failure to reach PostgreSQL leaves it as `StoreUnavailable`.
+This adapter (with cases/appends.py) is the only code that knows the library's tables: the
+events table (named by the library after the application, `casestore_events`) with its NOTIFY
+channel, and the tracking table and sequences kept with it. It installs the hash chain on the
+events table (cases/chain.py), and every failure to reach PostgreSQL leaves it as
+`StoreUnavailable`.
 """
 
 from __future__ import annotations
@@ -26,10 +28,11 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import get_topic
 
+from cases.appends import AppendSql, append
 from cases.chain import install as install_chain
 from cases.codec import StoredFact, StoredRecord, envelope_of_row, stored_fact
 from cases.journal import CaseJournal, JournalStore
-from cases.port import BATCH, InboundMessage, StoreUnavailable, TrackingRecord
+from cases.port import BATCH, Change, InboundMessage, StoreUnavailable, TrackingRecord
 from events import Envelope
 from runtime.listening import ChannelListener
 from runtime.outages import POSTGRES_AWAY
@@ -82,6 +85,7 @@ SELECT_INBOUND_ON = (
     "SELECT message_key, case_id FROM inbound_messages WHERE channel = $1"
     " ORDER BY stored_at, message_key"
 )
+LOCK_TIMEOUT_SECONDS = 5  # waiting for the events table's lock longer is an outage
 SNAPSHOT_ID = re.compile(r"[0-9A-F]+-[0-9A-F]+(-[0-9]+)?")
 
 
@@ -121,7 +125,7 @@ def postgres_env(database_url: str, pool_size: int = 2, setup: bool = True) -> d
         "POSTGRES_USER": unquote(url.username or ""),
         "POSTGRES_PASSWORD": unquote(url.password or ""),
         "POSTGRES_POOL_SIZE": str(pool_size),
-        "POSTGRES_LOCK_TIMEOUT": "5",
+        "POSTGRES_LOCK_TIMEOUT": str(LOCK_TIMEOUT_SECONDS),
         # Off on purpose: in 9.5 it mixes tables between applications and loses ordering.
         "POSTGRES_ENABLE_DB_FUNCTIONS": "n",
         "CREATE_TABLE": "y" if setup else "n",
@@ -199,6 +203,9 @@ class PostgresEventStore(JournalStore):
         recorder = _recorder(journal)
         self._channel = recorder.channel_name
         self._sql = _Reads.of(recorder.events_table_name)
+        self._appends = AppendSql.of(
+            recorder.events_table_name, recorder.channel_name, LOCK_TIMEOUT_SECONDS
+        )
         self._sequences: set[str] = set()
         self._listeners: list[ChannelListener] = []
 
@@ -235,7 +242,10 @@ class PostgresEventStore(JournalStore):
             journal = await asyncio.to_thread(_journal, database_url, pool_size, setup)
             try:
                 pool = await asyncpg.create_pool(
-                    database_url, min_size=1, max_size=2, reset=_no_session_reset
+                    database_url,
+                    min_size=1,
+                    max_size=max(2, pool_size),  # appends and reads
+                    reset=_no_session_reset,
                 )
             except BaseException:
                 await asyncio.to_thread(journal.close)
@@ -245,6 +255,11 @@ class PostgresEventStore(JournalStore):
     async def _call(self, call: Callable[..., T], *args: Any) -> T:
         with _outages():
             return await asyncio.to_thread(call, *args)
+
+    async def commit(self, *changes: Change) -> list[list[Envelope]]:
+        """On asyncpg, in the event loop (cases/appends.py); loading stays the library's."""
+        with _outages():
+            return await append(self._pool, self._appends, self._journal.mapper, changes)
 
     async def read_after(self, position: int, limit: int) -> list[Envelope]:
         return _envelopes(await self._fetch(self._sql.after, position, None, limit))
