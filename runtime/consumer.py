@@ -172,7 +172,6 @@ def subscribe(
         max_records=batch_size,
         batch_timeout_ms=50,
         decoder=_polled_batch,
-        **FETCH,
         **GROUP_TIMEOUTS_MS,
     )
     async def on_case_events(batch: Any) -> None:
@@ -184,10 +183,6 @@ def subscribe(
         commits.applied(batch.consumer, batch.raw_message)
 
 
-# A fetch waits for this much data, or this long: under load a group fetches fewer, larger
-# batches (a fetch per handful of events cost the broker and the consumer more than the events);
-# idle, an event waits at most the wait for the next fetch.
-FETCH = {"fetch_min_bytes": 16_384, "fetch_max_wait_ms": 20}
 
 
 async def _polled_batch(message: StreamMessage[Any]) -> Any:
