@@ -23,7 +23,7 @@ from typing import Any
 
 import structlog
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
-from aiokafka.errors import KafkaError
+from aiokafka.errors import ConsumerStoppedError, KafkaError
 
 log = structlog.get_logger(__name__)
 
@@ -68,3 +68,5 @@ class OffsetCommits:
                     await consumer.commit()
             except (KafkaError, AssertionError) as error:  # a rebalance took the partitions
                 log.info("offsets_not_committed", group=self._group, error=repr(error))
+            except ConsumerStoppedError:  # the worker is stopping: the batches come again
+                log.info("offsets_not_committed", group=self._group, error="consumer stopped")

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import asyncpg
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 
 from events import Envelope, StepRecorded, Topics
 from runtime.consumer import AfterCommit, Applier
@@ -123,6 +124,35 @@ async def test_the_same_kafka_message_delivered_twice_is_applied_once_by_each_wo
             "event_applied",
             "event_already_applied",
         ], worker
+
+
+async def test_every_group_commits_its_offsets_past_what_it_applied(alur: Alur) -> None:
+    """Offsets are committed every half second, not per batch (runtime/offsets.py): a group
+    that has applied an event has soon committed past it, so a restart resumes after it."""
+    envelope = _envelope(position=10_000_021)
+    producer = AIOKafkaProducer(bootstrap_servers=alur.kafka)
+    await producer.start()
+    try:
+        sent = await producer.send_and_wait(
+            Topics(alur.namespace).cases("complaint"),
+            envelope.model_dump_json().encode(),
+            key=envelope.key,
+        )
+    finally:
+        await producer.stop()
+    place = TopicPartition(sent.topic, sent.partition)
+    admin = AIOKafkaAdminClient(bootstrap_servers=alur.kafka)
+    await admin.start()
+    try:
+        for group in ("routing", "sla", "notifier", "retention", "projections"):
+
+            async def committed_past_it(group: str = group) -> bool:
+                offsets = await admin.list_consumer_group_offsets(f"{alur.namespace}.{group}")
+                return place in offsets and offsets[place].offset > sent.offset
+
+            await eventually(committed_past_it, timeout=30)
+    finally:
+        await admin.close()
 
 
 async def test_a_poison_message_goes_to_the_dead_letter_topic_and_the_stream_moves_on(
