@@ -183,8 +183,6 @@ def subscribe(
         commits.applied(batch.consumer, batch.raw_message)
 
 
-
-
 async def _polled_batch(message: StreamMessage[Any]) -> Any:
     """A polled batch as the handler's body: the message itself, whose `raw_message` holds the
     records as they came (the delivery policy parses each one once) and which can be sent back
