@@ -1,8 +1,10 @@
-"""What both event-store adapters do the same way: append and load cases with `eventsourcing`.
+"""What both event-store adapters do the same way: load cases with `eventsourcing`, and append
+a worker's fact once (`record_once`: load, check, `commit`).
 
 `CaseJournal` is the library's application (synchronous: the PostgreSQL adapter runs it in a
 thread); `JournalStore` gives the port's appending and loading methods on top of it, each
-adapter saying how a call runs (`_call`) and reading the history its own way.
+adapter saying how a call runs (`_call`) and reading the history its own way. The PostgreSQL
+adapter appends on asyncpg instead of `CaseJournal.commit` (cases/appends.py).
 """
 
 from __future__ import annotations
@@ -29,12 +31,11 @@ class CaseJournal(Application):
 
     def commit(self, *changes: Change) -> list[list[Envelope]]:
         """Store the changes in one transaction, with their tracking records and inbound
-        messages: all, or none."""
+        messages: all, or none (the in-memory recorder keeps them with the events)."""
         tracking = [change.tracking for change in changes if change.tracking is not None]
         try:
             recordings = self.save(
                 *(event for change in changes for event in change.events),
-                # the recorder writes them in the same transaction
                 tracking_records=tracking,
                 inbound_messages=[message for change in changes for message in change.inbound],
             )
@@ -48,15 +49,6 @@ class CaseJournal(Application):
             return self.repository.get(case_id)
         except AggregateNotFoundError:
             raise CaseNotFound(str(case_id)) from None
-
-    def record_once(self, case_id: UUID, fact: Fact) -> Envelope | None:
-        case = self.load(case_id)
-        if fact.causation_id is not None and any(
-            earlier.causation_id == fact.causation_id for earlier in case.history
-        ):
-            return None
-        case.record(fact)
-        return self.commit(Change(case.collect_events()))[0][0]
 
 
 class JournalStore:
@@ -79,4 +71,10 @@ class JournalStore:
         return await self._call(self._journal.load, case_id)
 
     async def record_once(self, case_id: UUID, fact: Fact) -> Envelope | None:
-        return await self._call(self._journal.record_once, case_id, fact)
+        case = await self.load(case_id)
+        if fact.causation_id is not None and any(
+            earlier.causation_id == fact.causation_id for earlier in case.history
+        ):
+            return None
+        case.record(fact)
+        return (await self.commit(Change(case.collect_events())))[0][0]

@@ -24,9 +24,7 @@ import asyncpg
 import eventsourcing.persistence
 import psycopg
 import structlog
-from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
-from eventsourcing.utils import get_topic
 
 from cases.appends import AppendSql, append
 from cases.chain import install as install_chain
@@ -60,9 +58,6 @@ CREATE TABLE IF NOT EXISTS intake_tracking (
     created_at timestamptz NOT NULL DEFAULT now()
 );
 """
-INSERT_TRACKING = (
-    "INSERT INTO intake_tracking (tracking_number, case_id, pin_hash) VALUES (%s, %s, %s)"
-)
 SELECT_TRACKING = "SELECT case_id, pin_hash FROM intake_tracking WHERE tracking_number = $1"
 # An inbound message's identity on its channel, stored with the events it became.
 INBOUND_SCHEMA = """
@@ -75,7 +70,6 @@ CREATE TABLE IF NOT EXISTS inbound_messages (
 );
 CREATE INDEX IF NOT EXISTS inbound_messages_case ON inbound_messages (case_id, channel);
 """
-INSERT_INBOUND = "INSERT INTO inbound_messages (channel, message_key, case_id) VALUES (%s, %s, %s)"
 SELECT_INBOUND = "SELECT case_id FROM inbound_messages WHERE channel = $1 AND message_key = $2"
 SELECT_INBOUND_OF = (
     "SELECT message_key FROM inbound_messages WHERE case_id = $1 AND channel = $2"
@@ -89,28 +83,6 @@ LOCK_TIMEOUT_SECONDS = 5  # waiting for the events table's lock longer is an out
 SNAPSHOT_ID = re.compile(r"[0-9A-F]+-[0-9A-F]+(-[0-9]+)?")
 
 
-class CaseRecorder(PostgresApplicationRecorder):
-    """The library's recorder; a change's tracking record and inbound messages go in the
-    events' transaction."""
-
-    def _insert_events(
-        self,
-        curs: Any,
-        stored_events: Sequence[StoredEvent],
-        *,
-        tracking_records: Sequence[TrackingRecord] = (),
-        inbound_messages: Sequence[InboundMessage] = (),
-        **kwargs: Any,
-    ) -> None:
-        super()._insert_events(curs, stored_events, **kwargs)
-        if tracking_records:
-            curs.executemany(
-                INSERT_TRACKING, [(r.number, r.case_id, r.pin_hash) for r in tracking_records]
-            )
-        if inbound_messages:
-            curs.executemany(INSERT_INBOUND, [tuple(m) for m in inbound_messages])
-
-
 def postgres_env(database_url: str, pool_size: int = 2, setup: bool = True) -> dict[str, str]:
     """The `eventsourcing` PostgreSQL settings for a `postgresql://` URL."""
     url = urlsplit(database_url)
@@ -118,7 +90,6 @@ def postgres_env(database_url: str, pool_size: int = 2, setup: bool = True) -> d
         raise ValueError(f"DATABASE_URL must be a postgresql:// URL, not {url.scheme!r}")
     return {
         "PERSISTENCE_MODULE": "eventsourcing.postgres",
-        "APPLICATION_RECORDER_TOPIC": get_topic(CaseRecorder),
         "POSTGRES_DBNAME": url.path.lstrip("/"),
         "POSTGRES_HOST": url.hostname or "127.0.0.1",
         "POSTGRES_PORT": str(url.port or 5432),
@@ -163,9 +134,9 @@ def _journal(database_url: str, pool_size: int, setup: bool) -> CaseJournal:
     return journal
 
 
-def _recorder(journal: CaseJournal) -> CaseRecorder:
+def _recorder(journal: CaseJournal) -> PostgresApplicationRecorder:
     recorder = journal.recorder
-    assert isinstance(recorder, CaseRecorder), recorder
+    assert isinstance(recorder, PostgresApplicationRecorder), recorder
     return recorder
 
 
