@@ -32,6 +32,7 @@ from cases.codec import StoredFact, StoredRecord, envelope_of_row, stored_fact
 from cases.journal import CaseJournal, JournalStore
 from cases.port import BATCH, Change, InboundMessage, StoreUnavailable, TrackingRecord
 from events import Envelope
+from runtime.database import create_once
 from runtime.listening import ChannelListener
 from runtime.outages import POSTGRES_AWAY
 
@@ -293,9 +294,8 @@ class PostgresEventStore(JournalStore):
         sequence = f"intake_tracking_{prefix.lower()}_{int(year)}"
         with _outages():
             if sequence not in self._sequences:
-                # Another process may create it at the same moment.
-                with contextlib.suppress(asyncpg.UniqueViolationError):
-                    await self._pool.execute(f"CREATE SEQUENCE IF NOT EXISTS {sequence}")
+                async with self._pool.acquire() as conn:  # other processes may create it too
+                    await create_once(conn, sequence, f"CREATE SEQUENCE IF NOT EXISTS {sequence}")
                 self._sequences.add(sequence)
             return await self._pool.fetchval(f"SELECT nextval('{sequence}')")
 

@@ -7,7 +7,6 @@ through the calendar's fingerprint (office/calendar.py) and recomputes open dead
 
 from __future__ import annotations
 
-import contextlib
 from datetime import date
 
 import asyncpg
@@ -15,6 +14,7 @@ import structlog
 
 from office.calendar import Closure, WorkingCalendar
 from office.config import OfficeConfig
+from runtime.database import create_once
 
 log = structlog.get_logger(__name__)
 
@@ -38,9 +38,8 @@ class ClosureBook:
         self._pool = pool
 
     async def create(self) -> None:
-        # Two processes creating the table at once: the loser sees a unique violation.
-        with contextlib.suppress(asyncpg.UniqueViolationError):
-            await self._pool.execute(SCHEMA)
+        async with self._pool.acquire() as conn:
+            await create_once(conn, "office_closures", SCHEMA)
 
     async def add(
         self, first_day: date, last_day: date, reason: str, added_by: str | None = None

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 import asyncpg
 import structlog
 
+from runtime.database import create_once
 from runtime.listening import ChannelListener
 from runtime.outages import POSTGRES_AWAY
 
@@ -77,8 +78,7 @@ class SimulatedClock:
 
     async def start(self) -> None:
         connection = await self._connection()
-        with contextlib.suppress(asyncpg.UniqueViolationError):  # two processes create it at once
-            await connection.execute(SCHEMA)
+        await create_once(connection, "simulated_clock", SCHEMA)
         await self._listener.start()
         await self.refresh()
 

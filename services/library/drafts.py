@@ -8,7 +8,6 @@ confirmed once; its row then names the version it became.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import uuid
@@ -18,6 +17,7 @@ from datetime import datetime
 import asyncpg
 import structlog
 
+from runtime.database import create_once
 from sop.definition import SopDefinition, SourceDocument
 from sop.importer import draft_definition, read_bytes, summary
 from sop.registry import SopRegistry, check_events
@@ -60,9 +60,8 @@ class SopDrafts:
     registry: SopRegistry
 
     async def create(self) -> None:
-        # Two processes creating the table at once: the loser sees a unique violation.
-        with contextlib.suppress(asyncpg.UniqueViolationError):
-            await self.pool.execute(SCHEMA)
+        async with self.pool.acquire() as conn:
+            await create_once(conn, "sop_drafts", SCHEMA)
 
     async def upload(self, data: bytes, filename: str, officer_id: str) -> Draft:
         """Read and draft a document; raises UnreadableDocument or InvalidDefinition."""
