@@ -201,7 +201,10 @@ def _wait_healthy(sandbox: Sandbox, timeout: float = 60) -> None:
     while time.monotonic() < deadline:
         for name, process in sandbox.processes.items():
             if process.poll() is not None:
-                raise RuntimeError(f"{name} exited with {process.returncode}; see {LOGS}")
+                raise RuntimeError(
+                    f"{name} exited with {process.returncode}: {_last_line(sandbox, name)!r}"
+                    f"; see {LOGS}"
+                )
         try:
             if httpx.get(f"{sandbox.base_url}/health", timeout=2).status_code == 200:
                 return
@@ -209,3 +212,10 @@ def _wait_healthy(sandbox: Sandbox, timeout: float = 60) -> None:
             pass
         time.sleep(0.3)
     raise RuntimeError(f"Alur did not become healthy in {timeout} s; see {LOGS}")
+
+
+def _last_line(sandbox: Sandbox, name: str) -> str:
+    """The last line a worker logged (its error, when it stopped at start)."""
+    log = LOGS / f"{sandbox.log_prefix}-{name}.log"
+    lines = log.read_text(errors="replace").strip().splitlines() if log.exists() else []
+    return lines[-1] if lines else ""
