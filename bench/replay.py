@@ -19,6 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
+from alur.commands.replay_lane import LaneProcess, split
 from bench.table import Row, render
 from cases import Case, Change, EventStore, PostgresEventStore
 from events import Actor, Fact, SopRef
@@ -142,7 +143,8 @@ async def _replay(database_url: str, store: EventStore) -> ReplayReport:
     try:
         sources = await load_sources(pool, AlurSettings().office())
         projections = [build_projection(entry, sources) for entry in PROJECTIONS]
-        return await replay(pool, store, projections)
+        lane = LaneProcess(database_url, split(PROJECTIONS), "console", "error")
+        return await replay(pool, store, projections, lane=lane)
     finally:
         await pool.close()
 

@@ -13,6 +13,7 @@ import sys
 
 import asyncpg
 
+from alur.commands.replay_lane import LaneFailed, LaneProcess, split
 from cases import PostgresEventStore, StoreUnavailable
 from runtime.database import DatabaseUnreachable, connect_pool
 from runtime.settings import AlurSettings
@@ -34,7 +35,7 @@ def replay(args: argparse.Namespace) -> int:
     settings = AlurSettings()
     try:
         report = asyncio.run(_replay(settings, chosen))
-    except (DatabaseUnreachable, StoreUnavailable) as error:
+    except (DatabaseUnreachable, StoreUnavailable, LaneFailed) as error:
         print(error, file=sys.stderr)
         return 1
     _print(report)
@@ -49,7 +50,10 @@ async def _replay(settings: AlurSettings, chosen: list[ProjectionEntry]) -> Repl
     try:
         sources = await load_sources(pool, settings.office())
         projections = [build_projection(entry, sources) for entry in chosen]
-        return await rebuild(pool, store, projections, say=print)
+        lane = LaneProcess(
+            settings.database_url, split(chosen), settings.log_format, settings.log_level
+        )
+        return await rebuild(pool, store, projections, say=print, lane=lane)
     finally:
         await pool.close()
         await store.close()

@@ -32,17 +32,24 @@ GROUP = "projections"
 class ProjectionEntry:
     name: str
     build: Callable[[Sources], Projection]
+    # Seconds its replay of the bench's 1,000,000 events took (`make bench`, 2026-12): how a
+    # replay shares the projections between its two lanes (alur/commands/replay_lane.py).
+    replay_cost: float = 10.0
 
 
 PROJECTIONS: list[ProjectionEntry] = [
-    ProjectionEntry("complaint_register", lambda s: RegisterProjection(s.sops)),
-    ProjectionEntry("guest_book", lambda s: GuestBookProjection()),
-    ProjectionEntry("case_archive", lambda s: ArchiveProjection(s.office)),
-    ProjectionEntry("step_times", lambda s: StepTimesProjection(s.sops, s.office, s.calendar)),
-    ProjectionEntry("case_timeline", lambda s: TimelineProjection()),
-    ProjectionEntry("skm_responses", lambda s: SkmProjection(s.sops)),
-    ProjectionEntry("case_access", lambda s: CaseAccessProjection(s.sops)),
-    ProjectionEntry("work_queue", lambda s: WorkQueueProjection(s.sops, s.office, s.calendar)),
+    ProjectionEntry("complaint_register", lambda s: RegisterProjection(s.sops), 23.6),
+    ProjectionEntry("guest_book", lambda s: GuestBookProjection(), 8.3),
+    ProjectionEntry("case_archive", lambda s: ArchiveProjection(s.office), 14.7),
+    ProjectionEntry(
+        "step_times", lambda s: StepTimesProjection(s.sops, s.office, s.calendar), 61.2
+    ),
+    ProjectionEntry("case_timeline", lambda s: TimelineProjection(), 23.2),
+    ProjectionEntry("skm_responses", lambda s: SkmProjection(s.sops), 8.0),
+    ProjectionEntry("case_access", lambda s: CaseAccessProjection(s.sops), 40.7),
+    ProjectionEntry(
+        "work_queue", lambda s: WorkQueueProjection(s.sops, s.office, s.calendar), 53.3
+    ),
 ]
 
 

@@ -2,7 +2,10 @@
 
 1. Fresh tables in a private schema (`search_path` puts it first, so projection SQL stays
    unqualified), built from the event store read in position order in large batches
-   (`EventStore.batches`, which reads the next batch while this one is applied).
+   (`EventStore.batches`, which reads the next batch while this one is applied). A replay
+   given another `Lane` hands it some of the projections: it builds their tables in the same
+   schema, up to the same position, in another process (the second core; the projections
+   share no tables).
 2. One transaction: take each projection's exclusive lock (live batches hold it shared, so
    the live consumer pauses), apply the events stored meanwhile, replace the live tables with
    the fresh ones (`DROP` + `ALTER TABLE … SET SCHEMA`) and the projection's watermarks with
@@ -15,12 +18,14 @@ applies what is above. So it neither re-applies nor skips an event.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import asyncpg
 import structlog
@@ -42,7 +47,7 @@ REPLAY_GC_THRESHOLDS = (70_000, 20, 100)
 
 
 @contextlib.contextmanager
-def _collector_for_replay() -> Iterator[None]:
+def collector_for_replay() -> Iterator[None]:
     """What lived before the replay (modules, SOPs, sources) is frozen out of the collector's
     scans, and young collections are rarer; both are restored afterwards."""
     thresholds = gc.get_threshold()
@@ -70,6 +75,26 @@ class Rebuilt:
         return self.events / self.seconds if self.seconds else 0.0
 
 
+class Lane(Protocol):
+    """Builds some projections' fresh tables elsewhere (another process), meanwhile."""
+
+    names: frozenset[str]  # the projections it builds
+
+    async def build(self, schema: str, live: str, upto: int) -> LaneReport:
+        """Build the projections `names` in `schema` (then `live` on the search path) from
+        the first event up to position `upto`, committed when it returns."""
+        ...
+
+
+@dataclass
+class LaneReport:
+    """What a lane did: the events it read and decoded, and each projection it built."""
+
+    events: int = 0
+    read_seconds: float = 0.0
+    projections: list[Rebuilt] = field(default_factory=list)
+
+
 @dataclass
 class ReplayReport:
     events: int = 0  # stored events read (built + caught up in the swap)
@@ -88,10 +113,12 @@ async def replay(
     store: EventStore,
     projections: Sequence[Projection],
     say: Callable[[str], None] = lambda line: None,
+    lane: Lane | None = None,
 ) -> ReplayReport:
-    """Rebuild `projections` from the first event and swap them in; returns what it did."""
-    with _collector_for_replay():
-        return await _replay(pool, store, projections, say)
+    """Rebuild `projections` from the first event and swap them in; returns what it did.
+    `lane`, when given, builds the projections it names meanwhile (the rest are built here)."""
+    with collector_for_replay():
+        return await _replay(pool, store, projections, say, lane)
 
 
 async def _replay(
@@ -99,8 +126,11 @@ async def _replay(
     store: EventStore,
     projections: Sequence[Projection],
     say: Callable[[str], None],
+    lane: Lane | None,
 ) -> ReplayReport:
     report = ReplayReport(projections=[Rebuilt(p.name) for p in projections])
+    if lane is not None and not lane.names < {p.name for p in projections}:
+        lane = None  # it would build every projection, or ones not asked for: build here
     started = time.perf_counter()
     schema = f"alur_replay_{uuid.uuid4().hex[:12]}"
     async with pool.acquire() as conn:
@@ -113,17 +143,16 @@ async def _replay(
                 await ledger.create(conn)
                 await projection.create(conn)
             upto = await store.last_position()
-            say(f"replaying {len(projections)} projection(s) up to position {upto}")
-            position = await _build(
-                conn, store, projections, report, after=0, upto=upto, flushed=False
+            elsewhere = f"; {len(lane.names)} of them in a second process" if lane else ""
+            say(f"replaying {len(projections)} projection(s) up to position {upto}{elsewhere}")
+            position = await _build_fresh(
+                conn, store, projections, report, schema, live, upto, lane
             )
             swap_started = time.perf_counter()
             async with conn.transaction():
                 for projection in sorted(projections, key=lambda p: p.name):
                     await lock_exclusive(conn, projection.name)
-                await _build(
-                    conn, store, projections, report, after=position, upto=None, flushed=True
-                )
+                await _build(conn, store, projections, report, after=position, upto=None)
                 for projection in projections:
                     await _swap(conn, projection, schema, live)
                 await conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
@@ -144,21 +173,60 @@ async def _replay(
     return report
 
 
-async def _build(
+async def _build_fresh(
     conn: asyncpg.Connection,
     store: EventStore,
     projections: Sequence[Projection],
     report: ReplayReport,
+    schema: str,
+    live: str,
+    upto: int,
+    lane: Lane | None,
+) -> int:
+    """Build the fresh tables up to `upto`, here and in `lane`; the last position read."""
+    if lane is None:
+        return await build(conn, store, projections, report, upto)
+    here = [p for p in projections if p.name not in lane.names]
+    part = LaneReport(projections=[r for r in report.projections if r.name not in lane.names])
+    try:
+        async with asyncio.TaskGroup() as both:  # one failing stops the other
+            building = both.create_task(build(conn, store, here, part, upto))
+            elsewhere = both.create_task(lane.build(schema, live, upto))
+    except BaseExceptionGroup as failed:
+        raise failed.exceptions[0] from None  # what failed first, as without a lane
+    there = {r.name: r for r in elsewhere.result().projections}
+    report.projections = [there.get(r.name, r) for r in report.projections]  # `part`'s are here
+    report.events = part.events  # both read the same events
+    report.read_seconds = part.read_seconds + elsewhere.result().read_seconds
+    return building.result()
+
+
+async def build(
+    conn: asyncpg.Connection,
+    store: EventStore,
+    projections: Sequence[Projection],
+    report: LaneReport | ReplayReport,
+    upto: int,
+) -> int:
+    """Apply the stored events up to `upto` to fresh tables (`search_path` names their schema);
+    the last position read. Each batch's commit does not wait for the WAL to reach the disk:
+    the fresh tables are read by nobody before the swap, and a crash leaves a private schema
+    to drop, never a half-built read model. The swap's transaction is durable as always."""
+    return await _build(conn, store, projections, report, after=0, upto=upto, flushed=False)
+
+
+async def _build(
+    conn: asyncpg.Connection,
+    store: EventStore,
+    projections: Sequence[Projection],
+    report: LaneReport | ReplayReport,
     after: int,
     upto: int | None,
     *,
-    flushed: bool,
+    flushed: bool = True,
 ) -> int:
-    """Apply the stored events in (after, upto] to the fresh tables; the last position read.
-
-    Without `flushed`, each batch's commit does not wait for the WAL to reach the disk: the
-    fresh tables are read by nobody before the swap, and a crash leaves a private schema to
-    drop, never a half-built read model. The swap's transaction is durable as always."""
+    """Apply the stored events in (after, upto] to the tables; the last position read.
+    `report.projections` are the projections' `Rebuilt`, in the same order."""
     position = after
     clock = time.perf_counter()
     async for envelopes in store.batches(after, upto):
