@@ -13,14 +13,19 @@ import os
 import subprocess
 import uuid
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
+import asyncpg
 import pytest
 
+from alur.commands.replay_lane import LaneFailed, LaneProcess, split
+from cases import PostgresEventStore
 from office.calendar import WorkingCalendar
 from office.config import load_office
 from services.projections.catalog import PROJECTIONS, build_projection
+from services.projections.replay import replay
 from services.projections.sops import SopBook
-from services.projections.sources import Sources
+from services.projections.sources import Sources, load_sources
 from tests.support.casework import ALUR, add_officer, do
 from tests.support.sandbox import Alur
 from tests.support.seed_cases import COMPLAINT, work_cases
@@ -157,3 +162,28 @@ def test_an_unknown_projection_is_refused_with_the_known_names(alur: Alur) -> No
     assert "buku_besar" in done.stderr
     for name in TABLES:
         assert name in done.stderr
+
+
+async def test_a_replay_whose_second_process_fails_changes_nothing(alur: Alur) -> None:
+    await eventually(lambda: _caught_up(alur), timeout=60)
+    live, ids = await _snapshot(alur), await _table_ids(alur)
+    pool = await asyncpg.create_pool(alur.database_url, min_size=1, max_size=2)
+    store = await PostgresEventStore.connect(alur.database_url)
+    try:
+        sources = await load_sources(pool, load_office())
+        projections = [build_projection(e, sources) for e in PROJECTIONS]
+        # A lane given a database URL it cannot use (no port number): its process ends with
+        # an error at once.
+        url = urlsplit(alur.database_url)
+        unusable = urlunsplit(url._replace(netloc=f"{url.netloc.rsplit(':', 1)[0]}:port"))
+        lane = LaneProcess(unusable, split(PROJECTIONS), "console", "error")
+        with pytest.raises(LaneFailed, match="tabel baca tidak berubah"):
+            await replay(pool, store, projections, lane=lane)
+    finally:
+        await store.close()
+        await pool.close()
+    leftovers = await alur.sql(
+        "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'alur_replay_%'"
+    )
+    assert leftovers == []
+    assert await _table_ids(alur) == ids and await _snapshot(alur) == live

@@ -93,7 +93,7 @@ class LaneProcess:
 
 async def _build(request: dict) -> LaneReport:
     url = request["database_url"]
-    store = await PostgresEventStore.connect(url)
+    store = await PostgresEventStore.connect(url, setup=False, wait_seconds=5)  # reads only
     pool = await asyncpg.create_pool(url, min_size=2, max_size=4)
     try:
         sources = await load_sources(pool, AlurSettings().office())
