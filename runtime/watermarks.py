@@ -1,7 +1,11 @@
 """How far each consumer has applied each case: the one deduplication record of Alur's consumers.
 
 One row per (consumer, case): the case version (and its global position) of the last event of
-the case the consumer applied, written in the same PostgreSQL transaction as the effect.
+the case the consumer applied, written in the same PostgreSQL transaction as the effect. The
+key is (case, consumer), case first: a batch reads the marks of its few cases for all its
+consumers, and with the consumer first PostgreSQL read every case of those consumers whenever
+the table's statistics were missing or stale (a new or freshly replayed table: 6 ms per batch
+instead of 0.3 ms at 3,000 cases).
 
 Why per-case watermarks, for every consumer (routing, SLA timers, notifier, projections):
 - Kafka delivers at least once, and a case's events in order: they are keyed by case id, so
@@ -64,9 +68,23 @@ class WatermarkTable:
                 case_id uuid NOT NULL,
                 case_version integer NOT NULL,  -- the last version of the case applied
                 position bigint NOT NULL,  -- that event's global position
-                PRIMARY KEY ({self.key}, case_id)
-            )
-            """,
+                PRIMARY KEY (case_id, {self.key})
+            );
+            DO $$
+            DECLARE old_key name;
+            BEGIN  -- an earlier version keyed the table by consumer first: case first now
+                SELECT c.conname INTO old_key
+                FROM pg_constraint c JOIN pg_attribute a
+                  ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+                WHERE c.conrelid = '{self.name}'::regclass AND c.contype = 'p'
+                  AND a.attname = '{self.key}';
+                IF old_key IS NOT NULL THEN
+                    EXECUTE format(
+                        'ALTER TABLE {self.name} DROP CONSTRAINT %I,'
+                        ' ADD PRIMARY KEY (case_id, {self.key})', old_key);
+                END IF;
+            END $$;
+            """,  # noqa: S608 - identifiers checked in __post_init__
         )
 
     def of(self, consumer: str, *, replaces: str | None = None) -> Watermarks:

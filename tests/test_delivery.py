@@ -283,3 +283,36 @@ async def test_an_upgraded_worker_skips_what_its_old_event_ledger_lists(pool: as
     await applier.apply_many([before, after])
     await applier.apply(before)
     assert consumer.applied == [after.event_id]
+
+
+async def test_watermarks_kept_by_consumer_first_are_rekeyed_by_case_and_still_count(
+    pool: asyncpg.Pool,
+) -> None:
+    """Watermark tables of an earlier version were keyed (consumer, case); a batch reads the
+    marks of its few cases, so the key is now (case, consumer). An upgraded worker rekeys its
+    table at start and keeps every mark."""
+    applied = _envelope(position=1)
+    later = _later(applied)
+    await pool.execute(
+        "CREATE TABLE consumer_watermarks (consumer text NOT NULL, case_id uuid NOT NULL,"
+        " case_version integer NOT NULL, position bigint NOT NULL,"
+        " PRIMARY KEY (consumer, case_id))"
+    )
+    await pool.execute(
+        "INSERT INTO consumer_watermarks VALUES ('counting', $1, $2, $3)",
+        applied.case_id,
+        applied.case_version,
+        applied.position,
+    )
+    consumer = Counting(CONSUMERS.of("counting"))
+    applier = Applier(pool, consumer)
+    await applier.create_tables()
+    key = await pool.fetch(
+        "SELECT a.attname FROM pg_index i"
+        " JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)"
+        " WHERE i.indrelid = 'consumer_watermarks'::regclass AND i.indisprimary"
+        " ORDER BY array_position(i.indkey::int2[], a.attnum)"
+    )
+    assert [r["attname"] for r in key] == ["case_id", "consumer"]
+    await applier.apply_many([applied, later])
+    assert consumer.applied == [later.event_id]
