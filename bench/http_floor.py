@@ -18,6 +18,7 @@ import httpx
 from fastapi import FastAPI, Request
 from pydantic import BaseModel, Field
 
+from runtime.database import no_session_reset
 from runtime.http.server import serve
 from runtime.settings import REPO_ROOT
 
@@ -45,7 +46,10 @@ SAMPLE = {
 def build_app(database_url: str) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        pool = await asyncpg.create_pool(database_url, min_size=4, max_size=10)
+        # Released as Alur's pools release theirs: without asyncpg's RESET round trip.
+        pool = await asyncpg.create_pool(
+            database_url, min_size=4, max_size=10, reset=no_session_reset
+        )
         await pool.execute(
             "CREATE TABLE IF NOT EXISTS floor (id bigserial PRIMARY KEY, body jsonb NOT NULL)"
         )
