@@ -32,7 +32,7 @@ from cases.codec import StoredFact, StoredRecord, envelope_of_row, stored_fact
 from cases.journal import CaseJournal, JournalStore
 from cases.port import BATCH, Change, InboundMessage, StoreUnavailable, TrackingRecord
 from events import Envelope
-from runtime.database import create_once
+from runtime.database import create_once, no_session_reset
 from runtime.listening import ChannelListener
 from runtime.outages import POSTGRES_AWAY
 
@@ -217,7 +217,7 @@ class PostgresEventStore(JournalStore):
                     database_url,
                     min_size=1,
                     max_size=max(2, pool_size),  # appends and reads
-                    reset=_no_session_reset,
+                    reset=no_session_reset,  # no session state: snapshots are per transaction
                 )
             except BaseException:
                 await asyncio.to_thread(journal.close)
@@ -321,11 +321,6 @@ class PostgresEventStore(JournalStore):
                 return await self._pool.fetch(query, *args)
             except asyncpg.UndefinedTableError:  # a store that was never set up holds nothing
                 return []
-
-
-async def _no_session_reset(conn: asyncpg.Connection) -> None:
-    """The store's connections keep no session state (snapshots are set per transaction):
-    taken back without asyncpg's RESET round trip (as runtime/database.py's pools)."""
 
 
 def _envelopes(rows: Sequence[asyncpg.Record]) -> list[Envelope]:

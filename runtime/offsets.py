@@ -66,7 +66,6 @@ class OffsetCommits:
                     await consumer.commit(offsets)
                 else:  # FastStream's in-memory test broker: nothing to commit to
                     await consumer.commit()
-            except (KafkaError, AssertionError) as error:  # a rebalance took the partitions
+            # A rebalance took the partitions, or the worker is stopping: the batches come again.
+            except (KafkaError, AssertionError, ConsumerStoppedError) as error:
                 log.info("offsets_not_committed", group=self._group, error=repr(error))
-            except ConsumerStoppedError:  # the worker is stopping: the batches come again
-                log.info("offsets_not_committed", group=self._group, error="consumer stopped")
