@@ -15,6 +15,7 @@ from fastapi import FastAPI
 
 from alur.clock_api import router as clock_router
 from alur.web_bootstrap import start_web
+from runtime.heap import freeze_started
 from runtime.http import assets, dependencies, health
 from runtime.http.access import require_policies
 from runtime.http.cookies import CookiePolicy
@@ -91,6 +92,7 @@ def build_app(settings: AlurSettings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         web = await start_web(settings)
         dependencies.install(app, web)
+        freeze_started()
         log.info("web_started", host=settings.http_host, port=settings.http_port)
         try:
             yield

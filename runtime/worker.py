@@ -34,6 +34,7 @@ from events.topics import CASE_TYPES
 from runtime.clock import Clock, start_clock
 from runtime.consumer import Applier, Consumer, subscribe
 from runtime.database import pool_when_ready
+from runtime.heap import freeze_started
 from runtime.kafka import Publish, consumer_broker, dead_letters_through, until_topics_exist
 from runtime.lifecycle import run_until_stopped
 from runtime.logs import configure_logging
@@ -135,6 +136,7 @@ async def run(name: str, settings: AlurSettings, start: Start) -> None:
                 exits.push_async_callback(process.broker.stop)
             loops = [asyncio.create_task(loop()) for loop in started.loops]
             exits.push_async_callback(_cancel, loops)
+            freeze_started()
             log.info(f"{name}_started", **started.says)
             await _until_a_loop_ends(loops)
     finally:
