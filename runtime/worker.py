@@ -32,7 +32,7 @@ import uvloop
 from events import Topics
 from events.topics import CASE_TYPES
 from runtime.clock import Clock, start_clock
-from runtime.consumer import Applier, Consumer, subscribe
+from runtime.consumer import GATHER_MS, Applier, Consumer, subscribe
 from runtime.database import pool_when_ready
 from runtime.heap import freeze_started
 from runtime.kafka import Publish, consumer_broker, dead_letters_through, until_topics_exist
@@ -54,6 +54,9 @@ class Feed:
     attempts: int  # tries of a failing message before it is dead-lettered
     case_types: tuple[str, ...] = CASE_TYPES
     name: str | None = None  # what its log lines call it; default its first consumer's name
+    # How long the broker may hold a fetch to gather more events into one batch
+    # (runtime/consumer.py `subscribe`): a feed whose effects wait on nobody gathers longer.
+    gather_ms: int = GATHER_MS
 
 
 Loop = Callable[[], Awaitable[None]]
@@ -129,6 +132,7 @@ async def run(name: str, settings: AlurSettings, start: Start) -> None:
                     batch_size=feed.batch_size,
                     attempts=feed.attempts,
                     case_types=feed.case_types,
+                    gather_ms=feed.gather_ms,
                 )
             await until_topics_exist(settings.kafka_bootstrap_servers, topics)
             if started.feeds or process.publishes:

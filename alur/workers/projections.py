@@ -15,6 +15,10 @@ from services.projections.projector import Projector
 from services.projections.settings import ProjectionSettings
 from services.projections.sources import load_sources
 
+# The register is what a reporter and an officer look at after a change: its batches gather
+# for a short while only (the other feeds gather for runtime.consumer.GATHER_MS).
+REGISTER_GATHER_MS = 20
+
 
 async def start(settings: ProjectionSettings, process: Process) -> Started:
     # One connection applies a batch; a projection may ask the SOP registry for a version
@@ -27,6 +31,7 @@ async def start(settings: ProjectionSettings, process: Process) -> Started:
         settings.batch_size,
         settings.apply_attempts,
         name=GROUP,
+        gather_ms=REGISTER_GATHER_MS,
     )
     return Started(pool, [feed], says={"projections": [e.name for e in PROJECTIONS]})
 
