@@ -42,7 +42,8 @@ async def start(settings: RelaySettings, process: Process) -> Started:
         lease=lease,
     )
     process.closing(outbox.stop)
-    return Started(loops=[partial(outbox.run, wake, settings.poll_seconds)])
+    relaying = partial(outbox.run, wake, settings.poll_seconds, settings.gather_seconds)
+    return Started(loops=[relaying])
 
 
 def main() -> None:

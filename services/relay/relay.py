@@ -123,8 +123,12 @@ class OutboxRelay:
                 if self.position > before:
                     await self._checkpoint.save(self.position)
             handled += len(batch)
+            if len(batch) < self._batch_size:  # the rest: none, as of this read
+                return handled
 
-    async def run(self, wake: asyncio.Event, poll_seconds: float) -> None:
+    async def run(
+        self, wake: asyncio.Event, poll_seconds: float, gather_seconds: float = 0.0
+    ) -> None:
         """Relay until cancelled, while this relay holds the lease; an outage of Kafka or
         PostgreSQL pauses the relay, never loses an event."""
         active = False
@@ -140,6 +144,8 @@ class OutboxRelay:
                 if not active:  # another relay may have published since: from its checkpoint
                     await self.start()
                     active = True
+                # Cleared before the pass: an append notified during it wakes the next one.
+                wake.clear()
                 await self.pass_once()
             except OUTAGES as error:
                 # Unacknowledged sends are resent from the checkpoint by a fresh producer.
@@ -148,9 +154,10 @@ class OutboxRelay:
                 await self.stop()
                 await asyncio.sleep(self._retry_seconds)
                 continue
-            wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(wake.wait(), timeout=poll_seconds)
+                # Commits come in bursts: what the next ones store joins this pass.
+                await asyncio.sleep(gather_seconds)
 
     async def stop(self) -> None:
         if self._producer is not None:

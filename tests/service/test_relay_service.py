@@ -125,3 +125,38 @@ async def test_an_outage_in_the_middle_of_a_batch_keeps_what_went_out_before_it(
 
 def _positions(broker: Broker, topic: str) -> list[int]:
     return [r["position"] for t, r in broker.records if t == topic]
+
+
+async def test_a_backlog_longer_than_a_batch_goes_out_in_one_pass():
+    store, checkpoint = await _stored(25), Checkpoint()
+    broker = Broker()
+
+    assert await _relay(store, checkpoint, broker).pass_once() == 25  # batches of 10, 10, 5
+    assert _positions(broker, TOPICS.cases("complaint")) == list(range(1, 26))
+    assert checkpoint.saved == [10, 20, 25]
+
+
+async def test_an_append_notified_while_a_pass_publishes_goes_out_without_waiting_for_the_poll():
+    store, checkpoint = await _stored(1), Checkpoint()
+    wake = asyncio.Event()
+
+    def answer(n: int) -> None:
+        if n == 1:  # the first record is being sent: another request commits and notifies
+            asyncio.get_running_loop().create_task(_append_and_notify(store, wake))
+        return None
+
+    broker = Broker(answer=answer)
+    relay = _relay(store, checkpoint, broker)
+    running = asyncio.create_task(relay.run(wake, poll_seconds=3600, gather_seconds=0.01))
+    try:
+        async with asyncio.timeout(10):  # the poll would come after an hour
+            while len(_positions(broker, TOPICS.cases("complaint"))) < 2:
+                await asyncio.sleep(0.01)
+    finally:
+        running.cancel()
+    assert _positions(broker, TOPICS.cases("complaint")) == [1, 2]
+
+
+async def _append_and_notify(store: InMemoryEventStore, wake: asyncio.Event) -> None:
+    await store.commit(store.opening(uuid.uuid4(), posted_complaint("ADU-2026-000777")))
+    wake.set()  # what the store's NOTIFY does for the relay worker
