@@ -15,7 +15,7 @@ from typing import Any
 
 import asyncpg
 import structlog
-from cachetools import TTLCache
+from cachetools import LRUCache, TTLCache
 from cryptography.exceptions import InvalidTag
 
 from privacy.envelope import (
@@ -87,6 +87,9 @@ class PersonalDataKeys:
         self._master = master
         # subject id -> data key, or None once destroyed
         self._cache: TTLCache[uuid.UUID, bytes | None] = TTLCache(50_000, cache_seconds)
+        # subject id -> its case: never changes, so kept without expiry (the key, checked
+        # first, says whether the subject still lives)
+        self._cases: LRUCache[uuid.UUID, uuid.UUID] = LRUCache(50_000)
 
     @classmethod
     def over(
@@ -148,6 +151,7 @@ class PersonalDataKeys:
         )
         await self._rows.insert(row, conn)
         self._cache[subject.id] = subject.key
+        self._cases[subject.id] = case_id
         return subject
 
     async def case_subject(self, case_id: uuid.UUID) -> Subject:
@@ -160,9 +164,12 @@ class PersonalDataKeys:
     async def subject(self, subject_id: uuid.UUID) -> Subject | None:
         """An existing subject, to seal more of their data; None once destroyed or unknown."""
         key = (await self._keys([subject_id])).get(subject_id)
-        case_id = await self._rows.case_of(subject_id) if isinstance(key, bytes) else None
-        if case_id is None or not isinstance(key, bytes):
+        if not isinstance(key, bytes):
             return None
+        case_id = self._cases.get(subject_id) or await self._rows.case_of(subject_id)
+        if case_id is None:
+            return None
+        self._cases[subject_id] = case_id
         return Subject(subject_id, case_id, key)
 
     # Revealing

@@ -10,6 +10,7 @@ from cryptography.exceptions import InvalidTag
 
 from privacy import PREFIX, MasterKey, is_sealed, normal_phone
 from privacy.envelope import open_with, parse, seal_with
+from privacy.store import PersonalDataKeys
 
 SECRET = b"k" * 32
 OTHER_SECRET = b"x" * 32
@@ -62,3 +63,15 @@ def test_blind_indexes_match_one_contact_in_its_usual_spellings_only() -> None:
     # keyed: another office's secret gives other indexes; email and phone never collide
     assert MasterKey(OTHER_SECRET).email_index("a@b.id") != master.email_index("a@b.id")
     assert master.email_index("62812") != master.phone_index("62812")
+
+
+async def test_a_subject_is_handed_out_with_its_case_until_its_case_is_erased() -> None:
+    keys = PersonalDataKeys.in_memory(SECRET)
+    case_id = uuid.uuid4()
+    made = await keys.new_subject(case_id, email="pelapor@example.id")
+
+    again = await keys.subject(made.id)
+    assert again is not None and (again.case_id, again.key) == (case_id, made.key)
+    await keys.destroy_case(case_id)
+    assert await keys.subject(made.id) is None  # its case is known, its key is gone
+    assert await keys.subject(uuid.uuid4()) is None  # never made
