@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
@@ -304,3 +306,30 @@ def test_the_mailbox_opens_without_tls_and_with_starttls(dovecot: Dovecot, secur
         assert secured == (security == "starttls")
     finally:
         mailbox.close()
+
+
+def test_a_mailbox_closed_while_its_thread_waits_in_idle_logs_out_after_that_slice(
+    dovecot: Dovecot,
+) -> None:
+    # What a stopping mail worker does: the reader's thread is inside an IDLE slice when the
+    # worker closes the mailbox from another thread.
+    settings = MailSettings(
+        ALUR_IMAP_HOST="127.0.0.1",
+        ALUR_IMAP_PORT=dovecot.port,
+        ALUR_IMAP_SECURITY="starttls",
+        ALUR_IMAP_CA_FILE=dovecot.ca_file,
+        ALUR_IMAP_USERNAME=imap.USER,
+        ALUR_IMAP_PASSWORD=imap.PASSWORD,
+        ALUR_IMAP_TIMEOUT_SECONDS=60,
+    )
+    mailbox = ImapMailbox(settings)
+    mailbox.open()
+    with ThreadPoolExecutor(2) as threads:
+        idling = threads.submit(mailbox.idle, 2.0)
+        deadline = time.monotonic() + 10
+        while getattr(mailbox.client, "_idle_tag", None) is None:  # the IDLE has begun
+            assert time.monotonic() < deadline, "the IDLE did not begin"
+            time.sleep(0.01)
+        closing = threads.submit(mailbox.close)
+        assert idling.result(timeout=30) is False  # the slice ran out, nothing was heard
+        closing.result(timeout=30)

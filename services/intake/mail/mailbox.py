@@ -4,12 +4,17 @@ One connection, one folder selected (`ALUR_IMAP_FOLDER`). Mails are read with BO
 \\Seen flag set) and leave the folder only by `move`, to the processed or quarantine folder, which
 are created when missing. `idle` waits for a change with IDLE, when the server's CAPABILITY
 offers it (`idles`); the reader polls the others.
+
+One command at a time on the connection (`_talking`): a stopping reader closes the mailbox
+while its thread may still be inside a command (an IDLE slice), and a LOGOUT sent in the middle
+of IDLE left both threads waiting on each other's answers until the socket timed out.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ssl
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -30,6 +35,7 @@ class ImapMailbox:
         self._client: IMAPClient | None = None
         self.uidvalidity = 0
         self.idles = False
+        self._talking = threading.Lock()
 
     def open(self) -> None:
         """Connect, log in, create the folders the intake moves to, select the inbox."""
@@ -67,6 +73,10 @@ class ImapMailbox:
 
     def waiting(self) -> list[tuple[int, int]]:
         """The UID and size (bytes) of each mail in the folder, oldest first."""
+        with self._talking:
+            return self._waiting()
+
+    def _waiting(self) -> list[tuple[int, int]]:
         uids = self.client.search("ALL")
         if not uids:
             return []
@@ -79,11 +89,16 @@ class ImapMailbox:
 
     def fetch(self, uid: int) -> Fetched | None:
         """The raw mail (None when it left the folder meanwhile)."""
-        answer = self.client.fetch([uid], ["BODY.PEEK[]"])
+        with self._talking:
+            answer = self.client.fetch([uid], ["BODY.PEEK[]"])
         data = answer.get(uid, {}).get(b"BODY[]")
         return None if data is None else Fetched(uid, bytes(data))
 
     def move(self, uids: Sequence[int], folder: str) -> None:
+        with self._talking:
+            self._move(uids, folder)
+
+    def _move(self, uids: Sequence[int], folder: str) -> None:
         if self.client.has_capability("MOVE"):
             self.client.move(list(uids), folder)
             return
@@ -96,22 +111,26 @@ class ImapMailbox:
 
     def check(self) -> None:
         """Ask the server whether it is still there (and what changed): NOOP."""
-        self.client.noop()
+        with self._talking:
+            self.client.noop()
 
     def idle(self, seconds: float) -> bool:
         """Wait until the server says something (the folder changed) or `seconds` passed
         (IDLE servers only); whether it said something."""
-        self.client.idle()
-        try:
-            heard = self.client.idle_check(timeout=seconds)
-        finally:
-            self.client.idle_done()
+        with self._talking:
+            self.client.idle()
+            try:
+                heard = self.client.idle_check(timeout=seconds)
+            finally:
+                self.client.idle_done()
         return bool(heard)
 
     def close(self) -> None:
-        if self._client is not None:
-            _quietly_close(self._client)
-            self._client = None
+        """Log out, once the command in flight (at most one IDLE slice) has ended."""
+        with self._talking:
+            if self._client is not None:
+                _quietly_close(self._client)
+                self._client = None
 
 
 def _quietly_close(client: IMAPClient) -> None:
