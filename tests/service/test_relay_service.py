@@ -17,6 +17,7 @@ from cases import InMemoryEventStore
 from events import Topics
 from services.relay.relay import OutboxRelay
 from tests.support.factories import posted_complaint
+from tests.support.waiting import eventually
 
 TOPICS = Topics("relaytest")
 
@@ -148,10 +149,12 @@ async def test_an_append_notified_while_a_pass_publishes_goes_out_without_waitin
     broker = Broker(answer=answer)
     relay = _relay(store, checkpoint, broker)
     running = asyncio.create_task(relay.run(wake, poll_seconds=3600, gather_seconds=0.01))
+
+    async def both_published() -> bool:
+        return len(_positions(broker, TOPICS.cases("complaint"))) >= 2
+
     try:
-        async with asyncio.timeout(10):  # the poll would come after an hour
-            while len(_positions(broker, TOPICS.cases("complaint"))) < 2:
-                await asyncio.sleep(0.01)
+        await eventually(both_published, timeout=10)  # the poll would come after an hour
     finally:
         running.cancel()
     assert _positions(broker, TOPICS.cases("complaint")) == [1, 2]
